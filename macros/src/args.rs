@@ -1,0 +1,232 @@
+//! Parses and checks the attribute's arguments, collecting every error with its token's span.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, ExprLit, ExprPath, Lit, LitStr, Meta, MetaNameValue, Token};
+
+use crate::duration;
+
+/// The checked arguments of one `#[circuit_breaker(...)]`.
+#[derive(Default)]
+pub(crate) struct Args {
+    pub(crate) name: Option<LitStr>,
+    pub(crate) threshold: Option<u32>,
+    pub(crate) timeout_millis: Option<u64>,
+    pub(crate) recovery_millis: Option<u64>,
+    pub(crate) success_threshold: Option<u32>,
+    pub(crate) fallback: Option<ExprPath>,
+}
+
+/// The keys, in the order the documentation lists them.
+const KEYS: &[&str] = &[
+    "name",
+    "threshold",
+    "timeout",
+    "recovery",
+    "success_threshold",
+    "fallback",
+];
+
+/// The largest `success_threshold` the runtime accepts (`fusebox::Config::MAX_SUCCESS_THRESHOLD`).
+const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
+
+/// Errors gathered while parsing, reported together.
+#[derive(Default)]
+pub(crate) struct Errors(Option<syn::Error>);
+
+impl Errors {
+    pub(crate) fn push(&mut self, error: syn::Error) {
+        match &mut self.0 {
+            Some(errors) => errors.combine(error),
+            None => self.0 = Some(error),
+        }
+    }
+
+    pub(crate) fn at(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.push(syn::Error::new(span, message));
+    }
+
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, syn::Error> {
+        self.0.map_or(Ok(value), Err)
+    }
+}
+
+impl Args {
+    /// Parses `key = value, ...`, reporting every mistake at once.
+    pub(crate) fn parse(tokens: TokenStream) -> Result<Args, syn::Error> {
+        let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens)?;
+        let mut args = Args::default();
+        let mut errors = Errors::default();
+        let mut seen: Vec<String> = Vec::new();
+        for meta in metas {
+            let Meta::NameValue(entry) = meta else {
+                errors.at(meta.span(), "expected `key = value`");
+                continue;
+            };
+            let key = entry
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if !KEYS.contains(&key.as_str()) {
+                errors.at(entry.path.span(), unknown_key(&entry.path));
+            } else if seen.contains(&key) {
+                errors.at(entry.path.span(), format!("duplicate key `{key}`"));
+            } else {
+                seen.push(key.clone());
+                if let Err(error) = args.set(&key, &entry) {
+                    errors.push(error);
+                }
+            }
+        }
+        errors.finish(args)
+    }
+
+    fn set(&mut self, key: &str, entry: &MetaNameValue) -> syn::Result<()> {
+        let value = &entry.value;
+        match key {
+            "name" => self.name = Some(name(value)?),
+            "threshold" => self.threshold = Some(count(value, key, u32::MAX)?),
+            "success_threshold" => {
+                self.success_threshold = Some(count(value, key, MAX_SUCCESS_THRESHOLD)?);
+            }
+            "timeout" => self.timeout_millis = Some(duration(value, key, 1)?),
+            "recovery" => self.recovery_millis = Some(duration(value, key, 0)?),
+            _ => self.fallback = Some(path(value)?),
+        }
+        Ok(())
+    }
+}
+
+fn unknown_key(path: &syn::Path) -> String {
+    let key = path
+        .get_ident()
+        .map_or_else(|| quote::quote!(#path).to_string(), ToString::to_string);
+    let valid = KEYS.join(", ");
+    match closest(&key) {
+        Some(close) => format!("unknown key `{key}`; did you mean `{close}`? valid keys: {valid}"),
+        None => format!("unknown key `{key}`; valid keys: {valid}"),
+    }
+}
+
+/// The valid key nearest to `key`, if it is a plausible typo.
+fn closest(key: &str) -> Option<&'static str> {
+    KEYS.iter()
+        .map(|valid| (edit_distance(key, valid), *valid))
+        .filter(|(distance, valid)| *distance <= valid.len() / 3 + 1)
+        .min()
+        .map(|(_, valid)| valid)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+fn string(value: &Expr, key: &str) -> syn::Result<LitStr> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(text),
+            ..
+        }) => Ok(text.clone()),
+        _ => Err(syn::Error::new(
+            value.span(),
+            format!("`{key}` takes a string, like {}", example(key)),
+        )),
+    }
+}
+
+fn example(key: &str) -> &'static str {
+    match key {
+        "name" => "`name = \"weather_api\"`",
+        "timeout" => "`timeout = \"15s\"`",
+        _ => "`recovery = \"60s\"`",
+    }
+}
+
+fn name(value: &Expr) -> syn::Result<LitStr> {
+    let text = string(value, "name")?;
+    if text.value().trim().is_empty() {
+        return Err(syn::Error::new(text.span(), "`name` must not be empty"));
+    }
+    Ok(text)
+}
+
+fn count(value: &Expr, key: &str, max: u32) -> syn::Result<u32> {
+    let Expr::Lit(ExprLit {
+        lit: Lit::Int(int), ..
+    }) = value
+    else {
+        return Err(syn::Error::new(
+            value.span(),
+            format!("`{key}` takes a whole number, like `{key} = 5`"),
+        ));
+    };
+    match int.base10_parse::<u32>() {
+        Ok(number) if (1..=max).contains(&number) => Ok(number),
+        _ => Err(syn::Error::new(
+            int.span(),
+            format!("`{key}` must be between 1 and {max}"),
+        )),
+    }
+}
+
+fn duration(value: &Expr, key: &str, min_millis: u64) -> syn::Result<u64> {
+    let text = string(value, key)?;
+    let millis = duration::parse_millis(&text.value())
+        .map_err(|message| syn::Error::new(text.span(), message))?;
+    if millis < min_millis {
+        return Err(syn::Error::new(
+            text.span(),
+            format!("`{key}` must be at least 1ms"),
+        ));
+    }
+    Ok(millis)
+}
+
+fn path(value: &Expr) -> syn::Result<ExprPath> {
+    match value {
+        Expr::Path(path) if path.qself.is_none() => Ok(path.clone()),
+        _ => Err(syn::Error::new(
+            value.span(),
+            "`fallback` takes the path of an async fn, like `fallback = cached_weather`",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_find_their_key() {
+        assert_eq!(closest("thresold"), Some("threshold"));
+        assert_eq!(closest("timout"), Some("timeout"));
+        assert_eq!(closest("fallbak"), Some("fallback"));
+        assert_eq!(closest("colour"), None);
+    }
+
+    #[test]
+    fn every_error_is_reported() {
+        let tokens = quote::quote!(
+            threshold = 0,
+            nme = "x",
+            threshold = 2,
+            timeout = "1 parsec"
+        );
+        let error = Args::parse(tokens).err().unwrap();
+        assert_eq!(error.into_iter().count(), 4);
+    }
+}

@@ -1,0 +1,180 @@
+//! Rewrites the protected fn's body to route every call through its breaker. The signature,
+//! attributes and docs stay as written.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::{ExprPath, ItemFn, ReturnType};
+
+use crate::args::{Args, Errors};
+use crate::signature::{Inputs, Receiver};
+
+/// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
+/// the fn as written, so that one mistake gives one message.
+pub(crate) fn circuit_breaker(args: TokenStream, item: &TokenStream) -> TokenStream {
+    let function: ItemFn = match syn::parse2(item.clone()) {
+        Ok(function) => function,
+        Err(error) => return with_errors(&error, item),
+    };
+    match check(args, &function) {
+        Ok((args, inputs)) => rewrite(function, &args, &inputs),
+        Err(error) => with_errors(&error, &function.into_token_stream()),
+    }
+}
+
+fn with_errors(error: &syn::Error, item: &TokenStream) -> TokenStream {
+    let errors = error.to_compile_error();
+    quote!(#errors #item)
+}
+
+fn check(args: TokenStream, function: &ItemFn) -> syn::Result<(Args, Inputs)> {
+    let mut errors = Errors::default();
+    let args = Args::parse(args).unwrap_or_else(|error| {
+        errors.push(error);
+        Args::default()
+    });
+    if function.sig.asyncness.is_none() {
+        errors.at(
+            function.sig.fn_token.span,
+            "`#[circuit_breaker]` applies only to an `async fn`; add `async`",
+        );
+    }
+    let inputs = Inputs::read(&function.sig, args.fallback.is_some(), &mut errors);
+    errors.finish((args, inputs))
+}
+
+fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
+    let body = &function.block;
+    let site = site(args, &function);
+    let output_span = match &function.sig.output {
+        ReturnType::Default => function.sig.ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    let to_error = quote_spanned! {output_span=>
+        ::core::result::Result::Err(::core::convert::From::from(__fusebox_error))
+    };
+    let run = quote_spanned!(output_span=> __FUSEBOX_SITE.run);
+    let fallback = args
+        .fallback
+        .as_ref()
+        .map(|path| Fallback::new(path, inputs));
+    let (on_reject, keep_args, on_failure) = match &fallback {
+        None => (to_error.clone(), TokenStream::new(), None),
+        Some(fallback) => (
+            fallback.call_with_originals(),
+            fallback.keep_args(),
+            Some(fallback.call_with_kept()),
+        ),
+    };
+    let on_failed = on_failure
+        .clone()
+        .unwrap_or_else(|| quote!(__fusebox_output));
+    let on_timeout = on_failure.unwrap_or(to_error);
+    let capture = match (&fallback, inputs.receiver) {
+        (Some(_), Receiver::Exclusive) => TokenStream::new(),
+        _ => quote!(move),
+    };
+    let block = quote! {{
+        #site
+        let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+            ::core::result::Result::Err(__fusebox_error) => return #on_reject,
+        };
+        #keep_args
+        match #run(__fusebox_permit, async #capture #body).await {
+            ::fusebox::__private::Finished::Succeeded(__fusebox_output) => __fusebox_output,
+            ::fusebox::__private::Finished::Failed(__fusebox_output) => #on_failed,
+            ::fusebox::__private::Finished::TimedOut(__fusebox_error) => #on_timeout,
+        }
+    }};
+    let ItemFn {
+        attrs, vis, sig, ..
+    } = function;
+    quote!(#(#attrs)* #vis #sig #block)
+}
+
+/// The static call site: the breaker's name and settings, resolved to the breaker once.
+fn site(args: &Args, function: &ItemFn) -> TokenStream {
+    let name = match &args.name {
+        Some(name) => name.to_token_stream(),
+        None => {
+            let ident = function.sig.ident.to_string();
+            quote!(::core::concat!(::core::module_path!(), "::", #ident))
+        }
+    };
+    let threshold = args.threshold.unwrap_or(5);
+    let recovery = args.recovery_millis.unwrap_or(60_000);
+    let success_threshold = args.success_threshold.unwrap_or(3);
+    let timeout = match args.timeout_millis {
+        Some(millis) => quote!(::fusebox::__private::timeout(#millis)),
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        static __FUSEBOX_SITE: ::fusebox::__private::Site = ::fusebox::__private::Site::new(
+            #name,
+            ::fusebox::__private::config(#threshold, #recovery, #success_threshold),
+            #timeout,
+        );
+    }
+}
+
+/// How to call the fallback with the fn's own arguments.
+struct Fallback<'a> {
+    path: &'a ExprPath,
+    span: Span,
+    inputs: &'a Inputs,
+    /// A bare name on a fn with a receiver means the method on `Self`.
+    is_method: bool,
+}
+
+impl<'a> Fallback<'a> {
+    fn new(path: &'a ExprPath, inputs: &'a Inputs) -> Fallback<'a> {
+        let is_method = inputs.receiver != Receiver::None && path.path.get_ident().is_some();
+        Fallback {
+            path,
+            span: path.span(),
+            inputs,
+            is_method,
+        }
+    }
+
+    /// On rejection: the arguments themselves go to the fallback, nothing is cloned.
+    fn call_with_originals(&self) -> TokenStream {
+        let names = &self.inputs.names;
+        self.call(&quote!(self), &quote!(#(#names),*))
+    }
+
+    /// Before the call runs: copies of the arguments, for a fallback after a failure.
+    fn keep_args(&self) -> TokenStream {
+        let names = &self.inputs.names;
+        let receiver = (self.is_method && self.inputs.receiver == Receiver::Owned)
+            .then(|| quote!(let __fusebox_receiver = ::core::clone::Clone::clone(&self);));
+        quote! {
+            #receiver
+            let __fusebox_args = (#(::core::clone::Clone::clone(&#names),)*);
+        }
+    }
+
+    /// After a failure or a timeout: the kept copies go to the fallback.
+    fn call_with_kept(&self) -> TokenStream {
+        let names = &self.inputs.names;
+        let receiver = match self.inputs.receiver {
+            Receiver::Owned => quote!(__fusebox_receiver),
+            _ => quote!(self),
+        };
+        let call = self.call(&receiver, &quote!(#(#names),*));
+        quote! {{
+            let (#(#names,)*) = __fusebox_args;
+            #call
+        }}
+    }
+
+    fn call(&self, receiver: &TokenStream, args: &TokenStream) -> TokenStream {
+        let path = self.path;
+        if self.is_method {
+            quote_spanned!(self.span=> #receiver.#path(#args).await)
+        } else {
+            quote_spanned!(self.span=> #path(#args).await)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The `#[circuit_breaker]` attribute of [fusebox](https://docs.rs/fusebox).
+//!
+//! Depend on `fusebox`, which re-exports the attribute and holds the runtime it expands to;
+//! the attribute's documentation is on `fusebox::circuit_breaker`.
+
+mod args;
+mod duration;
+mod expand;
+mod signature;
+
+use proc_macro::TokenStream;
+
+/// Protects an `async fn` with a named circuit breaker, an optional timeout and an optional
+/// fallback.
+///
+/// ```ignore
+/// #[circuit_breaker(name = "weather_api", threshold = 5, timeout = "15s", fallback = cached_weather)]
+/// async fn live_weather(city: String) -> Result<Weather, AppError> { ... }
+/// ```
+///
+/// | key | value | default | meaning |
+/// |---|---|---|---|
+/// | `name` | string | the fn's module path and name | the breaker; every fn that names it shares it |
+/// | `threshold` | 1 ..= 4294967295 | 5 | consecutive counted failures that open the circuit |
+/// | `timeout` | duration | none | per-call deadline; a timed-out call counts as a failure |
+/// | `recovery` | duration | `"60s"` | how long the circuit stays open before probing |
+/// | `success_threshold` | 1 ..= 65536 | 3 | half-open successes that close it, and probes admitted at once |
+/// | `fallback` | path to an async fn | none | answers with the same arguments on rejection, timeout or failure |
+///
+/// Durations are a whole number and a unit: `"250ms"`, `"15s"`, `"2m"`, `"1h"`.
+///
+/// The fn must return a `Result<T, E>`. Without a fallback, `E` must implement
+/// `From<fusebox::BreakerError>`, which carries rejections and timeouts. A fallback takes the
+/// same arguments and returns the same type; on a method, a bare name means the method on
+/// `Self`. A fallback with its own `#[circuit_breaker]` is protected by its own breaker, so a
+/// chain `live -> cache -> static` needs nothing more.
+///
+/// The signature, attributes and docs stay as written; only the body is replaced. Place the
+/// attribute above rmcp's `#[tool]`.
+#[proc_macro_attribute]
+pub fn circuit_breaker(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::circuit_breaker(args.into(), &item.into()).into()
+}

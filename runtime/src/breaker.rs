@@ -1,0 +1,239 @@
+//! The lock-free breaker state machine: admission, outcome recording and transitions, all by
+//! compare-and-swap on one state word.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::clock;
+use crate::counts::Counts;
+use crate::event::{self, Reason};
+use crate::permit::Permit;
+use crate::word::{Generation, Word};
+use crate::{BreakerError, Config, State, Stats};
+
+/// One named circuit breaker, shared by every fn that names it.
+///
+/// Breakers live in the global [`registry`](crate::registry()) for the life of the process;
+/// look one up with `fusebox::registry().get(name)`.
+#[derive(Debug)]
+pub struct Breaker {
+    name: &'static str,
+    config: Config,
+    word: AtomicU64,
+    counts: Counts,
+}
+
+/// How a finished call turned out, as the breaker counts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The fn returned an error or panicked.
+    Error,
+    /// The call ran past its deadline.
+    Timeout,
+}
+
+impl Breaker {
+    pub(crate) fn new(name: &'static str, config: Config) -> Breaker {
+        Breaker {
+            name,
+            config,
+            word: AtomicU64::new(Word::INITIAL.bits()),
+            counts: Counts::default(),
+        }
+    }
+
+    /// The breaker's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The breaker's settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The current state. An open breaker whose recovery period has passed reads `Open` until
+    /// the next call moves it to half-open.
+    pub fn state(&self) -> State {
+        self.load().state()
+    }
+
+    /// A snapshot of the breaker's state and counters.
+    pub fn stats(&self) -> Stats {
+        Stats::read(self.name, self.load(), &self.counts, clock::now_nanos())
+    }
+
+    fn load(&self) -> Word {
+        Word::from_bits(self.word.load(Ordering::Acquire))
+    }
+
+    /// Swaps `current` for `next`; on a race, returns the word that won.
+    fn swap(&self, current: Word, next: Word) -> Result<(), Word> {
+        self.word
+            .compare_exchange(
+                current.bits(),
+                next.bits(),
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .map(drop)
+            .map_err(Word::from_bits)
+    }
+
+    /// Admits a call, or says why not. The closed-state path is one atomic load.
+    #[inline]
+    pub(crate) fn try_acquire(&'static self) -> Result<Permit, BreakerError> {
+        let word = self.load();
+        if word.state() == State::Closed {
+            return Ok(Permit::new(self, word.generation()));
+        }
+        self.acquire_contended(word)
+    }
+
+    #[cold]
+    fn acquire_contended(&'static self, mut word: Word) -> Result<Permit, BreakerError> {
+        loop {
+            let next = match word.state() {
+                State::Closed => return Ok(Permit::new(self, word.generation())),
+                State::Open => {
+                    let now = clock::now_nanos();
+                    if clock::millis(now) < word.deadline_ms() {
+                        return Err(self.reject(BreakerError::Open {
+                            name: self.name,
+                            retry_after: clock::until(word.deadline_ms(), now),
+                        }));
+                    }
+                    Word::half_open(word.next_generation(), 1, 0)
+                }
+                State::HalfOpen => {
+                    if word.in_flight() >= self.config.success_threshold_value() {
+                        return Err(self.reject(BreakerError::HalfOpenFull { name: self.name }));
+                    }
+                    Word::half_open(word.generation(), word.in_flight() + 1, word.successes())
+                }
+            };
+            match self.swap(word, next) {
+                Ok(()) => {
+                    if word.state() == State::Open {
+                        self.transitioned(word, next, Reason::RecoveryElapsed);
+                    }
+                    return Ok(Permit::new(self, next.generation()));
+                }
+                Err(actual) => word = actual,
+            }
+        }
+    }
+
+    fn reject(&self, error: BreakerError) -> BreakerError {
+        self.counts.rejections.incr();
+        error
+    }
+
+    /// Records a success of a call admitted in `generation`.
+    #[inline]
+    pub(crate) fn record_success(&self, generation: Generation) {
+        self.counts.successes.incr();
+        let word = self.load();
+        if word.generation() == generation && word.failures() == 0 && word.state() == State::Closed
+        {
+            return;
+        }
+        self.update(generation, |word| match word.state() {
+            State::Closed if word.failures() == 0 => None,
+            State::Closed => Some((Word::closed(word.generation(), 0), None)),
+            State::HalfOpen => Some(self.probe_succeeded(word)),
+            State::Open => None,
+        });
+    }
+
+    fn probe_succeeded(&self, word: Word) -> (Word, Option<Reason>) {
+        let successes = word.successes() + 1;
+        if successes >= self.config.success_threshold_value() {
+            (
+                Word::closed(word.next_generation(), 0),
+                Some(Reason::ProbesSucceeded),
+            )
+        } else {
+            let in_flight = word.in_flight().saturating_sub(1);
+            (
+                Word::half_open(word.generation(), in_flight, successes),
+                None,
+            )
+        }
+    }
+
+    /// Records a counted failure of a call admitted in `generation`.
+    pub(crate) fn record_failure(&self, generation: Generation, failure: Failure) {
+        let now = clock::now_nanos();
+        self.counts.failures.incr();
+        if failure == Failure::Timeout {
+            self.counts.timeouts.incr();
+        }
+        self.counts.last_failure_nanos.store(now, Ordering::Relaxed);
+        self.update(generation, |word| match word.state() {
+            State::Closed => {
+                let failures = word.failures() + 1;
+                if failures >= u64::from(self.config.threshold_value()) {
+                    Some((self.open_word(word, now), Some(Reason::FailureThreshold)))
+                } else {
+                    Some((Word::closed(word.generation(), failures), None))
+                }
+            }
+            State::HalfOpen => Some((self.open_word(word, now), Some(Reason::ProbeFailed))),
+            State::Open => None,
+        });
+    }
+
+    /// Records that a call admitted in `generation` was dropped before it finished: neither a
+    /// success nor a failure, but a half-open probe gives its slot back.
+    pub(crate) fn record_cancelled(&self, generation: Generation) {
+        self.counts.cancelled.incr();
+        self.update(generation, |word| match word.state() {
+            State::HalfOpen => {
+                let in_flight = word.in_flight().saturating_sub(1);
+                Some((
+                    Word::half_open(word.generation(), in_flight, word.successes()),
+                    None,
+                ))
+            }
+            State::Closed | State::Open => None,
+        });
+    }
+
+    fn open_word(&self, word: Word, now_nanos: u64) -> Word {
+        let recovery = clock::saturating_nanos(self.config.recovery_value());
+        let deadline_ms = clock::millis(now_nanos.saturating_add(recovery));
+        Word::open(word.next_generation(), deadline_ms)
+    }
+
+    /// Applies `step` to the state word until it sticks, as long as the word is still in
+    /// `generation`: a result from an earlier generation never changes the state. `step`
+    /// returns the next word and, for a transition, its reason; `None` leaves the word as is.
+    fn update(
+        &self,
+        generation: Generation,
+        step: impl Fn(Word) -> Option<(Word, Option<Reason>)>,
+    ) {
+        let mut word = self.load();
+        while word.generation() == generation {
+            let Some((next, reason)) = step(word) else {
+                return;
+            };
+            match self.swap(word, next) {
+                Ok(()) => {
+                    if let Some(reason) = reason {
+                        self.transitioned(word, next, reason);
+                    }
+                    return;
+                }
+                Err(actual) => word = actual,
+            }
+        }
+    }
+
+    fn transitioned(&self, from: Word, to: Word, reason: Reason) {
+        self.counts
+            .state_since_nanos
+            .store(clock::now_nanos(), Ordering::Relaxed);
+        event::transition(self.name, from.state(), to.state(), reason);
+    }
+}

@@ -1,0 +1,43 @@
+//! The breaker clock: tokio's clock, so a paused test runtime (`start_paused = true` with
+//! `tokio::time::advance`) drives recovery without sleeping.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// How far before the first reading the clock's origin lies. Paused test runtimes start their
+/// own clocks at slightly different instants; a distant origin keeps every reading positive.
+const ORIGIN_MARGIN: Duration = Duration::from_secs(24 * 60 * 60);
+
+static ORIGIN: OnceLock<Instant> = OnceLock::new();
+
+const NANOS_PER_MILLI: u64 = 1_000_000;
+
+/// Nanoseconds since the clock's origin, read from tokio's clock.
+pub(crate) fn now_nanos() -> u64 {
+    let origin = *ORIGIN.get_or_init(|| {
+        let now = Instant::now();
+        now.checked_sub(ORIGIN_MARGIN).unwrap_or(now)
+    });
+    saturating_nanos(Instant::now().saturating_duration_since(origin))
+}
+
+/// A duration in whole nanoseconds, saturating at `u64::MAX` (584 years).
+pub(crate) fn saturating_nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Whole milliseconds in a nanosecond reading (rounded down).
+pub(crate) const fn millis(nanos: u64) -> u64 {
+    nanos / NANOS_PER_MILLI
+}
+
+/// The time from `now_nanos` until `deadline_ms`, zero if it has passed.
+pub(crate) fn until(deadline_ms: u64, now_nanos: u64) -> Duration {
+    Duration::from_nanos(
+        deadline_ms
+            .saturating_mul(NANOS_PER_MILLI)
+            .saturating_sub(now_nanos),
+    )
+}

@@ -1,0 +1,35 @@
+//! Per-breaker outcome counters, kept apart from the state word so that counting never
+//! contends with a transition.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// Counters of what happened to the calls of one breaker.
+#[derive(Debug, Default)]
+pub(crate) struct Counts {
+    pub(crate) successes: Counter,
+    pub(crate) failures: Counter,
+    pub(crate) timeouts: Counter,
+    pub(crate) rejections: Counter,
+    pub(crate) cancelled: Counter,
+    /// Clock reading of the last counted failure, 0 for none.
+    pub(crate) last_failure_nanos: AtomicU64,
+    /// Clock reading of the last transition, 0 for none.
+    pub(crate) state_since_nanos: AtomicU64,
+}
+
+/// A monotonic event counter.
+#[derive(Debug, Default)]
+pub(crate) struct Counter(AtomicU64);
+
+impl Counter {
+    /// Counts one more event.
+    #[inline]
+    pub(crate) fn incr(&self) {
+        self.0.fetch_add(1, Relaxed);
+    }
+
+    /// The events counted so far.
+    pub(crate) fn get(&self) -> u64 {
+        self.0.load(Relaxed)
+    }
+}

@@ -1,0 +1,114 @@
+//! Why a call did not run or did not finish, and why a configuration was refused.
+
+use std::error::Error;
+use std::fmt;
+use std::time::Duration;
+
+/// Why a protected call did not run, or did not finish.
+///
+/// A fn protected by `#[circuit_breaker]` without a fallback returns it through its own error
+/// type, which must implement `From<BreakerError>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BreakerError {
+    /// The circuit is open: the call was rejected without running.
+    Open {
+        /// The breaker's name.
+        name: &'static str,
+        /// How long until a probe call will be allowed.
+        retry_after: Duration,
+    },
+    /// The circuit is half-open and every probe slot is taken: the call was rejected.
+    HalfOpenFull {
+        /// The breaker's name.
+        name: &'static str,
+    },
+    /// The call ran past its deadline; its future was dropped and it counted as a failure.
+    TimedOut {
+        /// The breaker's name.
+        name: &'static str,
+        /// The deadline that was exceeded.
+        limit: Duration,
+    },
+}
+
+impl BreakerError {
+    /// The name of the breaker that produced this error.
+    pub fn name(&self) -> &'static str {
+        match self {
+            BreakerError::Open { name, .. }
+            | BreakerError::HalfOpenFull { name }
+            | BreakerError::TimedOut { name, .. } => name,
+        }
+    }
+
+    /// True when the call was rejected without running (open or half-open full).
+    pub fn is_rejection(&self) -> bool {
+        matches!(
+            self,
+            BreakerError::Open { .. } | BreakerError::HalfOpenFull { .. }
+        )
+    }
+
+    /// For an open circuit, how long until a probe will be allowed.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            BreakerError::Open { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for BreakerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BreakerError::Open { name, retry_after } => write!(
+                f,
+                "circuit breaker `{name}` is open; a probe will be allowed in {retry_after:?}"
+            ),
+            BreakerError::HalfOpenFull { name } => write!(
+                f,
+                "circuit breaker `{name}` is half-open and all its probe slots are taken"
+            ),
+            BreakerError::TimedOut { name, limit } => {
+                write!(
+                    f,
+                    "call through circuit breaker `{name}` timed out after {limit:?}"
+                )
+            }
+        }
+    }
+}
+
+impl Error for BreakerError {}
+
+/// A configuration value out of its range; the configuration it belonged to was not applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// `threshold` was 0; it must be at least 1.
+    ZeroThreshold,
+    /// `success_threshold` was outside `1..=max`.
+    SuccessThresholdOutOfRange {
+        /// The value given.
+        value: u32,
+        /// The largest value accepted.
+        max: u32,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::ZeroThreshold => f.write_str("`threshold` must be at least 1"),
+            ConfigError::SuccessThresholdOutOfRange { value, max } => {
+                write!(
+                    f,
+                    "`success_threshold` must be between 1 and {max}, got {value}"
+                )
+            }
+        }
+    }
+}
+
+impl Error for ConfigError {}

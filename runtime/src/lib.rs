@@ -1,0 +1,82 @@
+//! # fusebox
+//!
+//! Named circuit breakers for async Rust, and for MCP tool handlers first of all: one
+//! attribute turns an `async fn` into a call protected by a breaker, a timeout and a fallback.
+//!
+//! ```
+//! use fusebox::{circuit_breaker, BreakerError};
+//!
+//! #[derive(Debug)]
+//! enum AppError { Upstream(String), Unavailable(BreakerError) }
+//!
+//! impl From<BreakerError> for AppError {
+//!     fn from(error: BreakerError) -> Self { AppError::Unavailable(error) }
+//! }
+//!
+//! #[circuit_breaker(name = "weather_api", threshold = 5, timeout = "15s", fallback = cached_weather)]
+//! async fn live_weather(city: String) -> Result<String, AppError> {
+//!     Err(AppError::Upstream(format!("no route to the weather service for {city}")))
+//! }
+//!
+//! async fn cached_weather(city: String) -> Result<String, AppError> {
+//!     Ok(format!("{city}: 18°C (cached)"))
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! assert_eq!(live_weather("Oslo".into()).await.unwrap(), "Oslo: 18°C (cached)");
+//! let breaker = fusebox::registry().get("weather_api").unwrap();
+//! assert_eq!(breaker.stats().failures, 1);
+//! # }
+//! ```
+//!
+//! ## How a breaker behaves
+//!
+//! - **Closed**: calls run. An `Err`, a timeout or a panic is a counted failure; a success
+//!   resets the count; `threshold` consecutive failures open the circuit.
+//! - **Open**: the fn is not called. The call is rejected at once with the fallback's answer,
+//!   or `Err(E::from(BreakerError::Open { .. }))`. After `recovery`, the next call is a probe
+//!   and the circuit is half-open.
+//! - **Half-open**: at most `success_threshold` probes run at once, other calls are
+//!   rejected; `success_threshold` successes close the circuit, one failure opens it again.
+//!
+//! A call whose future is dropped by its caller is neither a success nor a failure and gives
+//! its half-open probe slot back. A panic counts as a failure and unwinds on. A result from a
+//! call admitted before a transition never changes the new state.
+//!
+//! Time comes from tokio's clock, so tests on a paused clock
+//! (`#[tokio::test(start_paused = true)]` with `tokio::time::advance`) drive recovery without
+//! sleeping. The open deadline has millisecond resolution. Timeouts need a tokio runtime with
+//! its timer enabled (any `#[tokio::main]` or `#[tokio::test]` runtime).
+//!
+//! ## Observing breakers
+//!
+//! [`registry()`] holds every breaker by name: `registry().get(name)` gives its
+//! [`state`](Breaker::state) and [`stats`](Breaker::stats), `registry().stats()` lists all of
+//! them, and `registry().health()` sums them up. Every state change emits one `tracing` event
+//! with target `fusebox` and the fields `name`, `from`, `to` and `reason`.
+
+mod breaker;
+mod clock;
+mod config;
+mod counts;
+mod error;
+mod event;
+mod guard;
+mod permit;
+mod registry;
+mod state;
+mod stats;
+mod word;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use breaker::Breaker;
+pub use config::Config;
+pub use error::{BreakerError, ConfigError};
+pub use fusebox_macros::circuit_breaker;
+pub use permit::Permit;
+pub use registry::{registry, Registry};
+pub use state::State;
+pub use stats::{Health, Stats};

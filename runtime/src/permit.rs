@@ -1,0 +1,49 @@
+//! A call's admission ticket: it reports the call's outcome exactly once, and a permit dropped
+//! without reporting (the caller gave up) frees its half-open slot.
+
+use crate::breaker::{Breaker, Failure};
+use crate::word::Generation;
+
+/// Permission for one call to run, tied to the state it was admitted in.
+#[derive(Debug)]
+#[must_use = "a permit dropped unused counts as a cancelled call"]
+pub struct Permit {
+    breaker: &'static Breaker,
+    generation: Generation,
+}
+
+impl Permit {
+    pub(crate) fn new(breaker: &'static Breaker, generation: Generation) -> Permit {
+        Permit {
+            breaker,
+            generation,
+        }
+    }
+
+    /// The breaker that admitted the call.
+    pub fn breaker(&self) -> &'static Breaker {
+        self.breaker
+    }
+
+    /// Reports that the call succeeded.
+    pub fn success(self) {
+        self.breaker.record_success(self.generation);
+        std::mem::forget(self);
+    }
+
+    /// Reports that the call failed (an error or a panic).
+    pub fn failure(self) {
+        self.fail(Failure::Error);
+    }
+
+    pub(crate) fn fail(self, failure: Failure) {
+        self.breaker.record_failure(self.generation, failure);
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.breaker.record_cancelled(self.generation);
+    }
+}

@@ -1,0 +1,90 @@
+//! The global registry: one breaker per name, for the life of the process.
+
+use std::collections::BTreeMap;
+use std::sync::{PoisonError, RwLock};
+
+use crate::{Breaker, Config, Health, Stats};
+
+/// Every named breaker in the process. Get it with [`registry()`].
+///
+/// Breakers are registered the first time a protected fn naming them runs (or by
+/// [`Registry::register`]); the registry is not on the call path after that.
+#[derive(Debug)]
+pub struct Registry {
+    breakers: RwLock<BTreeMap<&'static str, &'static Breaker>>,
+}
+
+static REGISTRY: Registry = Registry {
+    breakers: RwLock::new(BTreeMap::new()),
+};
+
+/// The global breaker registry.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let breaker = fusebox::registry().register("inventory", fusebox::Config::new());
+/// assert_eq!(fusebox::registry().get("inventory").unwrap().name(), breaker.name());
+/// assert_eq!(fusebox::registry().health(), fusebox::Health::Healthy);
+/// # }
+/// ```
+pub fn registry() -> &'static Registry {
+    &REGISTRY
+}
+
+impl Registry {
+    /// The breaker named `name`, if one has been registered.
+    pub fn get(&self, name: &str) -> Option<&'static Breaker> {
+        let breakers = self.breakers.read().unwrap_or_else(PoisonError::into_inner);
+        breakers.get(name).copied()
+    }
+
+    /// The breaker named `name`, created with `config` if it does not exist yet. One name is
+    /// one breaker: when it already exists, its own settings stay and a differing `config`
+    /// is reported as a `tracing` warning.
+    pub fn register(&self, name: &str, config: Config) -> &'static Breaker {
+        if let Some(existing) = self.get(name) {
+            warn_if_different(existing, &config);
+            return existing;
+        }
+        let mut breakers = self
+            .breakers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(existing) = breakers.get(name).copied() {
+            drop(breakers);
+            warn_if_different(existing, &config);
+            return existing;
+        }
+        let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        let breaker: &'static Breaker = Box::leak(Box::new(Breaker::new(name, config)));
+        breakers.insert(name, breaker);
+        breaker
+    }
+
+    /// A snapshot of every breaker, sorted by name.
+    pub fn stats(&self) -> Vec<Stats> {
+        self.all().iter().map(|breaker| breaker.stats()).collect()
+    }
+
+    /// The process health from every breaker's state (see [`Health::from_states`]).
+    pub fn health(&self) -> Health {
+        Health::from_states(self.all().iter().map(|breaker| breaker.state()))
+    }
+
+    fn all(&self) -> Vec<&'static Breaker> {
+        let breakers = self.breakers.read().unwrap_or_else(PoisonError::into_inner);
+        breakers.values().copied().collect()
+    }
+}
+
+fn warn_if_different(existing: &Breaker, config: &Config) {
+    if existing.config() != config {
+        tracing::warn!(
+            target: "fusebox",
+            name = existing.name(),
+            kept = ?existing.config(),
+            ignored = ?config,
+            "circuit breaker already registered with other settings; keeping the first"
+        );
+    }
+}

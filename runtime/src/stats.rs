@@ -1,0 +1,143 @@
+//! Snapshots of a breaker's state and counters, and the health they add up to.
+
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+
+use serde::{Serialize, Serializer};
+
+use crate::clock;
+use crate::counts::Counts;
+use crate::word::Word;
+use crate::State;
+
+/// A point-in-time snapshot of one breaker. Serializes to JSON with durations in
+/// milliseconds (`last_failure_ms_ago`, `next_probe_in_ms`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Stats {
+    /// The breaker's name.
+    pub name: &'static str,
+    /// The state at the time of the snapshot.
+    pub state: State,
+    /// Consecutive counted failures while closed.
+    pub consecutive_failures: u64,
+    /// Probe successes so far while half-open.
+    pub half_open_successes: u32,
+    /// Probes running while half-open.
+    pub half_open_in_flight: u32,
+    /// Calls admitted: successes, failures and cancelled calls.
+    pub calls: u64,
+    /// Calls that succeeded.
+    pub successes: u64,
+    /// Calls that counted as failures (errors, timeouts and panics).
+    pub failures: u64,
+    /// Of the failures, the calls that timed out.
+    pub timeouts: u64,
+    /// Calls rejected without running (open, or half-open with every probe slot taken).
+    pub rejections: u64,
+    /// Calls whose caller gave up before they finished.
+    pub cancelled: u64,
+    /// How long ago the last counted failure happened.
+    #[serde(rename = "last_failure_ms_ago", serialize_with = "as_millis")]
+    pub last_failure_ago: Option<Duration>,
+    /// While open, how long until a probe will be allowed.
+    #[serde(rename = "next_probe_in_ms", serialize_with = "as_millis")]
+    pub next_probe_in: Option<Duration>,
+}
+
+impl Stats {
+    pub(crate) fn read(name: &'static str, word: Word, counts: &Counts, now: u64) -> Stats {
+        let (successes, failures) = (counts.successes.get(), counts.failures.get());
+        let cancelled = counts.cancelled.get();
+        let last_failure = counts.last_failure_nanos.load(Relaxed);
+        Stats {
+            name,
+            state: word.state(),
+            consecutive_failures: word.failures(),
+            half_open_successes: word.successes(),
+            half_open_in_flight: word.in_flight(),
+            calls: successes + failures + cancelled,
+            successes,
+            failures,
+            timeouts: counts.timeouts.get(),
+            rejections: counts.rejections.get(),
+            cancelled,
+            last_failure_ago: (last_failure != 0)
+                .then(|| Duration::from_nanos(now.saturating_sub(last_failure))),
+            next_probe_in: (word.state() == State::Open)
+                .then(|| clock::until(word.deadline_ms(), now)),
+        }
+    }
+}
+
+// serde's `serialize_with` hands the field by reference.
+#[allow(clippy::ref_option)]
+fn as_millis<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(duration) => serializer.serialize_some(&duration.as_millis()),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// How the process stands, from the states of all its breakers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    /// No breaker is open or half-open.
+    Healthy,
+    /// Some breakers are open or half-open, at most half of them.
+    Degraded,
+    /// More than half of the breakers are open or half-open.
+    Critical,
+}
+
+impl Health {
+    /// The health of a set of breakers in these states: a breaker counts as tripped when it
+    /// is open or half-open.
+    pub fn from_states(states: impl IntoIterator<Item = State>) -> Health {
+        let (mut total, mut tripped) = (0_usize, 0_usize);
+        for state in states {
+            total += 1;
+            tripped += usize::from(state != State::Closed);
+        }
+        if tripped == 0 {
+            Health::Healthy
+        } else if tripped * 2 <= total {
+            Health::Degraded
+        } else {
+            Health::Critical
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use State::{Closed, HalfOpen, Open};
+
+    #[test]
+    fn health_follows_the_share_of_tripped_breakers() {
+        assert_eq!(Health::from_states([]), Health::Healthy);
+        assert_eq!(Health::from_states([Closed, Closed]), Health::Healthy);
+        assert_eq!(Health::from_states([Open, Closed]), Health::Degraded);
+        assert_eq!(
+            Health::from_states([HalfOpen, Closed, Closed]),
+            Health::Degraded
+        );
+        assert_eq!(
+            Health::from_states([Open, HalfOpen, Closed]),
+            Health::Critical
+        );
+    }
+
+    #[test]
+    fn durations_serialize_as_milliseconds() {
+        let counts = Counts::default();
+        let word = Word::open(1, 5_000);
+        let stats = Stats::read("db", word, &counts, 3_000_000_000);
+        let json = serde_json::to_value(&stats).unwrap();
+        assert_eq!(json["state"], "open");
+        assert_eq!(json["next_probe_in_ms"], 2_000);
+        assert_eq!(json["last_failure_ms_ago"], serde_json::Value::Null);
+    }
+}

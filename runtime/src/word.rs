@@ -1,0 +1,169 @@
+//! The whole breaker state machine packed in one `u64`, so that every transition is a single
+//! compare-and-swap and a result can be matched to the state it was admitted in.
+//!
+//! Layout, from the low bits up:
+//!
+//! | bits   | field      | meaning                                                        |
+//! |--------|------------|----------------------------------------------------------------|
+//! | 0..2   | state      | closed, open or half-open                                      |
+//! | 2..22  | generation | bumped on every transition; results of older ones are ignored  |
+//! | 22..64 | payload    | closed: consecutive failures; open: probe deadline (ms);       |
+//! |        |            | half-open: probes in flight (21 bits) and successes (21 bits)  |
+
+use crate::State;
+
+const STATE_BITS: u32 = 2;
+const GENERATION_BITS: u32 = 20;
+const PAYLOAD_SHIFT: u32 = STATE_BITS + GENERATION_BITS;
+const HALF_BITS: u32 = (64 - PAYLOAD_SHIFT) / 2;
+
+const STATE_MASK: u64 = (1 << STATE_BITS) - 1;
+const GENERATION_MASK: u64 = (1 << GENERATION_BITS) - 1;
+const PAYLOAD_MAX: u64 = (1 << (64 - PAYLOAD_SHIFT)) - 1;
+const HALF_MAX: u64 = (1 << HALF_BITS) - 1;
+
+/// The largest probe count the half-open payload can hold.
+pub(crate) const MAX_PROBES: u32 = 1 << 16;
+
+const CLOSED: u64 = 0;
+const OPEN: u64 = 1;
+const HALF_OPEN: u64 = 2;
+
+/// One snapshot of a breaker's state word.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Word(u64);
+
+/// A generation number: which state a call was admitted in.
+pub(crate) type Generation = u32;
+
+impl Word {
+    /// The state every breaker starts in: closed, generation 0, no failures.
+    pub(crate) const INITIAL: Word = Word(0);
+
+    /// A closed word with `failures` consecutive failures.
+    pub(crate) fn closed(generation: Generation, failures: u64) -> Word {
+        Word::pack(CLOSED, generation, failures.min(PAYLOAD_MAX))
+    }
+
+    /// An open word whose first probe is allowed at `deadline_ms` on the breaker clock.
+    pub(crate) fn open(generation: Generation, deadline_ms: u64) -> Word {
+        Word::pack(OPEN, generation, deadline_ms.min(PAYLOAD_MAX))
+    }
+
+    /// A half-open word with `in_flight` probes running and `successes` recorded.
+    pub(crate) fn half_open(generation: Generation, in_flight: u32, successes: u32) -> Word {
+        let in_flight = u64::from(in_flight).min(HALF_MAX);
+        let successes = u64::from(successes).min(HALF_MAX);
+        Word::pack(HALF_OPEN, generation, in_flight | (successes << HALF_BITS))
+    }
+
+    fn pack(state: u64, generation: Generation, payload: u64) -> Word {
+        let generation = u64::from(generation) & GENERATION_MASK;
+        Word(state | (generation << STATE_BITS) | (payload << PAYLOAD_SHIFT))
+    }
+
+    /// Rebuilds a word read from the atomic.
+    pub(crate) const fn from_bits(bits: u64) -> Word {
+        Word(bits)
+    }
+
+    /// The bits to store in the atomic.
+    pub(crate) const fn bits(self) -> u64 {
+        self.0
+    }
+
+    /// The state this word describes.
+    pub(crate) fn state(self) -> State {
+        match self.0 & STATE_MASK {
+            CLOSED => State::Closed,
+            OPEN => State::Open,
+            _ => State::HalfOpen,
+        }
+    }
+
+    /// The generation of this word.
+    pub(crate) fn generation(self) -> Generation {
+        // The mask keeps 20 bits, so the value always fits.
+        u32::try_from((self.0 >> STATE_BITS) & GENERATION_MASK).unwrap_or(0)
+    }
+
+    /// The generation the next transition moves to (wrapping).
+    pub(crate) fn next_generation(self) -> Generation {
+        self.generation().wrapping_add(1)
+    }
+
+    fn payload(self) -> u64 {
+        self.0 >> PAYLOAD_SHIFT
+    }
+
+    /// Consecutive failures (closed words; 0 otherwise).
+    pub(crate) fn failures(self) -> u64 {
+        if self.state() == State::Closed {
+            self.payload()
+        } else {
+            0
+        }
+    }
+
+    /// The probe deadline in milliseconds (open words).
+    pub(crate) fn deadline_ms(self) -> u64 {
+        self.payload()
+    }
+
+    /// Probes in flight (half-open words; 0 otherwise).
+    pub(crate) fn in_flight(self) -> u32 {
+        self.half(0)
+    }
+
+    /// Probe successes (half-open words; 0 otherwise).
+    pub(crate) fn successes(self) -> u32 {
+        self.half(HALF_BITS)
+    }
+
+    fn half(self, shift: u32) -> u32 {
+        if self.state() != State::HalfOpen {
+            return 0;
+        }
+        u32::try_from((self.payload() >> shift) & HALF_MAX).unwrap_or(u32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_round_trip() {
+        let closed = Word::closed(7, 4);
+        assert_eq!(
+            (closed.state(), closed.generation(), closed.failures()),
+            (State::Closed, 7, 4)
+        );
+
+        let open = Word::open(8, 123_456_789);
+        assert_eq!(
+            (open.state(), open.generation(), open.deadline_ms()),
+            (State::Open, 8, 123_456_789)
+        );
+        assert_eq!(open.failures(), 0);
+
+        let half = Word::half_open(9, 3, 2);
+        assert_eq!((half.state(), half.generation()), (State::HalfOpen, 9));
+        assert_eq!((half.in_flight(), half.successes()), (3, 2));
+    }
+
+    #[test]
+    fn generation_wraps_without_touching_other_fields() {
+        let last = Word::closed(u32::try_from(GENERATION_MASK).unwrap(), 1);
+        assert_eq!(Word::closed(last.next_generation(), 1).generation(), 0);
+        assert_eq!(Word::from_bits(last.bits()), last);
+    }
+
+    #[test]
+    fn payloads_saturate_instead_of_spilling() {
+        assert_eq!(Word::open(1, u64::MAX).deadline_ms(), PAYLOAD_MAX);
+        assert_eq!(Word::open(1, u64::MAX).state(), State::Open);
+        assert_eq!(Word::half_open(1, u32::MAX, 0).successes(), 0);
+        assert!(u64::from(MAX_PROBES) <= HALF_MAX);
+    }
+}
