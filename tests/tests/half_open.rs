@@ -1,0 +1,152 @@
+//! Half-open admission under concurrency, and probe slots given back by callers who give up.
+
+mod support;
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use fusebox::{circuit_breaker, BreakerError, State};
+use support::{state, stats, AppError, Upstream};
+use tokio::task::JoinHandle;
+
+/// Yields until `done` holds, for at most five seconds of the runtime's clock.
+async fn until(done: impl Fn() -> bool) {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !done() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the condition never held");
+}
+
+/// Fails calls until the breaker named `name` opens.
+async fn open<F: Future<Output = Result<u32, AppError>>>(
+    call: fn() -> F,
+    upstream: &Upstream,
+    name: &str,
+) {
+    upstream.fail(true);
+    loop {
+        let _ = call().await;
+        if state(name) == State::Open {
+            break;
+        }
+    }
+    upstream.fail(false);
+}
+
+fn is_half_open_full(result: &Result<u32, AppError>) -> bool {
+    matches!(
+        result,
+        Err(AppError::Breaker(BreakerError::HalfOpenFull { .. }))
+    )
+}
+
+/// Starts 50 concurrent calls while `name` is ready to probe (success threshold 3), checks
+/// that exactly 3 reach the upstream and 47 are rejected, then lets the probes close it.
+async fn burst(
+    spawn: impl Fn() -> JoinHandle<Result<u32, AppError>>,
+    upstream: &Upstream,
+    name: &str,
+) {
+    let (before, rejections) = (upstream.calls(), stats(name).rejections);
+    upstream.close_gate();
+    let handles: Vec<_> = (0..50).map(|_| spawn()).collect();
+    until(|| upstream.calls() == before + 3 && stats(name).rejections == rejections + 47).await;
+    assert_eq!(state(name), State::HalfOpen);
+    assert_eq!(stats(name).half_open_in_flight, 3);
+
+    upstream.release(3);
+    let mut results = Vec::new();
+    for handle in handles {
+        results.push(handle.await.expect("no call panics"));
+    }
+    let rejected = results
+        .iter()
+        .filter(|result| is_half_open_full(result))
+        .count();
+    assert_eq!((results.len() - rejected, rejected), (3, 47));
+    assert_eq!(upstream.calls(), before + 3, "more probes ran than allowed");
+    assert_eq!(state(name), State::Closed);
+}
+
+#[tokio::test(start_paused = true)]
+async fn fifty_concurrent_calls_let_exactly_success_threshold_probes_run() {
+    static UPSTREAM: LazyLock<Upstream> = LazyLock::new(Upstream::default);
+    #[circuit_breaker(
+        name = "burst_paused",
+        threshold = 1,
+        recovery = "10s",
+        success_threshold = 3
+    )]
+    async fn call() -> Result<u32, AppError> {
+        UPSTREAM.call().await
+    }
+
+    open(call, &UPSTREAM, "burst_paused").await;
+    tokio::time::advance(Duration::from_secs(10)).await;
+    burst(|| tokio::spawn(call()), &UPSTREAM, "burst_paused").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_calls_on_two_threads_let_exactly_success_threshold_probes_run() {
+    static UPSTREAM: LazyLock<Upstream> = LazyLock::new(Upstream::default);
+    #[circuit_breaker(
+        name = "burst_threads",
+        threshold = 1,
+        recovery = "0s",
+        success_threshold = 3
+    )]
+    async fn call() -> Result<u32, AppError> {
+        UPSTREAM.call().await
+    }
+
+    open(call, &UPSTREAM, "burst_threads").await;
+    burst(|| tokio::spawn(call()), &UPSTREAM, "burst_threads").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_probe_whose_caller_gives_up_frees_its_slot() {
+    static UPSTREAM: LazyLock<Upstream> = LazyLock::new(Upstream::default);
+    #[circuit_breaker(
+        name = "abandoned_probe",
+        threshold = 1,
+        recovery = "10s",
+        success_threshold = 1
+    )]
+    async fn call() -> Result<u32, AppError> {
+        UPSTREAM.call().await
+    }
+
+    open(call, &UPSTREAM, "abandoned_probe").await;
+    tokio::time::advance(Duration::from_secs(10)).await;
+    UPSTREAM.close_gate();
+
+    // A probe dropped by its caller mid-call.
+    {
+        let mut probe = pin!(call());
+        assert!(futures::poll!(probe.as_mut()).is_pending());
+        assert!(
+            is_half_open_full(&call().await),
+            "a second probe was admitted"
+        );
+    }
+    assert_eq!(stats("abandoned_probe").half_open_in_flight, 0);
+
+    // A probe abandoned by a caller's own deadline.
+    let gave_up = tokio::time::timeout(Duration::from_secs(1), call()).await;
+    assert!(gave_up.is_err());
+    assert_eq!(stats("abandoned_probe").half_open_in_flight, 0);
+    assert_eq!(state("abandoned_probe"), State::HalfOpen);
+    assert_eq!(stats("abandoned_probe").cancelled, 2);
+
+    UPSTREAM.release(1);
+    assert!(
+        call().await.is_ok(),
+        "the freed slot was not given to the next caller"
+    );
+    assert_eq!(state("abandoned_probe"), State::Closed);
+}
