@@ -29,6 +29,12 @@ use proc_macro::TokenStream;
 ///
 /// Durations are a whole number and a unit: `"250ms"`, `"15s"`, `"2m"`, `"1h"`.
 ///
+/// The default name is the fn's module path and name (`my_crate::tools::live_weather`); a
+/// method's default name does not include its type, so give methods of different types that
+/// share a module and a name their own `name`. The first fn to run under a name registers the
+/// breaker with its settings; later fns naming it share that breaker (a differing setting is
+/// reported as a `tracing` warning). The `timeout` belongs to each fn.
+///
 /// The fn must return a `Result<T, E>`. Without a fallback, `E` must implement
 /// `From<fusebox::BreakerError>`, which carries rejections and timeouts. A fallback takes the
 /// same arguments and returns the same type; on a method, a bare name means the method on
