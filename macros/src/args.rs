@@ -176,6 +176,10 @@ fn count(value: &Expr, key: &str, max: u32) -> syn::Result<u32> {
     };
     match int.base10_parse::<u32>() {
         Ok(number) if (1..=max).contains(&number) => Ok(number),
+        _ if max == u32::MAX => Err(syn::Error::new(
+            int.span(),
+            format!("`{key}` must be at least 1"),
+        )),
         _ => Err(syn::Error::new(
             int.span(),
             format!("`{key}` must be between 1 and {max}"),

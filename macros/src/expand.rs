@@ -1,7 +1,7 @@
 //! Rewrites the protected fn's body to route every call through its breaker. The signature,
 //! attributes and docs stay as written.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{ExprPath, ItemFn, ReturnType};
@@ -44,38 +44,41 @@ fn check(args: TokenStream, function: &ItemFn) -> syn::Result<(Args, Inputs)> {
 }
 
 fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
-    let body = &function.block;
     let site = site(args, &function);
     let output_span = match &function.sig.output {
         ReturnType::Default => function.sig.ident.span(),
         ReturnType::Type(_, ty) => ty.span(),
     };
-    let to_error = quote_spanned! {output_span=>
-        ::core::result::Result::Err(::core::convert::From::from(__fusebox_error))
+    let body = &function.block;
+    let protected = match &args.fallback {
+        None => {
+            let protect = quote_spanned! {output_span=>
+                ::fusebox::__private::protect(&__FUSEBOX_SITE, __fusebox_future).await
+            };
+            quote!(let __fusebox_future = async move #body; #protect)
+        }
+        Some(path) => with_fallback(&Fallback::new(path, inputs), body, output_span),
     };
+    let ItemFn {
+        attrs, vis, sig, ..
+    } = function;
+    quote! {
+        #(#attrs)* #vis #sig {
+            #site
+            #protected
+        }
+    }
+}
+
+/// The body when a fallback answers rejections, timeouts and failures.
+fn with_fallback(fallback: &Fallback<'_>, body: &syn::Block, output_span: Span) -> TokenStream {
     let run = quote_spanned!(output_span=> __FUSEBOX_SITE.run);
-    let fallback = args
-        .fallback
-        .as_ref()
-        .map(|path| Fallback::new(path, inputs));
-    let (on_reject, keep_args, on_failure) = match &fallback {
-        None => (to_error.clone(), TokenStream::new(), None),
-        Some(fallback) => (
-            fallback.call_with_originals(),
-            fallback.keep_args(),
-            Some(fallback.call_with_kept()),
-        ),
-    };
-    let on_failed = on_failure
-        .clone()
-        .unwrap_or_else(|| quote!(__fusebox_output));
-    let on_timeout = on_failure.unwrap_or(to_error);
-    let capture = match (&fallback, inputs.receiver) {
-        (Some(_), Receiver::Exclusive) => TokenStream::new(),
-        _ => quote!(move),
-    };
-    let block = quote! {{
-        #site
+    let on_reject = fallback.call_with_originals();
+    let keep_args = fallback.keep_args();
+    let on_failure = fallback.call_with_kept();
+    // `&mut self` is borrowed by the body, not moved, so that the fallback can use it after.
+    let capture = (fallback.inputs.receiver != Receiver::Exclusive).then(|| quote!(move));
+    quote! {
         let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
             ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
             ::core::result::Result::Err(__fusebox_error) => return #on_reject,
@@ -83,14 +86,9 @@ fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
         #keep_args
         match #run(__fusebox_permit, async #capture #body).await {
             ::fusebox::__private::Finished::Succeeded(__fusebox_output) => __fusebox_output,
-            ::fusebox::__private::Finished::Failed(__fusebox_output) => #on_failed,
-            ::fusebox::__private::Finished::TimedOut(__fusebox_error) => #on_timeout,
+            ::fusebox::__private::Finished::Failed(_) | ::fusebox::__private::Finished::TimedOut(_) => #on_failure,
         }
-    }};
-    let ItemFn {
-        attrs, vis, sig, ..
-    } = function;
-    quote!(#(#attrs)* #vis #sig #block)
+    }
 }
 
 /// The static call site: the breaker's name and settings, resolved to the breaker once.
@@ -140,8 +138,7 @@ impl<'a> Fallback<'a> {
 
     /// On rejection: the arguments themselves go to the fallback, nothing is cloned.
     fn call_with_originals(&self) -> TokenStream {
-        let names = &self.inputs.names;
-        self.call(&quote!(self), &quote!(#(#names),*))
+        self.call(&quote!(self))
     }
 
     /// Before the call runs: copies of the arguments, for a fallback after a failure.
@@ -162,19 +159,26 @@ impl<'a> Fallback<'a> {
             Receiver::Owned => quote!(__fusebox_receiver),
             _ => quote!(self),
         };
-        let call = self.call(&receiver, &quote!(#(#names),*));
+        let call = self.call(&receiver);
         quote! {{
             let (#(#names,)*) = __fusebox_args;
             #call
         }}
     }
 
-    fn call(&self, receiver: &TokenStream, args: &TokenStream) -> TokenStream {
+    /// The call, with the arguments spanned at the fallback's path so that a mismatch is
+    /// reported there.
+    fn call(&self, receiver: &TokenStream) -> TokenStream {
         let path = self.path;
+        let args = self
+            .inputs
+            .names
+            .iter()
+            .map(|name| Ident::new(&name.to_string(), self.span));
         if self.is_method {
-            quote_spanned!(self.span=> #receiver.#path(#args).await)
+            quote_spanned!(self.span=> #receiver.#path(#(#args),*).await)
         } else {
-            quote_spanned!(self.span=> #path(#args).await)
+            quote_spanned!(self.span=> #path(#(#args),*).await)
         }
     }
 }

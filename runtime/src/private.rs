@@ -93,6 +93,42 @@ impl<T, E> Outcome for Result<T, E> {
     }
 }
 
+/// What a protected fn without a fallback returns: it can also carry a rejection or a
+/// timeout.
+#[diagnostic::on_unimplemented(
+    message = "`#[circuit_breaker]` needs the fn to return a `Result`, found `{Self}`",
+    label = "this return type cannot carry a rejection or a timeout",
+    note = "return `Result<T, E>` where `E: From<fusebox::BreakerError>`, or give a `fallback`"
+)]
+pub trait FromBreakerError: Outcome {
+    /// The value that reports `error` to the caller.
+    fn from_breaker_error(error: BreakerError) -> Self;
+}
+
+impl<T, E: From<BreakerError>> FromBreakerError for Result<T, E> {
+    #[inline]
+    fn from_breaker_error(error: BreakerError) -> Self {
+        Err(E::from(error))
+    }
+}
+
+/// Runs `future` through `site`'s breaker when there is no fallback: a rejection or a
+/// timeout comes back as the fn's own error.
+pub async fn protect<F>(site: &Site, future: F) -> F::Output
+where
+    F: Future,
+    F::Output: FromBreakerError,
+{
+    let permit = match site.acquire() {
+        Ok(permit) => permit,
+        Err(error) => return F::Output::from_breaker_error(error),
+    };
+    match site.run(permit, future).await {
+        Finished::Succeeded(output) | Finished::Failed(output) => output,
+        Finished::TimedOut(error) => F::Output::from_breaker_error(error),
+    }
+}
+
 async fn run<F>(permit: Permit, limit: Option<Duration>, future: F) -> Finished<F::Output>
 where
     F: Future,

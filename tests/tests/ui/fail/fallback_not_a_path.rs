@@ -1,0 +1,20 @@
+//! A fallback must be the path of an async fn, not a call.
+use fusebox::{circuit_breaker, BreakerError};
+
+#[derive(Debug)]
+struct AppError;
+
+impl From<BreakerError> for AppError {
+    fn from(_: BreakerError) -> Self {
+        AppError
+    }
+}
+
+#[circuit_breaker(fallback = cached_weather())]
+async fn live_weather(city: String) -> Result<String, AppError> {
+    Ok(city)
+}
+
+fn main() {
+    let _ = live_weather(String::new());
+}

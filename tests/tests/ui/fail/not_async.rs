@@ -1,0 +1,20 @@
+//! The attribute only applies to an `async fn`.
+use fusebox::{circuit_breaker, BreakerError};
+
+#[derive(Debug)]
+struct AppError;
+
+impl From<BreakerError> for AppError {
+    fn from(_: BreakerError) -> Self {
+        AppError
+    }
+}
+
+#[circuit_breaker(name = "weather_api")]
+fn live_weather(city: String) -> Result<String, AppError> {
+    Ok(city)
+}
+
+fn main() {
+    let _ = live_weather(String::new());
+}

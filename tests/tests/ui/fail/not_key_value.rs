@@ -1,0 +1,20 @@
+//! A bare word is not an argument: every argument is `key = value`.
+use fusebox::{circuit_breaker, BreakerError};
+
+#[derive(Debug)]
+struct AppError;
+
+impl From<BreakerError> for AppError {
+    fn from(_: BreakerError) -> Self {
+        AppError
+    }
+}
+
+#[circuit_breaker(name = "weather_api", threshold)]
+async fn live_weather(city: String) -> Result<String, AppError> {
+    Ok(city)
+}
+
+fn main() {
+    let _ = live_weather(String::new());
+}
