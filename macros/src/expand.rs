@@ -45,6 +45,10 @@ fn check(args: TokenStream, function: &ItemFn) -> syn::Result<(Args, Inputs)> {
 
 fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
     let site = site(args, &function);
+    let deadline = match args.timeout_millis {
+        Some(millis) => quote!(::fusebox::__private::timeout(#millis)),
+        None => quote!(::fusebox::__private::NoDeadline),
+    };
     let output_span = match &function.sig.output {
         ReturnType::Default => function.sig.ident.span(),
         ReturnType::Type(_, ty) => ty.span(),
@@ -53,11 +57,11 @@ fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
     let protected = match &args.fallback {
         None => {
             let protect = quote_spanned! {output_span=>
-                ::fusebox::__private::protect(&__FUSEBOX_SITE, __fusebox_future).await
+                ::fusebox::__private::protect(&__FUSEBOX_SITE, #deadline, __fusebox_future).await
             };
             quote!(let __fusebox_future = async move #body; #protect)
         }
-        Some(path) => with_fallback(&Fallback::new(path, inputs), body, output_span),
+        Some(path) => with_fallback(&Fallback::new(path, inputs), body, &deadline, output_span),
     };
     let ItemFn {
         attrs, vis, sig, ..
@@ -71,7 +75,12 @@ fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
 }
 
 /// The body when a fallback answers rejections, timeouts and failures.
-fn with_fallback(fallback: &Fallback<'_>, body: &syn::Block, output_span: Span) -> TokenStream {
+fn with_fallback(
+    fallback: &Fallback<'_>,
+    body: &syn::Block,
+    deadline: &TokenStream,
+    output_span: Span,
+) -> TokenStream {
     let run = quote_spanned!(output_span=> __FUSEBOX_SITE.run);
     let on_reject = fallback.call_with_originals();
     let keep_args = fallback.keep_args();
@@ -84,7 +93,7 @@ fn with_fallback(fallback: &Fallback<'_>, body: &syn::Block, output_span: Span) 
             ::core::result::Result::Err(__fusebox_error) => return #on_reject,
         };
         #keep_args
-        match #run(__fusebox_permit, async #capture #body).await {
+        match #run(__fusebox_permit, #deadline, async #capture #body).await {
             ::fusebox::__private::Finished::Succeeded(__fusebox_output) => __fusebox_output,
             ::fusebox::__private::Finished::Failed(_) | ::fusebox::__private::Finished::TimedOut(_) => #on_failure,
         }
@@ -103,15 +112,10 @@ fn site(args: &Args, function: &ItemFn) -> TokenStream {
     let threshold = args.threshold.unwrap_or(5);
     let recovery = args.recovery_millis.unwrap_or(60_000);
     let success_threshold = args.success_threshold.unwrap_or(3);
-    let timeout = match args.timeout_millis {
-        Some(millis) => quote!(::fusebox::__private::timeout(#millis)),
-        None => quote!(::core::option::Option::None),
-    };
     quote! {
         static __FUSEBOX_SITE: ::fusebox::__private::Site = ::fusebox::__private::Site::new(
             #name,
             ::fusebox::__private::config(#threshold, #recovery, #success_threshold),
-            #timeout,
         );
     }
 }

@@ -3,6 +3,8 @@
 //! Depend on `fusebox`, which re-exports the attribute and holds the runtime it expands to;
 //! the attribute's documentation is on `fusebox::circuit_breaker`.
 
+#![forbid(unsafe_code)]
+
 mod args;
 mod duration;
 mod expand;

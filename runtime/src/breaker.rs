@@ -1,10 +1,13 @@
 //! The lock-free breaker state machine: admission, outcome recording and transitions, all by
 //! compare-and-swap on one state word.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::call;
 use crate::clock;
 use crate::counts::Counts;
+use crate::deadline::NoDeadline;
 use crate::event::{self, Reason};
 use crate::permit::Permit;
 use crate::word::{Generation, Word};
@@ -62,6 +65,30 @@ impl Breaker {
         Stats::read(self.name, self.load(), &self.counts, clock::now_nanos())
     }
 
+    /// Runs `future` through this breaker: rejected at once with `E::from(BreakerError)` while
+    /// the circuit is open, counted as a success or a failure when it finishes, neither when it
+    /// is dropped. This is what `#[circuit_breaker]` without a fallback or timeout does.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fusebox::{registry, BreakerError, Config};
+    ///
+    /// let breaker = registry().register("inventory_api", Config::new().threshold(1));
+    /// let failed: Result<u32, BreakerError> = breaker.call(async { Err(BreakerError::HalfOpenFull { name: "upstream" }) }).await;
+    /// assert!(failed.is_err());
+    /// let rejected = breaker.call(async { Ok::<u32, BreakerError>(1) }).await;
+    /// assert!(matches!(rejected, Err(BreakerError::Open { .. })));
+    /// # }
+    /// ```
+    pub fn call<F, T, E>(&'static self, future: F) -> impl Future<Output = Result<T, E>>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: From<BreakerError>,
+    {
+        call::protect(self, NoDeadline, future)
+    }
+
+    #[inline]
     fn load(&self) -> Word {
         Word::from_bits(self.word.load(Ordering::Acquire))
     }

@@ -29,6 +29,7 @@ impl Counter {
     }
 
     /// The events counted so far.
+    #[inline]
     pub(crate) fn get(&self) -> u64 {
         self.0.load(Relaxed)
     }

@@ -1,82 +1,116 @@
-//! Runs a call's future under the breaker: a deadline that costs nothing until the future
-//! first returns `Pending`, and a panic that is counted before it unwinds on.
+//! The future a protected call runs in: it owns the call's permit, applies the deadline, and
+//! reports the outcome exactly once. A panic is recorded as a failure by a guard on the stack
+//! while it unwinds on, which keeps `catch_unwind` off the success path.
 
-use std::any::Any;
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use pin_project_lite::pin_project;
-use tokio::time::Sleep;
 
-/// Why a guarded future did not produce its output.
-pub(crate) enum Interrupted {
-    /// The deadline passed; the future was not polled again.
-    TimedOut,
-    /// The future panicked with this payload.
-    Panicked(Box<dyn Any + Send + 'static>),
-}
+use crate::breaker::Failure;
+use crate::call::{Finished, Outcome};
+use crate::deadline::Deadline;
+use crate::{BreakerError, Permit};
 
 pin_project! {
-    /// A future with an optional deadline whose panics are caught and returned.
-    pub(crate) struct Guarded<F> {
+    /// A call admitted by `permit`, with deadline `D`.
+    pub struct Call<F, D> {
         #[pin]
         inner: F,
         #[pin]
-        sleep: Option<Sleep>,
-        limit: Option<Duration>,
+        deadline: D,
+        permit: Option<Permit>,
     }
 }
 
-impl<F: Future> Guarded<F> {
-    pub(crate) fn new(inner: F, limit: Option<Duration>) -> Guarded<F> {
-        Guarded {
+impl<F, D> Call<F, D> {
+    #[inline]
+    pub(crate) fn new(permit: Permit, deadline: D, inner: F) -> Call<F, D> {
+        Call {
             inner,
-            sleep: None,
-            limit,
+            deadline,
+            permit: Some(permit),
         }
     }
 }
 
-impl<F: Future> Future for Guarded<F> {
-    type Output = Result<F::Output, Interrupted>;
+impl<F, D> Future for Call<F, D>
+where
+    F: Future,
+    F::Output: Outcome,
+    D: Deadline,
+{
+    type Output = Finished<F::Output>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
-        let inner = this.inner;
-        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Ready(output)) => return Poll::Ready(Ok(output)),
-            Ok(Poll::Pending) => {}
-            Err(payload) => return Poll::Ready(Err(Interrupted::Panicked(payload))),
+        let this = self.project();
+        let mut unwinding = FailOnUnwind {
+            permit: &mut *this.permit,
+            armed: true,
+        };
+        let polled = this.inner.poll(cx);
+        unwinding.armed = false;
+        drop(unwinding);
+        if let Poll::Ready(output) = polled {
+            return Poll::Ready(finish(this.permit.take(), output));
         }
-        if this.sleep.is_none() {
-            let Some(limit) = this.limit.take() else {
-                return Poll::Pending;
-            };
-            if tokio::runtime::Handle::try_current().is_err() {
-                warn_no_runtime();
-                return Poll::Pending;
-            }
-            this.sleep.set(Some(tokio::time::sleep(limit)));
-        }
-        match this.sleep.as_pin_mut().map(|sleep| sleep.poll(cx)) {
-            Some(Poll::Ready(())) => Poll::Ready(Err(Interrupted::TimedOut)),
-            _ => Poll::Pending,
+        match this.deadline.poll_expired(cx) {
+            Poll::Ready(limit) => Poll::Ready(timed_out(this.permit.take(), limit)),
+            Poll::Pending => Poll::Pending,
         }
     }
 }
 
-/// Timers need a tokio runtime; outside one the call runs without its deadline rather than
-/// panicking, and says so once.
-fn warn_no_runtime() {
-    static WARNED: AtomicBool = AtomicBool::new(false);
-    if !WARNED.swap(true, Ordering::Relaxed) {
-        tracing::warn!(
-            target: "fusebox",
-            "a call with a timeout ran outside a tokio runtime; the timeout was not applied"
-        );
+/// Counts the output as a success or a failure.
+#[inline]
+fn finish<T: Outcome>(permit: Option<Permit>, output: T) -> Finished<T> {
+    let failed = output.is_failure();
+    if let Some(permit) = permit {
+        if failed {
+            permit.failure();
+        } else {
+            permit.success();
+        }
+    }
+    if failed {
+        Finished::Failed(output)
+    } else {
+        Finished::Succeeded(output)
+    }
+}
+
+/// Counts the timeout as a failure; the fn's future is dropped with the call.
+#[cold]
+fn timed_out<T>(permit: Option<Permit>, limit: Duration) -> Finished<T> {
+    let name = permit.as_ref().map_or("", |permit| permit.breaker().name());
+    if let Some(permit) = permit {
+        permit.fail(Failure::Timeout);
+    }
+    Finished::TimedOut(BreakerError::TimedOut { name, limit })
+}
+
+/// Records the call as failed if dropped while armed, which happens only when a panic unwinds
+/// through `poll`; the panic then goes on unwinding.
+struct FailOnUnwind<'a> {
+    permit: &'a mut Option<Permit>,
+    armed: bool,
+}
+
+impl Drop for FailOnUnwind<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if self.armed {
+            fail_unwinding(self.permit);
+        }
+    }
+}
+
+#[cold]
+fn fail_unwinding(permit: &mut Option<Permit>) {
+    if let Some(permit) = permit.take() {
+        permit.failure();
     }
 }

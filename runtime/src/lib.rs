@@ -55,10 +55,14 @@
 //! them, and `registry().health()` sums them up. Every state change emits one `tracing` event
 //! with target `fusebox` and the fields `name`, `from`, `to` and `reason`.
 
+#![forbid(unsafe_code)]
+
 mod breaker;
+mod call;
 mod clock;
 mod config;
 mod counts;
+mod deadline;
 mod error;
 mod event;
 mod guard;

@@ -13,6 +13,7 @@ pub struct Permit {
 }
 
 impl Permit {
+    #[inline]
     pub(crate) fn new(breaker: &'static Breaker, generation: Generation) -> Permit {
         Permit {
             breaker,
@@ -21,11 +22,13 @@ impl Permit {
     }
 
     /// The breaker that admitted the call.
+    #[inline]
     pub fn breaker(&self) -> &'static Breaker {
         self.breaker
     }
 
     /// Reports that the call succeeded.
+    #[inline]
     pub fn success(self) {
         self.breaker.record_success(self.generation);
         std::mem::forget(self);
@@ -43,6 +46,7 @@ impl Permit {
 }
 
 impl Drop for Permit {
+    #[cold]
     fn drop(&mut self) {
         self.breaker.record_cancelled(self.generation);
     }

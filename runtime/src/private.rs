@@ -2,30 +2,28 @@
 //! release.
 
 use std::future::Future;
-use std::panic::resume_unwind;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::breaker::Failure;
-use crate::guard::{Guarded, Interrupted};
-use crate::{registry, Breaker, BreakerError, Config, Permit};
+pub use crate::call::{Finished, FromBreakerError, Outcome, Protect};
+pub use crate::deadline::{Deadline, NoDeadline, Timeout};
+pub use crate::guard::Call;
+use crate::{call, registry, Breaker, BreakerError, Config, Permit};
 
 /// One protected fn: its breaker's name and settings, resolved to the breaker once.
 #[derive(Debug)]
 pub struct Site {
     name: &'static str,
     config: Config,
-    timeout: Option<Duration>,
     breaker: OnceLock<&'static Breaker>,
 }
 
 impl Site {
     /// A call site; its arguments were validated by the macro.
-    pub const fn new(name: &'static str, config: Config, timeout: Option<Duration>) -> Site {
+    pub const fn new(name: &'static str, config: Config) -> Site {
         Site {
             name,
             config,
-            timeout,
             breaker: OnceLock::new(),
         }
     }
@@ -36,18 +34,21 @@ impl Site {
         self.breaker().try_acquire()
     }
 
+    #[inline]
     fn breaker(&self) -> &'static Breaker {
         self.breaker
             .get_or_init(|| registry().register(self.name, self.config))
     }
 
-    /// Runs the fn's future under `permit` and this site's timeout, and reports the outcome.
-    pub fn run<F>(&self, permit: Permit, future: F) -> impl Future<Output = Finished<F::Output>>
+    /// Runs the fn's future under `permit` and `deadline`, and reports the outcome.
+    #[inline]
+    pub fn run<F, D>(&self, permit: Permit, deadline: D, future: F) -> Call<F, D>
     where
         F: Future,
         F::Output: Outcome,
+        D: Deadline,
     {
-        run(permit, self.timeout, future)
+        call::run(permit, deadline, future)
     }
 }
 
@@ -59,101 +60,19 @@ pub const fn config(threshold: u32, recovery_millis: u64, success_threshold: u32
         .success_threshold(success_threshold)
 }
 
-/// A timeout in milliseconds (validated by the macro).
-pub const fn timeout(millis: u64) -> Option<Duration> {
-    Some(Duration::from_millis(millis))
-}
-
-/// How a protected call ended.
-#[derive(Debug)]
-pub enum Finished<T> {
-    /// The fn returned a success.
-    Succeeded(T),
-    /// The fn returned a counted failure.
-    Failed(T),
-    /// The fn ran past its deadline and was dropped.
-    TimedOut(BreakerError),
-}
-
-/// What a protected fn returns: tells a success from a counted failure.
-#[diagnostic::on_unimplemented(
-    message = "`#[circuit_breaker]` needs the fn to return a `Result`, found `{Self}`",
-    label = "this return type has no success or failure the breaker can count",
-    note = "return `Result<T, E>`, where `E: From<fusebox::BreakerError>` unless a fallback is given"
-)]
-pub trait Outcome {
-    /// True when this value counts as a failure.
-    fn is_failure(&self) -> bool;
-}
-
-impl<T, E> Outcome for Result<T, E> {
-    #[inline]
-    fn is_failure(&self) -> bool {
-        self.is_err()
-    }
-}
-
-/// What a protected fn without a fallback returns: it can also carry a rejection or a
-/// timeout.
-#[diagnostic::on_unimplemented(
-    message = "`#[circuit_breaker]` needs the fn to return a `Result`, found `{Self}`",
-    label = "this return type cannot carry a rejection or a timeout",
-    note = "return `Result<T, E>` where `E: From<fusebox::BreakerError>`, or give a `fallback`"
-)]
-pub trait FromBreakerError: Outcome {
-    /// The value that reports `error` to the caller.
-    fn from_breaker_error(error: BreakerError) -> Self;
-}
-
-impl<T, E: From<BreakerError>> FromBreakerError for Result<T, E> {
-    #[inline]
-    fn from_breaker_error(error: BreakerError) -> Self {
-        Err(E::from(error))
-    }
+/// A deadline of `millis` milliseconds (validated by the macro).
+pub const fn timeout(millis: u64) -> Timeout {
+    Timeout::new(Duration::from_millis(millis))
 }
 
 /// Runs `future` through `site`'s breaker when there is no fallback: a rejection or a
 /// timeout comes back as the fn's own error.
-pub async fn protect<F>(site: &Site, future: F) -> F::Output
+#[inline]
+pub fn protect<F, D>(site: &Site, deadline: D, future: F) -> Protect<F, D>
 where
     F: Future,
     F::Output: FromBreakerError,
+    D: Deadline,
 {
-    let permit = match site.acquire() {
-        Ok(permit) => permit,
-        Err(error) => return F::Output::from_breaker_error(error),
-    };
-    match site.run(permit, future).await {
-        Finished::Succeeded(output) | Finished::Failed(output) => output,
-        Finished::TimedOut(error) => F::Output::from_breaker_error(error),
-    }
-}
-
-async fn run<F>(permit: Permit, limit: Option<Duration>, future: F) -> Finished<F::Output>
-where
-    F: Future,
-    F::Output: Outcome,
-{
-    match Guarded::new(future, limit).await {
-        Ok(output) if output.is_failure() => {
-            permit.failure();
-            Finished::Failed(output)
-        }
-        Ok(output) => {
-            permit.success();
-            Finished::Succeeded(output)
-        }
-        Err(Interrupted::TimedOut) => {
-            let name = permit.breaker().name();
-            permit.fail(Failure::Timeout);
-            Finished::TimedOut(BreakerError::TimedOut {
-                name,
-                limit: limit.unwrap_or_default(),
-            })
-        }
-        Err(Interrupted::Panicked(payload)) => {
-            permit.failure();
-            resume_unwind(payload)
-        }
-    }
+    call::protect(site.breaker(), deadline, future)
 }

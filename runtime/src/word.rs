@@ -41,38 +41,45 @@ impl Word {
     pub(crate) const INITIAL: Word = Word(0);
 
     /// A closed word with `failures` consecutive failures.
+    #[inline]
     pub(crate) fn closed(generation: Generation, failures: u64) -> Word {
         Word::pack(CLOSED, generation, failures.min(PAYLOAD_MAX))
     }
 
     /// An open word whose first probe is allowed at `deadline_ms` on the breaker clock.
+    #[inline]
     pub(crate) fn open(generation: Generation, deadline_ms: u64) -> Word {
         Word::pack(OPEN, generation, deadline_ms.min(PAYLOAD_MAX))
     }
 
     /// A half-open word with `in_flight` probes running and `successes` recorded.
+    #[inline]
     pub(crate) fn half_open(generation: Generation, in_flight: u32, successes: u32) -> Word {
         let in_flight = u64::from(in_flight).min(HALF_MAX);
         let successes = u64::from(successes).min(HALF_MAX);
         Word::pack(HALF_OPEN, generation, in_flight | (successes << HALF_BITS))
     }
 
+    #[inline]
     fn pack(state: u64, generation: Generation, payload: u64) -> Word {
         let generation = u64::from(generation) & GENERATION_MASK;
         Word(state | (generation << STATE_BITS) | (payload << PAYLOAD_SHIFT))
     }
 
     /// Rebuilds a word read from the atomic.
+    #[inline]
     pub(crate) const fn from_bits(bits: u64) -> Word {
         Word(bits)
     }
 
     /// The bits to store in the atomic.
+    #[inline]
     pub(crate) const fn bits(self) -> u64 {
         self.0
     }
 
     /// The state this word describes.
+    #[inline]
     pub(crate) fn state(self) -> State {
         match self.0 & STATE_MASK {
             CLOSED => State::Closed,
@@ -82,21 +89,25 @@ impl Word {
     }
 
     /// The generation of this word.
+    #[inline]
     pub(crate) fn generation(self) -> Generation {
         // The mask keeps 20 bits, so the value always fits.
         u32::try_from((self.0 >> STATE_BITS) & GENERATION_MASK).unwrap_or(0)
     }
 
     /// The generation the next transition moves to (wrapping).
+    #[inline]
     pub(crate) fn next_generation(self) -> Generation {
         self.generation().wrapping_add(1)
     }
 
+    #[inline]
     fn payload(self) -> u64 {
         self.0 >> PAYLOAD_SHIFT
     }
 
     /// Consecutive failures (closed words; 0 otherwise).
+    #[inline]
     pub(crate) fn failures(self) -> u64 {
         if self.state() == State::Closed {
             self.payload()
@@ -106,20 +117,24 @@ impl Word {
     }
 
     /// The probe deadline in milliseconds (open words).
+    #[inline]
     pub(crate) fn deadline_ms(self) -> u64 {
         self.payload()
     }
 
     /// Probes in flight (half-open words; 0 otherwise).
+    #[inline]
     pub(crate) fn in_flight(self) -> u32 {
         self.half(0)
     }
 
     /// Probe successes (half-open words; 0 otherwise).
+    #[inline]
     pub(crate) fn successes(self) -> u32 {
         self.half(HALF_BITS)
     }
 
+    #[inline]
     fn half(self, shift: u32) -> u32 {
         if self.state() != State::HalfOpen {
             return 0;
@@ -133,6 +148,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[inline]
     fn fields_round_trip() {
         let closed = Word::closed(7, 4);
         assert_eq!(
@@ -153,6 +169,7 @@ mod tests {
     }
 
     #[test]
+    #[inline]
     fn generation_wraps_without_touching_other_fields() {
         let last = Word::closed(u32::try_from(GENERATION_MASK).unwrap(), 1);
         assert_eq!(Word::closed(last.next_generation(), 1).generation(), 0);
@@ -160,6 +177,7 @@ mod tests {
     }
 
     #[test]
+    #[inline]
     fn payloads_saturate_instead_of_spilling() {
         assert_eq!(Word::open(1, u64::MAX).deadline_ms(), PAYLOAD_MAX);
         assert_eq!(Word::open(1, u64::MAX).state(), State::Open);
