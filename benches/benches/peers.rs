@@ -1,0 +1,281 @@
+//! fusebox side by side with the Rust circuit-breaker peers, in one run.
+//!
+//! `cargo bench -p fusebox-bench --bench peers`; the figures go to BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use circuitbreaker_rs::{CircuitBreaker as CbRs, DefaultPolicy};
+use criterion::{criterion_group, criterion_main, Criterion};
+use failsafe::futures::CircuitBreaker as _;
+use fusebox::{registry, Config};
+use fusebox_bench::{
+    maybe_fail, protected, protected_shared, protected_to_open, protected_with_timeout, trivial,
+    AppError,
+};
+use recloser::{AsyncRecloser, Recloser};
+use tokio::runtime::Runtime;
+use tower::{Service, ServiceExt};
+use tower_resilience_circuitbreaker::CircuitBreakerLayer;
+
+const LONG: Duration = Duration::from_secs(3600);
+
+fn current_thread() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+fn failsafe_consecutive() -> impl failsafe::futures::CircuitBreaker + Clone + Send + Sync + 'static
+{
+    failsafe::Config::new()
+        .failure_policy(failsafe::failure_policy::consecutive_failures(
+            5,
+            failsafe::backoff::constant(LONG),
+        ))
+        .build()
+}
+
+fn recloser() -> AsyncRecloser {
+    AsyncRecloser::from(
+        Recloser::custom()
+            .error_rate(0.5)
+            .closed_len(100)
+            .half_open_len(10)
+            .open_wait(LONG)
+            .build(),
+    )
+}
+
+fn circuitbreaker_rs() -> CbRs<DefaultPolicy, AppError> {
+    CbRs::<DefaultPolicy, AppError>::builder()
+        .consecutive_failures(5)
+        .cooldown(LONG)
+        .build()
+}
+
+fn tower_layer() -> CircuitBreakerLayer {
+    CircuitBreakerLayer::builder()
+        .failure_rate_threshold(0.5)
+        .sliding_window_size(100)
+        .minimum_number_of_calls(10)
+        .wait_duration_in_open(LONG)
+        .build()
+        .expect("a valid configuration")
+}
+
+fn closed_success(c: &mut Criterion) {
+    let rt = current_thread();
+    let mut group = c.benchmark_group("closed_success");
+    group.bench_function("raw", |b| b.to_async(&rt).iter(trivial));
+    group.bench_function("fusebox_attribute", |b| b.to_async(&rt).iter(protected));
+    let handle = registry().register("bench_handle", Config::new());
+    group.bench_function("fusebox_handle", |b| {
+        b.to_async(&rt).iter(|| handle.call(trivial()));
+    });
+    let recloser = recloser();
+    group.bench_function("recloser", |b| {
+        b.to_async(&rt).iter(|| recloser.call(trivial()));
+    });
+    let failsafe = failsafe_consecutive();
+    group.bench_function("failsafe_consecutive", |b| {
+        b.to_async(&rt).iter(|| failsafe.call(trivial()));
+    });
+    let failsafe_default = failsafe::Config::new().build();
+    group.bench_function("failsafe_default", |b| {
+        b.to_async(&rt).iter(|| failsafe_default.call(trivial()));
+    });
+    let cbrs = circuitbreaker_rs();
+    group.bench_function("circuitbreaker_rs", |b| {
+        b.to_async(&rt).iter(|| cbrs.call_async(trivial));
+    });
+    let tower = tower_layer().layer_fn(tower::service_fn(|(): ()| trivial()));
+    group.bench_function("tower_resilience", |b| {
+        b.to_async(&rt).iter_custom(|iters| {
+            let mut service = tower.clone();
+            async move {
+                let started = Instant::now();
+                for _ in 0..iters {
+                    let ready = service.ready().await.expect("ready");
+                    let _ = black_box(ready.call(()).await);
+                }
+                started.elapsed()
+            }
+        });
+    });
+    group.finish();
+}
+
+fn open_rejection(c: &mut Criterion) {
+    let rt = current_thread();
+    let mut group = c.benchmark_group("open_rejection");
+    rt.block_on(async {
+        let _ = protected_to_open(true).await;
+    });
+    group.bench_function("fusebox_attribute", |b| {
+        b.to_async(&rt).iter(|| protected_to_open(false));
+    });
+    let recloser = recloser();
+    let failsafe = failsafe_consecutive();
+    let cbrs = circuitbreaker_rs();
+    let mut tower = tower_layer().layer_fn(tower::service_fn(maybe_fail));
+    rt.block_on(async {
+        for _ in 0..100 {
+            let _ = recloser.call(maybe_fail(true)).await;
+            let _ = failsafe.call(maybe_fail(true)).await;
+            let _ = cbrs.call_async(|| maybe_fail(true)).await;
+            if let Ok(ready) = tower.ready().await {
+                let _ = ready.call(true).await;
+            }
+        }
+    });
+    group.bench_function("recloser", |b| {
+        b.to_async(&rt).iter(|| recloser.call(trivial()));
+    });
+    group.bench_function("failsafe_consecutive", |b| {
+        b.to_async(&rt).iter(|| failsafe.call(trivial()));
+    });
+    group.bench_function("circuitbreaker_rs", |b| {
+        b.to_async(&rt).iter(|| cbrs.call_async(trivial));
+    });
+    group.bench_function("tower_resilience", |b| {
+        b.to_async(&rt).iter_custom(|iters| {
+            let mut service = tower.clone();
+            async move {
+                let started = Instant::now();
+                for _ in 0..iters {
+                    let _ = black_box(service.ready().await.map(|ready| ready.call(false)));
+                }
+                started.elapsed()
+            }
+        });
+    });
+    group.finish();
+}
+
+fn timeout_not_reached(c: &mut Criterion) {
+    let rt = current_thread();
+    let mut group = c.benchmark_group("timeout_not_reached");
+    group.bench_function("fusebox_without_timeout", |b| {
+        b.to_async(&rt).iter(protected);
+    });
+    group.bench_function("fusebox_with_timeout", |b| {
+        b.to_async(&rt).iter(protected_with_timeout);
+    });
+    group.bench_function("raw_in_tokio_timeout", |b| {
+        b.to_async(&rt)
+            .iter(|| tokio::time::timeout(Duration::from_secs(1), trivial()));
+    });
+    group.finish();
+}
+
+fn half_open_rejection(c: &mut Criterion) {
+    let rt = current_thread();
+    let mut group = c.benchmark_group("half_open_rejection");
+    let breaker = registry().register(
+        "bench_half_open",
+        Config::new()
+            .threshold(1)
+            .recovery(Duration::ZERO)
+            .success_threshold(1),
+    );
+    // Open it, then hold the only probe slot with a call that never finishes.
+    let mut probe = Box::pin(breaker.call(std::future::pending::<Result<u32, AppError>>()));
+    rt.block_on(async {
+        let _ = breaker.call(maybe_fail(true)).await;
+        assert!(futures::poll!(probe.as_mut()).is_pending());
+    });
+    group.bench_function("fusebox_handle", |b| {
+        b.to_async(&rt).iter(|| breaker.call(trivial()));
+    });
+    group.finish();
+    drop(probe);
+}
+
+/// 8 tasks on 2 worker threads share one breaker; the time is wall time per call.
+fn shared_breaker(c: &mut Criterion) {
+    const TASKS: u64 = 8;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let mut group = c.benchmark_group("shared_2_threads_8_tasks");
+    group.bench_function("fusebox_attribute", |b| {
+        b.to_async(&rt).iter_custom(|iters| {
+            run_tasks(TASKS, iters, || async {
+                black_box(protected_shared().await)
+            })
+        });
+    });
+    let failsafe = failsafe_consecutive();
+    group.bench_function("failsafe_consecutive", |b| {
+        b.to_async(&rt).iter_custom(|iters| {
+            let failsafe = failsafe.clone();
+            run_tasks(TASKS, iters, move || {
+                let failsafe = failsafe.clone();
+                async move { black_box(failsafe.call(trivial()).await) }
+            })
+        });
+    });
+    let recloser = Arc::new(recloser());
+    group.bench_function("recloser", |b| {
+        b.to_async(&rt).iter_custom(|iters| {
+            let recloser = Arc::clone(&recloser);
+            run_tasks(TASKS, iters, move || {
+                let recloser = Arc::clone(&recloser);
+                async move { black_box(recloser.call(trivial()).await) }
+            })
+        });
+    });
+    let cbrs = Arc::new(circuitbreaker_rs());
+    group.bench_function("circuitbreaker_rs", |b| {
+        b.to_async(&rt).iter_custom(|iters| {
+            let cbrs = Arc::clone(&cbrs);
+            run_tasks(TASKS, iters, move || {
+                let cbrs = Arc::clone(&cbrs);
+                async move { black_box(cbrs.call_async(trivial).await) }
+            })
+        });
+    });
+    group.finish();
+}
+
+/// Spreads `iters` calls over `tasks` spawned tasks and returns the wall time.
+async fn run_tasks<F, Fut>(tasks: u64, iters: u64, call: F) -> Duration
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future + Send,
+{
+    let per_task = iters.div_ceil(tasks);
+    let started = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                for _ in 0..per_task {
+                    call().await;
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.await.expect("no benchmark task panics");
+    }
+    started.elapsed()
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = closed_success, open_rejection, timeout_not_reached, half_open_rejection, shared_breaker
+}
+criterion_main!(benches);

@@ -1,0 +1,68 @@
+//! Shared pieces of the fusebox benchmarks: the protected fns and the error type every
+//! library is measured with.
+
+// The measured calls are async fns that finish at their first poll, on purpose.
+#![allow(clippy::unused_async)]
+
+use std::fmt;
+use std::hint::black_box;
+
+use fusebox::{circuit_breaker, BreakerError};
+
+/// The error of every benchmarked call.
+#[derive(Debug)]
+pub struct AppError;
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("upstream failed")
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<BreakerError> for AppError {
+    fn from(_: BreakerError) -> Self {
+        AppError
+    }
+}
+
+/// The measured call: an async fn that finishes at its first poll.
+#[inline(never)]
+pub async fn trivial() -> Result<u32, AppError> {
+    Ok(black_box(1))
+}
+
+/// Succeeds or fails on demand, to open a breaker.
+#[inline(never)]
+pub async fn maybe_fail(fail: bool) -> Result<u32, AppError> {
+    if black_box(fail) {
+        Err(AppError)
+    } else {
+        Ok(black_box(1))
+    }
+}
+
+/// `trivial` behind the attribute, consecutive-failure mode.
+#[circuit_breaker(name = "bench_closed", threshold = 5)]
+pub async fn protected() -> Result<u32, AppError> {
+    trivial().await
+}
+
+/// `trivial` behind the attribute with a timeout that is never reached.
+#[circuit_breaker(name = "bench_timeout", threshold = 5, timeout = "1s")]
+pub async fn protected_with_timeout() -> Result<u32, AppError> {
+    trivial().await
+}
+
+/// A protected fn that the benchmarks open before measuring rejections.
+#[circuit_breaker(name = "bench_open", threshold = 1, recovery = "1h")]
+pub async fn protected_to_open(fail: bool) -> Result<u32, AppError> {
+    maybe_fail(fail).await
+}
+
+/// `trivial` behind a breaker shared by every task of the contention benchmark.
+#[circuit_breaker(name = "bench_shared", threshold = 5)]
+pub async fn protected_shared() -> Result<u32, AppError> {
+    trivial().await
+}
