@@ -10,7 +10,8 @@ use std::time::Duration;
 use failsafe::futures::CircuitBreaker as _;
 use fusebox::{registry, Config};
 use fusebox_bench::{
-    maybe_fail, protected, protected_to_open, protected_with_timeout, trivial, AppError,
+    maybe_fail, protected, protected_to_open, protected_waiting, protected_with_timeout, trivial,
+    AppError,
 };
 use tower::{Service, ServiceExt};
 
@@ -88,7 +89,7 @@ fn allocations_table() {
         allocations_per_call(&rt, protected),
     );
     row(
-        "fusebox attribute, closed, failure",
+        "fusebox handle, closed, failure",
         allocations_per_call(&rt, || async {
             let breaker = registry().register("footprint_fail", Config::new().threshold(u32::MAX));
             breaker.call(maybe_fail(true)).await
@@ -97,6 +98,10 @@ fn allocations_table() {
     row(
         "fusebox attribute, timeout set, not reached",
         allocations_per_call(&rt, protected_with_timeout),
+    );
+    row(
+        "fusebox attribute, timeout set, call waits once (timer armed)",
+        allocations_per_call(&rt, protected_waiting),
     );
     rt.block_on(async {
         let _ = protected_to_open(true).await;

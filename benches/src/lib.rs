@@ -55,6 +55,13 @@ pub async fn protected_with_timeout() -> Result<u32, AppError> {
     trivial().await
 }
 
+/// Behind the attribute with a timeout, and waits once before answering: its timer is armed.
+#[circuit_breaker(name = "bench_waiting", threshold = 5, timeout = "1s")]
+pub async fn protected_waiting() -> Result<u32, AppError> {
+    tokio::task::yield_now().await;
+    trivial().await
+}
+
 /// A protected fn that the benchmarks open before measuring rejections.
 #[circuit_breaker(name = "bench_open", threshold = 1, recovery = "1h")]
 pub async fn protected_to_open(fail: bool) -> Result<u32, AppError> {
