@@ -17,6 +17,7 @@ pub(crate) struct Args {
     pub(crate) recovery_millis: Option<u64>,
     pub(crate) success_threshold: Option<u32>,
     pub(crate) fallback: Option<ExprPath>,
+    pub(crate) failure_if: Option<ExprPath>,
 }
 
 /// The keys, in the order the documentation lists them.
@@ -27,6 +28,7 @@ const KEYS: &[&str] = &[
     "recovery",
     "success_threshold",
     "fallback",
+    "failure_if",
 ];
 
 /// The largest `success_threshold` the runtime accepts (`fusebox::Config::MAX_SUCCESS_THRESHOLD`).
@@ -94,7 +96,8 @@ impl Args {
             }
             "timeout" => self.timeout_millis = Some(duration(value, key, 1)?),
             "recovery" => self.recovery_millis = Some(duration(value, key, 0)?),
-            _ => self.fallback = Some(path(value)?),
+            "fallback" => self.fallback = Some(path(value, key, "an async fn", "cached_weather")?),
+            _ => self.failure_if = Some(path(value, key, "a fn", "is_server_error")?),
         }
         Ok(())
     }
@@ -200,12 +203,12 @@ fn duration(value: &Expr, key: &str, min_millis: u64) -> syn::Result<u64> {
     Ok(millis)
 }
 
-fn path(value: &Expr) -> syn::Result<ExprPath> {
+fn path(value: &Expr, key: &str, kind: &str, example: &str) -> syn::Result<ExprPath> {
     match value {
         Expr::Path(path) if path.qself.is_none() => Ok(path.clone()),
         _ => Err(syn::Error::new(
             value.span(),
-            "`fallback` takes the path of an async fn, like `fallback = cached_weather`",
+            format!("`{key}` takes the path of {kind}, like `{key} = {example}`"),
         )),
     }
 }

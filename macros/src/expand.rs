@@ -49,6 +49,14 @@ fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
         Some(millis) => quote!(::fusebox::__private::timeout(#millis)),
         None => quote!(::fusebox::__private::NoDeadline),
     };
+    // Typed from the fn's future, so that a predicate of the wrong type is reported at its path.
+    let classify = match &args.failure_if {
+        Some(path) => quote_spanned! {path.span()=>
+            ::fusebox::__private::failure_if(&__fusebox_future, #path)
+        },
+        None => quote!(::fusebox::__private::CountErrors),
+    };
+    let policy = quote!(#deadline, #classify);
     let output_span = match &function.sig.output {
         ReturnType::Default => function.sig.ident.span(),
         ReturnType::Type(_, ty) => ty.span(),
@@ -57,11 +65,18 @@ fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
     let protected = match &args.fallback {
         None => {
             let protect = quote_spanned! {output_span=>
-                ::fusebox::__private::protect(&__FUSEBOX_SITE, #deadline, __fusebox_future).await
+                ::fusebox::__private::protect(&__FUSEBOX_SITE, #policy, __fusebox_future).await
             };
-            quote!(let __fusebox_future = async move #body; #protect)
+            // With a predicate, tie the future's output to the fn's return type first, so that
+            // a predicate of the wrong type is reported at its path, not inferred from.
+            let hint = args.failure_if.is_some().then(|| {
+                quote!(if false {
+                    return __fusebox_future.await;
+                })
+            });
+            quote!(let __fusebox_future = async move #body; #hint #protect)
         }
-        Some(path) => with_fallback(&Fallback::new(path, inputs), body, &deadline, output_span),
+        Some(path) => with_fallback(&Fallback::new(path, inputs), body, &policy, output_span),
     };
     let ItemFn {
         attrs, vis, sig, ..
@@ -78,7 +93,7 @@ fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
 fn with_fallback(
     fallback: &Fallback<'_>,
     body: &syn::Block,
-    deadline: &TokenStream,
+    policy: &TokenStream,
     output_span: Span,
 ) -> TokenStream {
     let run = quote_spanned!(output_span=> __FUSEBOX_SITE.run);
@@ -93,8 +108,10 @@ fn with_fallback(
             ::core::result::Result::Err(__fusebox_error) => return #on_reject,
         };
         #keep_args
-        match #run(__fusebox_permit, #deadline, async #capture #body).await {
-            ::fusebox::__private::Finished::Succeeded(__fusebox_output) => __fusebox_output,
+        let __fusebox_future = async #capture #body;
+        match #run(__fusebox_permit, #policy, __fusebox_future).await {
+            ::fusebox::__private::Finished::Succeeded(__fusebox_output)
+            | ::fusebox::__private::Finished::Ignored(__fusebox_output) => __fusebox_output,
             ::fusebox::__private::Finished::Failed(_) | ::fusebox::__private::Finished::TimedOut(_) => #on_failure,
         }
     }

@@ -28,6 +28,7 @@ use proc_macro::TokenStream;
 /// | `recovery` | duration | `"60s"` | how long the circuit stays open before probing |
 /// | `success_threshold` | 1 ..= 65536 | 3 | half-open successes that close it, and probes admitted at once |
 /// | `fallback` | path to an async fn | none | answers with the same arguments on rejection, timeout or failure |
+/// | `failure_if` | path to a `fn(&E) -> bool` | every `Err` counts | which errors count as failures |
 ///
 /// Durations are a whole number and a unit: `"250ms"`, `"15s"`, `"2m"`, `"1h"`.
 ///
@@ -36,6 +37,9 @@ use proc_macro::TokenStream;
 /// share a module and a name their own `name`. The first fn to run under a name registers the
 /// breaker with its settings; later fns naming it share that breaker (a differing setting is
 /// reported as a `tracing` warning). The `timeout` belongs to each fn.
+///
+/// With `failure_if = predicate`, an error for which `predicate(&error)` is false is returned
+/// as it is: it runs no fallback, changes no count, and gives back a half-open probe slot.
 ///
 /// The fn must return a `Result<T, E>`. Without a fallback, `E` must implement
 /// `From<fusebox::BreakerError>`, which carries rejections and timeouts. A fallback takes the

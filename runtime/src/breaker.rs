@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::call;
+use crate::classify::CountErrors;
 use crate::clock;
 use crate::counts::Counts;
 use crate::deadline::NoDeadline;
@@ -85,7 +86,7 @@ impl Breaker {
         F: Future<Output = Result<T, E>>,
         E: From<BreakerError>,
     {
-        call::protect(self, NoDeadline, future)
+        call::protect(self, NoDeadline, CountErrors, future)
     }
 
     #[inline]
@@ -214,6 +215,18 @@ impl Breaker {
     /// success nor a failure, but a half-open probe gives its slot back.
     pub(crate) fn record_cancelled(&self, generation: Generation) {
         self.counts.cancelled.incr();
+        self.release(generation);
+    }
+
+    /// Records an error that does not count (`failure_if` said no): the call changes no
+    /// count, and a half-open probe gives its slot back.
+    pub(crate) fn record_ignored(&self, generation: Generation) {
+        self.counts.ignored.incr();
+        self.release(generation);
+    }
+
+    /// Gives a half-open probe slot back; a closed or open state is left as it is.
+    fn release(&self, generation: Generation) {
         self.update(generation, |word| match word.state() {
             State::HalfOpen => {
                 let in_flight = word.in_flight().saturating_sub(1);

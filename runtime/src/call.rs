@@ -6,6 +6,7 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use crate::classify::Classify;
 use crate::deadline::Deadline;
 use crate::guard::Call;
 use crate::{Breaker, BreakerError, Permit};
@@ -17,69 +18,81 @@ pub enum Finished<T> {
     Succeeded(T),
     /// The fn returned a counted failure.
     Failed(T),
+    /// The fn returned an error that does not count (`failure_if` said no).
+    Ignored(T),
     /// The fn ran past its deadline and was dropped.
     TimedOut(BreakerError),
 }
 
-/// What a protected fn returns: tells a success from a counted failure.
+/// What a protected fn returns: tells a success from a failure, and can carry a rejection or
+/// a timeout when there is no fallback.
 #[diagnostic::on_unimplemented(
     message = "`#[circuit_breaker]` needs the fn to return a `Result`, found `{Self}`",
     label = "this return type has no success or failure the breaker can count",
     note = "return `Result<T, E>`, where `E: From<fusebox::BreakerError>` unless a fallback is given"
 )]
 pub trait Outcome {
-    /// True when this value counts as a failure.
+    /// The error a failure carries.
+    type Error;
+
+    /// True when this value is a failure.
     fn is_failure(&self) -> bool;
+
+    /// The value that reports `error` to the caller.
+    fn from_error(error: Self::Error) -> Self;
 }
 
 impl<T, E> Outcome for Result<T, E> {
+    type Error = E;
+
     #[inline]
     fn is_failure(&self) -> bool {
         self.is_err()
     }
-}
 
-/// What a protected fn without a fallback returns: it can also carry a rejection or a
-/// timeout.
-#[diagnostic::on_unimplemented(
-    message = "`#[circuit_breaker]` needs the fn to return a `Result`, found `{Self}`",
-    label = "this return type cannot carry a rejection or a timeout",
-    note = "return `Result<T, E>` where `E: From<fusebox::BreakerError>`, or give a `fallback`"
-)]
-pub trait FromBreakerError: Outcome {
-    /// The value that reports `error` to the caller.
-    fn from_breaker_error(error: BreakerError) -> Self;
-}
-
-impl<T, E: From<BreakerError>> FromBreakerError for Result<T, E> {
     #[inline]
-    fn from_breaker_error(error: BreakerError) -> Self {
-        Err(E::from(error))
+    fn from_error(error: E) -> Self {
+        Err(error)
     }
 }
 
-/// Runs `future` under `permit` with `deadline`, and reports its outcome.
+/// The fn's own error for a rejection or a timeout.
 #[inline]
-pub(crate) fn run<F, D>(permit: Permit, deadline: D, future: F) -> Call<F, D> {
-    Call::new(permit, deadline, future)
+fn breaker_error<T>(error: BreakerError) -> T
+where
+    T: Outcome,
+    T::Error: From<BreakerError>,
+{
+    T::from_error(T::Error::from(error))
+}
+
+/// Runs `future` under `permit` with `deadline`, and reports its outcome as `classify` judges it.
+#[inline]
+pub(crate) fn run<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) -> Call<F, D, C> {
+    Call::new(permit, deadline, classify, future)
 }
 
 pin_project! {
     /// A call through a breaker without a fallback: rejected at once, or run to its end. A
     /// rejection or a timeout comes back as the fn's own error.
-    pub struct Protect<F, D> {
+    pub struct Protect<F, D, C> {
         #[pin]
-        call: Option<Call<F, D>>,
+        call: Option<Call<F, D, C>>,
         rejected: Option<BreakerError>,
     }
 }
 
 /// Admits `future` through `breaker`, or rejects it without polling it.
 #[inline]
-pub(crate) fn protect<F, D>(breaker: &'static Breaker, deadline: D, future: F) -> Protect<F, D> {
+pub(crate) fn protect<F, D, C>(
+    breaker: &'static Breaker,
+    deadline: D,
+    classify: C,
+    future: F,
+) -> Protect<F, D, C> {
     match breaker.try_acquire() {
         Ok(permit) => Protect {
-            call: Some(run(permit, deadline, future)),
+            call: Some(run(permit, deadline, classify, future)),
             rejected: None,
         },
         Err(error) => Protect {
@@ -89,11 +102,13 @@ pub(crate) fn protect<F, D>(breaker: &'static Breaker, deadline: D, future: F) -
     }
 }
 
-impl<F, D> Future for Protect<F, D>
+impl<F, D, C> Future for Protect<F, D, C>
 where
     F: Future,
-    F::Output: FromBreakerError,
+    F::Output: Outcome,
+    <F::Output as Outcome>::Error: From<BreakerError>,
     D: Deadline,
+    C: Classify<F::Output>,
 {
     type Output = F::Output;
 
@@ -102,17 +117,16 @@ where
         let this = self.project();
         let Some(call) = this.call.as_pin_mut() else {
             // Polled again after it finished: like any finished future, it never completes again.
-            return this.rejected.take().map_or(Poll::Pending, |error| {
-                Poll::Ready(F::Output::from_breaker_error(error))
-            });
+            return this
+                .rejected
+                .take()
+                .map_or(Poll::Pending, |error| Poll::Ready(breaker_error(error)));
         };
         match call.poll(cx) {
-            Poll::Ready(Finished::Succeeded(output) | Finished::Failed(output)) => {
-                Poll::Ready(output)
-            }
-            Poll::Ready(Finished::TimedOut(error)) => {
-                Poll::Ready(F::Output::from_breaker_error(error))
-            }
+            Poll::Ready(
+                Finished::Succeeded(output) | Finished::Failed(output) | Finished::Ignored(output),
+            ) => Poll::Ready(output),
+            Poll::Ready(Finished::TimedOut(error)) => Poll::Ready(breaker_error(error)),
             Poll::Pending => Poll::Pending,
         }
     }

@@ -11,6 +11,7 @@ pub(crate) struct Counts {
     pub(crate) timeouts: Counter,
     pub(crate) rejections: Counter,
     pub(crate) cancelled: Counter,
+    pub(crate) ignored: Counter,
     /// Clock reading of the last counted failure, 0 for none.
     pub(crate) last_failure_nanos: AtomicU64,
     /// Clock reading of the last transition, 0 for none.

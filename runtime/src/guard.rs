@@ -11,36 +11,40 @@ use pin_project_lite::pin_project;
 
 use crate::breaker::Failure;
 use crate::call::{Finished, Outcome};
+use crate::classify::{Classify, Verdict};
 use crate::deadline::Deadline;
 use crate::{BreakerError, Permit};
 
 pin_project! {
-    /// A call admitted by `permit`, with deadline `D`.
-    pub struct Call<F, D> {
+    /// A call admitted by `permit`, with deadline `D`, its outcome judged by `C`.
+    pub struct Call<F, D, C> {
         #[pin]
         inner: F,
         #[pin]
         deadline: D,
+        classify: C,
         permit: Option<Permit>,
     }
 }
 
-impl<F, D> Call<F, D> {
+impl<F, D, C> Call<F, D, C> {
     #[inline]
-    pub(crate) fn new(permit: Permit, deadline: D, inner: F) -> Call<F, D> {
+    pub(crate) fn new(permit: Permit, deadline: D, classify: C, inner: F) -> Call<F, D, C> {
         Call {
             inner,
             deadline,
+            classify,
             permit: Some(permit),
         }
     }
 }
 
-impl<F, D> Future for Call<F, D>
+impl<F, D, C> Future for Call<F, D, C>
 where
     F: Future,
     F::Output: Outcome,
     D: Deadline,
+    C: Classify<F::Output>,
 {
     type Output = Finished<F::Output>;
 
@@ -55,7 +59,8 @@ where
         unwinding.armed = false;
         drop(unwinding);
         if let Poll::Ready(output) = polled {
-            return Poll::Ready(finish(this.permit.take(), output));
+            let verdict = this.classify.classify(&output);
+            return Poll::Ready(finish(this.permit.take(), verdict, output));
         }
         match this.deadline.poll_expired(cx) {
             Poll::Ready(limit) => Poll::Ready(timed_out(this.permit.take(), limit)),
@@ -64,21 +69,20 @@ where
     }
 }
 
-/// Counts the output as a success or a failure.
+/// Reports the verdict on the output to the breaker.
 #[inline]
-fn finish<T: Outcome>(permit: Option<Permit>, output: T) -> Finished<T> {
-    let failed = output.is_failure();
+fn finish<T>(permit: Option<Permit>, verdict: Verdict, output: T) -> Finished<T> {
     if let Some(permit) = permit {
-        if failed {
-            permit.failure();
-        } else {
-            permit.success();
+        match verdict {
+            Verdict::Success => permit.success(),
+            Verdict::Failure => permit.failure(),
+            Verdict::Ignored => permit.ignored(),
         }
     }
-    if failed {
-        Finished::Failed(output)
-    } else {
-        Finished::Succeeded(output)
+    match verdict {
+        Verdict::Success => Finished::Succeeded(output),
+        Verdict::Failure => Finished::Failed(output),
+        Verdict::Ignored => Finished::Ignored(output),
     }
 }
 

@@ -59,6 +59,7 @@
 
 mod breaker;
 mod call;
+mod classify;
 mod clock;
 mod config;
 mod counts;

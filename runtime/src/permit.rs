@@ -39,6 +39,12 @@ impl Permit {
         self.fail(Failure::Error);
     }
 
+    /// Reports an error that does not count: nothing changes but the half-open slot is freed.
+    pub fn ignored(self) {
+        self.breaker.record_ignored(self.generation);
+        std::mem::forget(self);
+    }
+
     pub(crate) fn fail(self, failure: Failure) {
         self.breaker.record_failure(self.generation, failure);
         std::mem::forget(self);

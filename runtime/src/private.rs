@@ -5,7 +5,8 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub use crate::call::{Finished, FromBreakerError, Outcome, Protect};
+pub use crate::call::{Finished, Outcome, Protect};
+pub use crate::classify::{Classify, CountErrors, FailureIf, Verdict};
 pub use crate::deadline::{Deadline, NoDeadline, Timeout};
 pub use crate::guard::Call;
 use crate::{call, registry, Breaker, BreakerError, Config, Permit};
@@ -40,15 +41,17 @@ impl Site {
             .get_or_init(|| registry().register(self.name, self.config))
     }
 
-    /// Runs the fn's future under `permit` and `deadline`, and reports the outcome.
+    /// Runs the fn's future under `permit` and `deadline`, and reports the outcome as
+    /// `classify` judges it.
     #[inline]
-    pub fn run<F, D>(&self, permit: Permit, deadline: D, future: F) -> Call<F, D>
+    pub fn run<F, D, C>(&self, permit: Permit, deadline: D, classify: C, future: F) -> Call<F, D, C>
     where
         F: Future,
         F::Output: Outcome,
         D: Deadline,
+        C: Classify<F::Output>,
     {
-        call::run(permit, deadline, future)
+        call::run(permit, deadline, classify, future)
     }
 }
 
@@ -65,14 +68,26 @@ pub const fn timeout(millis: u64) -> Timeout {
     Timeout::new(Duration::from_millis(millis))
 }
 
+/// The classifier for `failure_if = predicate`, typed from the protected fn's own future so
+/// that a predicate of the wrong type is reported at its path.
+#[inline]
+pub fn failure_if<F, T, E>(_: &F, predicate: fn(&E) -> bool) -> FailureIf<E>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    FailureIf(predicate)
+}
+
 /// Runs `future` through `site`'s breaker when there is no fallback: a rejection or a
 /// timeout comes back as the fn's own error.
 #[inline]
-pub fn protect<F, D>(site: &Site, deadline: D, future: F) -> Protect<F, D>
+pub fn protect<F, D, C>(site: &Site, deadline: D, classify: C, future: F) -> Protect<F, D, C>
 where
     F: Future,
-    F::Output: FromBreakerError,
+    F::Output: Outcome,
+    <F::Output as Outcome>::Error: From<BreakerError>,
     D: Deadline,
+    C: Classify<F::Output>,
 {
-    call::protect(site.breaker(), deadline, future)
+    call::protect(site.breaker(), deadline, classify, future)
 }

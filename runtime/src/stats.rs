@@ -25,7 +25,7 @@ pub struct Stats {
     pub half_open_successes: u32,
     /// Probes running while half-open.
     pub half_open_in_flight: u32,
-    /// Calls admitted: successes, failures and cancelled calls.
+    /// Calls admitted: successes, failures, ignored errors and cancelled calls.
     pub calls: u64,
     /// Calls that succeeded.
     pub successes: u64,
@@ -37,6 +37,8 @@ pub struct Stats {
     pub rejections: u64,
     /// Calls whose caller gave up before they finished.
     pub cancelled: u64,
+    /// Calls that returned an error `failure_if` does not count.
+    pub ignored: u64,
     /// How long ago the last counted failure happened.
     #[serde(rename = "last_failure_ms_ago", serialize_with = "as_millis")]
     pub last_failure_ago: Option<Duration>,
@@ -48,7 +50,7 @@ pub struct Stats {
 impl Stats {
     pub(crate) fn read(name: &'static str, word: Word, counts: &Counts, now: u64) -> Stats {
         let (successes, failures) = (counts.successes.get(), counts.failures.get());
-        let cancelled = counts.cancelled.get();
+        let (cancelled, ignored) = (counts.cancelled.get(), counts.ignored.get());
         let last_failure = counts.last_failure_nanos.load(Relaxed);
         Stats {
             name,
@@ -56,12 +58,13 @@ impl Stats {
             consecutive_failures: word.failures(),
             half_open_successes: word.successes(),
             half_open_in_flight: word.in_flight(),
-            calls: successes + failures + cancelled,
+            calls: successes + failures + cancelled + ignored,
             successes,
             failures,
             timeouts: counts.timeouts.get(),
             rejections: counts.rejections.get(),
             cancelled,
+            ignored,
             last_failure_ago: (last_failure != 0)
                 .then(|| Duration::from_nanos(now.saturating_sub(last_failure))),
             next_probe_in: (word.state() == State::Open)

@@ -20,13 +20,18 @@ impl From<BreakerError> for AppError {
     timeout = "15s",
     recovery = "60s",
     success_threshold = 3,
-    fallback = cached_weather
+    fallback = cached_weather,
+    failure_if = is_server_error
 )]
 pub async fn live_weather(city: String, days: u8) -> Result<String, AppError> {
     if days > 7 {
         return Err(AppError::Upstream);
     }
     Ok(format!("{city}: {days} days"))
+}
+
+fn is_server_error(error: &AppError) -> bool {
+    matches!(error, AppError::Upstream)
 }
 
 #[circuit_breaker(name = "cache", threshold = 2, fallback = static_weather)]

@@ -1,0 +1,58 @@
+//! Which outcomes count: every `Err` by default, or only the errors a `failure_if` predicate
+//! accepts. An error that does not count is returned as it is, runs no fallback and gives its
+//! permit back, so a caller's bad input cannot trip a breaker that guards a healthy service.
+
+use crate::call::Outcome;
+
+/// How the breaker counts one finished call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A success: resets the consecutive failures, counts toward closing a half-open circuit.
+    Success,
+    /// A counted failure.
+    Failure,
+    /// Neither: the result is returned as it is and the permit is given back.
+    Ignored,
+}
+
+/// Decides how a call's output counts. The `Outcome` bound sits on the method, so that a
+/// return type that is not a `Result` is reported once, by the bound that names it.
+pub trait Classify<T> {
+    /// The verdict on `output`.
+    fn classify(&self, output: &T) -> Verdict
+    where
+        T: Outcome;
+}
+
+/// The default: every `Err` is a failure, every `Ok` a success.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CountErrors;
+
+impl<T> Classify<T> for CountErrors {
+    #[inline]
+    fn classify(&self, output: &T) -> Verdict
+    where
+        T: Outcome,
+    {
+        if output.is_failure() {
+            Verdict::Failure
+        } else {
+            Verdict::Success
+        }
+    }
+}
+
+/// `failure_if = predicate`: an `Err` counts as a failure only when `predicate(&error)` holds.
+#[derive(Debug)]
+pub struct FailureIf<E>(pub fn(&E) -> bool);
+
+impl<T, E> Classify<Result<T, E>> for FailureIf<E> {
+    #[inline]
+    fn classify(&self, output: &Result<T, E>) -> Verdict {
+        match output {
+            Ok(_) => Verdict::Success,
+            Err(error) if (self.0)(error) => Verdict::Failure,
+            Err(_) => Verdict::Ignored,
+        }
+    }
+}
