@@ -9,7 +9,7 @@ use crate::classify::CountErrors;
 use crate::clock;
 use crate::counts::Counts;
 use crate::deadline::NoDeadline;
-use crate::event::{self, Reason};
+use crate::event::{self, Event, Reason};
 use crate::permit::Permit;
 use crate::word::{Generation, Word};
 use crate::{BreakerError, Config, State, Stats};
@@ -132,6 +132,12 @@ impl Breaker {
                     }
                     Word::half_open(word.next_generation(), 1, 0)
                 }
+                State::ForcedOpen => {
+                    return Err(self.reject(BreakerError::ForcedOpen { name: self.name }));
+                }
+                State::Disabled | State::MetricsOnly => {
+                    return Ok(Permit::new(self, word.generation()));
+                }
                 State::HalfOpen => {
                     if word.in_flight() >= self.config.success_threshold_value() {
                         return Err(self.reject(BreakerError::HalfOpenFull { name: self.name }));
@@ -159,17 +165,22 @@ impl Breaker {
     /// Records a success of a call admitted in `generation`.
     #[inline]
     pub(crate) fn record_success(&self, generation: Generation) {
-        self.counts.successes.incr();
         let word = self.load();
         if word.generation() == generation && word.failures() == 0 && word.state() == State::Closed
         {
+            self.counts.successes.incr();
             return;
         }
+        if word.records_nothing(generation) {
+            return;
+        }
+        self.counts.successes.incr();
         self.update(generation, |word| match word.state() {
-            State::Closed if word.failures() == 0 => None,
-            State::Closed => Some((Word::closed(word.generation(), 0), None)),
+            State::Closed if word.failures() != 0 => {
+                Some((Word::closed(word.generation(), 0), None))
+            }
             State::HalfOpen => Some(self.probe_succeeded(word)),
-            State::Open => None,
+            _ => None,
         });
     }
 
@@ -191,6 +202,9 @@ impl Breaker {
 
     /// Records a counted failure of a call admitted in `generation`.
     pub(crate) fn record_failure(&self, generation: Generation, failure: Failure) {
+        if self.load().records_nothing(generation) {
+            return;
+        }
         let now = clock::now_nanos();
         self.counts.failures.incr();
         if failure == Failure::Timeout {
@@ -207,7 +221,7 @@ impl Breaker {
                 }
             }
             State::HalfOpen => Some((self.open_word(word, now), Some(Reason::ProbeFailed))),
-            State::Open => None,
+            _ => None,
         });
     }
 
@@ -235,7 +249,7 @@ impl Breaker {
                     None,
                 ))
             }
-            State::Closed | State::Open => None,
+            _ => None,
         });
     }
 
@@ -274,6 +288,67 @@ impl Breaker {
         self.counts
             .state_since_nanos
             .store(clock::now_nanos(), Ordering::Relaxed);
-        event::transition(self.name, from.state(), to.state(), reason);
+        event::transition(Event {
+            name: self.name,
+            from: from.state(),
+            to: to.state(),
+            reason,
+        });
+    }
+
+    /// Rejects every call until [`force_closed`](Breaker::force_closed) or
+    /// [`reset`](Breaker::reset). Calls already running finish, but their results change
+    /// nothing.
+    pub fn force_open(&self) {
+        self.set_by_hand(State::ForcedOpen);
+    }
+
+    /// Lets every call run and records nothing, until another state is set by hand.
+    pub fn disable(&self) {
+        self.set_by_hand(State::Disabled);
+    }
+
+    /// Lets every call run and counts it in the stats, but never opens the circuit, until
+    /// another state is set by hand.
+    pub fn metrics_only(&self) {
+        self.set_by_hand(State::MetricsOnly);
+    }
+
+    /// Closes the circuit by hand, from any state; the consecutive failures start from zero.
+    pub fn force_closed(&self) {
+        self.set_by_hand(State::Closed);
+    }
+
+    /// Closes the circuit and clears every count. Results of calls admitted before the reset
+    /// change nothing.
+    pub fn reset(&self) {
+        self.move_to(|generation| Word::closed(generation, 0), Reason::Reset);
+        self.counts.reset();
+    }
+
+    fn set_by_hand(&self, state: State) {
+        if state == State::Closed {
+            self.move_to(|generation| Word::closed(generation, 0), Reason::Manual);
+        } else {
+            self.move_to(|generation| Word::manual(generation, state), Reason::Manual);
+        }
+    }
+
+    /// Moves to the word `next` builds, in a new generation, from whatever the state is. A
+    /// move to the state the breaker is already in emits no event.
+    fn move_to(&self, next: impl Fn(Generation) -> Word, reason: Reason) {
+        let mut word = self.load();
+        loop {
+            let target = next(word.next_generation());
+            match self.swap(word, target) {
+                Ok(()) => {
+                    if word.state() != target.state() {
+                        self.transitioned(word, target, reason);
+                    }
+                    return;
+                }
+                Err(actual) => word = actual,
+            }
+        }
     }
 }

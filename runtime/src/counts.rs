@@ -18,6 +18,23 @@ pub(crate) struct Counts {
     pub(crate) state_since_nanos: AtomicU64,
 }
 
+impl Counts {
+    /// Clears every counter (a reset by hand).
+    pub(crate) fn reset(&self) {
+        for counter in [
+            &self.successes,
+            &self.failures,
+            &self.timeouts,
+            &self.rejections,
+            &self.cancelled,
+            &self.ignored,
+        ] {
+            counter.0.store(0, Relaxed);
+        }
+        self.last_failure_nanos.store(0, Relaxed);
+    }
+}
+
 /// A monotonic event counter.
 #[derive(Debug, Default)]
 pub(crate) struct Counter(AtomicU64);

@@ -18,6 +18,11 @@ pub enum BreakerError {
         /// How long until a probe call will be allowed.
         retry_after: Duration,
     },
+    /// The breaker was forced open by hand: the call was rejected without running.
+    ForcedOpen {
+        /// The breaker's name.
+        name: &'static str,
+    },
     /// The circuit is half-open and every probe slot is taken: the call was rejected.
     HalfOpenFull {
         /// The breaker's name.
@@ -37,6 +42,7 @@ impl BreakerError {
     pub fn name(&self) -> &'static str {
         match self {
             BreakerError::Open { name, .. }
+            | BreakerError::ForcedOpen { name }
             | BreakerError::HalfOpenFull { name }
             | BreakerError::TimedOut { name, .. } => name,
         }
@@ -66,6 +72,9 @@ impl fmt::Display for BreakerError {
                 f,
                 "circuit breaker `{name}` is open; a probe will be allowed in {retry_after:?}"
             ),
+            BreakerError::ForcedOpen { name } => {
+                write!(f, "circuit breaker `{name}` was forced open")
+            }
             BreakerError::HalfOpenFull { name } => write!(
                 f,
                 "circuit breaker `{name}` is half-open and all its probe slots are taken"

@@ -1,12 +1,22 @@
-//! State transition events, emitted through `tracing` (target `fusebox`).
+//! State transitions: each one emits exactly one `tracing` event (target `fusebox`) and is
+//! published to every subscriber of [`Registry::subscribe`](crate::Registry::subscribe).
 
 use std::fmt;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use tokio::sync::broadcast;
 
 use crate::State;
 
+/// How many events a subscriber may fall behind before it misses some (it is told how many).
+const BUFFERED_EVENTS: usize = 1024;
+
 /// Why a breaker changed state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Reason {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
     /// Consecutive counted failures reached the threshold.
     FailureThreshold,
     /// The recovery period passed and a probe was admitted.
@@ -15,15 +25,22 @@ pub(crate) enum Reason {
     ProbesSucceeded,
     /// A probe failed.
     ProbeFailed,
+    /// Set by hand through the breaker's handle.
+    Manual,
+    /// Reset by hand: counts cleared, circuit closed.
+    Reset,
 }
 
 impl Reason {
-    fn as_str(self) -> &'static str {
+    /// The reason as it appears in events: `failure_threshold`, `recovery_elapsed`, ...
+    pub const fn as_str(self) -> &'static str {
         match self {
             Reason::FailureThreshold => "failure_threshold",
             Reason::RecoveryElapsed => "recovery_elapsed",
             Reason::ProbesSucceeded => "probes_succeeded",
             Reason::ProbeFailed => "probe_failed",
+            Reason::Manual => "manual",
+            Reason::Reset => "reset",
         }
     }
 }
@@ -34,12 +51,44 @@ impl fmt::Display for Reason {
     }
 }
 
-/// Emits the one event that describes a transition.
-pub(crate) fn transition(name: &str, from: State, to: State, reason: Reason) {
-    let (from, to, reason) = (from.as_str(), to.as_str(), reason.as_str());
-    if to == State::Open.as_str() {
-        tracing::warn!(target: "fusebox", name, from, to, reason, "circuit breaker opened");
+/// One state transition of one breaker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// The breaker's name.
+    pub name: &'static str,
+    /// The state it left.
+    pub from: State,
+    /// The state it entered.
+    pub to: State,
+    /// Why.
+    pub reason: Reason,
+}
+
+fn channel() -> &'static broadcast::Sender<Event> {
+    static CHANNEL: OnceLock<broadcast::Sender<Event>> = OnceLock::new();
+    CHANNEL.get_or_init(|| broadcast::channel(BUFFERED_EVENTS).0)
+}
+
+/// A new receiver of every later event.
+pub(crate) fn subscribe() -> broadcast::Receiver<Event> {
+    channel().subscribe()
+}
+
+/// Emits the one event that describes a transition. Publishing never waits: a subscriber
+/// that falls behind misses the oldest events and is told so when it next receives.
+pub(crate) fn transition(event: Event) {
+    let Event {
+        name,
+        from,
+        to,
+        reason,
+    } = event;
+    let (from_name, to_name, reason_name) = (from.as_str(), to.as_str(), reason.as_str());
+    if matches!(to, State::Open | State::ForcedOpen) {
+        tracing::warn!(target: "fusebox", name, from = from_name, to = to_name, reason = reason_name, "circuit breaker opened");
     } else {
-        tracing::info!(target: "fusebox", name, from, to, reason, "circuit breaker changed state");
+        tracing::info!(target: "fusebox", name, from = from_name, to = to_name, reason = reason_name, "circuit breaker changed state");
     }
+    // No subscriber is not an error.
+    let _ = channel().send(event);
 }

@@ -80,6 +80,7 @@ pub mod __private;
 pub use breaker::Breaker;
 pub use config::Config;
 pub use error::{BreakerError, ConfigError};
+pub use event::{Event, Reason};
 pub use fusebox_macros::circuit_breaker;
 pub use permit::Permit;
 pub use registry::{registry, Registry};

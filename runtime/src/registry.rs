@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use std::sync::{PoisonError, RwLock};
 
+use tokio::sync::broadcast;
+
+use crate::event::{self, Event};
 use crate::{Breaker, Config, Health, Stats};
 
 /// Every named breaker in the process. Get it with [`registry()`].
@@ -59,6 +62,22 @@ impl Registry {
         let breaker: &'static Breaker = Box::leak(Box::new(Breaker::new(name, config)));
         breakers.insert(name, breaker);
         breaker
+    }
+
+    /// A receiver of every state transition of every breaker from now on, in order. Sending
+    /// never waits for a subscriber: one that falls more than 1024 events behind misses the
+    /// oldest and is told how many (`RecvError::Lagged`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mut events = fusebox::registry().subscribe();
+    /// fusebox::registry().register("payments", fusebox::Config::new()).force_open();
+    /// let event = events.recv().await.unwrap();
+    /// assert_eq!((event.name, event.to), ("payments", fusebox::State::ForcedOpen));
+    /// # }
+    /// ```
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        event::subscribe()
     }
 
     /// A snapshot of every breaker, sorted by name.

@@ -15,6 +15,15 @@ pub enum State {
     /// A limited number of probe calls run; enough successes close the circuit, a failure
     /// opens it again.
     HalfOpen,
+    /// Set by hand ([`Breaker::force_open`](crate::Breaker::force_open)): every call is
+    /// rejected until the breaker is closed or reset by hand.
+    ForcedOpen,
+    /// Set by hand ([`Breaker::disable`](crate::Breaker::disable)): every call runs and
+    /// nothing is recorded.
+    Disabled,
+    /// Set by hand ([`Breaker::metrics_only`](crate::Breaker::metrics_only)): every call runs
+    /// and is counted in the stats, but the circuit never opens.
+    MetricsOnly,
 }
 
 impl State {
@@ -24,7 +33,15 @@ impl State {
             State::Closed => "closed",
             State::Open => "open",
             State::HalfOpen => "half_open",
+            State::ForcedOpen => "forced_open",
+            State::Disabled => "disabled",
+            State::MetricsOnly => "metrics_only",
         }
+    }
+
+    /// True when calls are rejected or limited: open, half-open or forced open.
+    pub const fn is_tripped(self) -> bool {
+        matches!(self, State::Open | State::HalfOpen | State::ForcedOpen)
     }
 }
 

@@ -86,22 +86,22 @@ fn as_millis<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
-    /// No breaker is open or half-open.
+    /// No breaker is tripped (open, half-open or forced open).
     Healthy,
-    /// Some breakers are open or half-open, at most half of them.
+    /// Some breakers are tripped, at most half of them.
     Degraded,
-    /// More than half of the breakers are open or half-open.
+    /// More than half of the breakers are tripped.
     Critical,
 }
 
 impl Health {
     /// The health of a set of breakers in these states: a breaker counts as tripped when it
-    /// is open or half-open.
+    /// is open, half-open or forced open ([`State::is_tripped`]).
     pub fn from_states(states: impl IntoIterator<Item = State>) -> Health {
         let (mut total, mut tripped) = (0_usize, 0_usize);
         for state in states {
             total += 1;
-            tripped += usize::from(state != State::Closed);
+            tripped += usize::from(state.is_tripped());
         }
         if tripped == 0 {
             Health::Healthy

@@ -5,10 +5,11 @@
 //!
 //! | bits   | field      | meaning                                                        |
 //! |--------|------------|----------------------------------------------------------------|
-//! | 0..2   | state      | closed, open or half-open                                      |
+//! | 0..2   | state      | closed, open, half-open, or a mode set by hand                 |
 //! | 2..22  | generation | bumped on every transition; results of older ones are ignored  |
 //! | 22..64 | payload    | closed: consecutive failures; open: probe deadline (ms);       |
-//! |        |            | half-open: probes in flight (21 bits) and successes (21 bits)  |
+//! |        |            | half-open: probes in flight (21 bits) and successes (21 bits); |
+//! |        |            | set by hand: which mode (forced open, disabled, metrics only)  |
 
 use crate::State;
 
@@ -28,6 +29,12 @@ pub(crate) const MAX_PROBES: u32 = 1 << 16;
 const CLOSED: u64 = 0;
 const OPEN: u64 = 1;
 const HALF_OPEN: u64 = 2;
+const MANUAL: u64 = 3;
+
+/// The modes set by hand, stored in the payload of a manual word.
+const FORCED_OPEN: u64 = 0;
+const DISABLED: u64 = 1;
+const METRICS_ONLY: u64 = 2;
 
 /// One snapshot of a breaker's state word.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -60,6 +67,17 @@ impl Word {
         Word::pack(HALF_OPEN, generation, in_flight | (successes << HALF_BITS))
     }
 
+    /// A word for a mode set by hand: `ForcedOpen`, `Disabled` or `MetricsOnly`.
+    #[inline]
+    pub(crate) fn manual(generation: Generation, state: State) -> Word {
+        let mode = match state {
+            State::Disabled => DISABLED,
+            State::MetricsOnly => METRICS_ONLY,
+            _ => FORCED_OPEN,
+        };
+        Word::pack(MANUAL, generation, mode)
+    }
+
     #[inline]
     fn pack(state: u64, generation: Generation, payload: u64) -> Word {
         let generation = u64::from(generation) & GENERATION_MASK;
@@ -84,7 +102,12 @@ impl Word {
         match self.0 & STATE_MASK {
             CLOSED => State::Closed,
             OPEN => State::Open,
-            _ => State::HalfOpen,
+            HALF_OPEN => State::HalfOpen,
+            _ => match self.payload() {
+                DISABLED => State::Disabled,
+                METRICS_ONLY => State::MetricsOnly,
+                _ => State::ForcedOpen,
+            },
         }
     }
 
@@ -93,6 +116,12 @@ impl Word {
     pub(crate) fn generation(self) -> Generation {
         // The mask keeps 20 bits, so the value always fits.
         u32::try_from((self.0 >> STATE_BITS) & GENERATION_MASK).unwrap_or(0)
+    }
+
+    /// True for a disabled word of `generation`: the calls it admitted record nothing.
+    #[inline]
+    pub(crate) fn records_nothing(self, generation: Generation) -> bool {
+        self.generation() == generation && self.state() == State::Disabled
     }
 
     /// The generation the next transition moves to (wrapping).

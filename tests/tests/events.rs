@@ -1,0 +1,79 @@
+//! Every transition is published once, in order, to every subscriber; in its own binary so
+//! that no other test's breakers add events.
+
+mod support;
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use fusebox::Reason::{FailureThreshold, Manual, ProbesSucceeded, RecoveryElapsed, Reset};
+use fusebox::State::{Closed, ForcedOpen, HalfOpen, Open};
+use fusebox::{circuit_breaker, registry, Event, Reason, State};
+use support::{AppError, Upstream};
+use tokio::sync::broadcast::error::TryRecvError;
+
+fn drain(
+    events: &mut tokio::sync::broadcast::Receiver<Event>,
+    name: &str,
+) -> Vec<(State, State, Reason)> {
+    let mut seen = Vec::new();
+    loop {
+        match events.try_recv() {
+            Ok(event) if event.name == name => seen.push((event.from, event.to, event.reason)),
+            Ok(_) => {}
+            Err(TryRecvError::Empty) => return seen,
+            Err(error) => panic!("the subscriber lost events: {error}"),
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_transition_is_published_once_in_order() {
+    static UPSTREAM: LazyLock<Upstream> = LazyLock::new(Upstream::default);
+    #[circuit_breaker(name = "events", threshold = 2, recovery = "5s", success_threshold = 1)]
+    async fn call() -> Result<u32, AppError> {
+        UPSTREAM.call().await
+    }
+
+    let mut events = registry().subscribe();
+    UPSTREAM.fail(true);
+    for _ in 0..4 {
+        let _ = call().await;
+    }
+    tokio::time::advance(Duration::from_secs(5)).await;
+    UPSTREAM.fail(false);
+    let _ = call().await;
+    registry().get("events").unwrap().force_open();
+    registry().get("events").unwrap().force_open();
+    registry().get("events").unwrap().reset();
+
+    assert_eq!(
+        drain(&mut events, "events"),
+        [
+            (Closed, Open, FailureThreshold),
+            (Open, HalfOpen, RecoveryElapsed),
+            (HalfOpen, Closed, ProbesSucceeded),
+            (Closed, ForcedOpen, Manual),
+            (ForcedOpen, Closed, Reset),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_failures_open_the_circuit_exactly_once() {
+    #[circuit_breaker(name = "events_race", threshold = 5, recovery = "1h")]
+    async fn call() -> Result<u32, AppError> {
+        tokio::task::yield_now().await;
+        Err(AppError::Upstream)
+    }
+
+    let mut events = registry().subscribe();
+    let calls: Vec<_> = (0..200).map(|_| tokio::spawn(call())).collect();
+    for call in calls {
+        let _ = call.await;
+    }
+    assert_eq!(
+        drain(&mut events, "events_race"),
+        [(Closed, Open, FailureThreshold)]
+    );
+}
