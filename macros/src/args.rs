@@ -18,6 +18,9 @@ pub(crate) struct Args {
     pub(crate) success_threshold: Option<u32>,
     pub(crate) fallback: Option<ExprPath>,
     pub(crate) failure_if: Option<ExprPath>,
+    pub(crate) backoff: Option<f64>,
+    pub(crate) max_recovery_millis: Option<u64>,
+    pub(crate) max_half_open_wait_millis: Option<u64>,
 }
 
 /// The keys, in the order the documentation lists them.
@@ -29,7 +32,13 @@ const KEYS: &[&str] = &[
     "success_threshold",
     "fallback",
     "failure_if",
+    "backoff",
+    "max_recovery",
+    "max_half_open_wait",
 ];
+
+/// The runtime's default `recovery` (`fusebox::Config::DEFAULT_RECOVERY`), in milliseconds.
+pub(crate) const DEFAULT_RECOVERY_MILLIS: u64 = 60_000;
 
 /// The largest `success_threshold` the runtime accepts (`fusebox::Config::MAX_SUCCESS_THRESHOLD`).
 const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
@@ -62,6 +71,7 @@ impl Args {
         let mut args = Args::default();
         let mut errors = Errors::default();
         let mut seen: Vec<String> = Vec::new();
+        let mut max_recovery_entry = None;
         for meta in metas {
             let Meta::NameValue(entry) = meta else {
                 errors.at(meta.span(), "expected `key = value`");
@@ -78,9 +88,20 @@ impl Args {
                 errors.at(entry.path.span(), format!("duplicate key `{key}`"));
             } else {
                 seen.push(key.clone());
+                if key == "max_recovery" {
+                    max_recovery_entry = Some(entry.value.span());
+                }
                 if let Err(error) = args.set(&key, &entry) {
                     errors.push(error);
                 }
+            }
+        }
+        if let (Some(longest), Some(entry)) = (args.max_recovery_millis, max_recovery_entry) {
+            if longest < args.recovery_millis.unwrap_or(DEFAULT_RECOVERY_MILLIS) {
+                errors.at(
+                    entry,
+                    "`max_recovery` must not be shorter than `recovery` (60s unless given)",
+                );
             }
         }
         errors.finish(args)
@@ -96,6 +117,9 @@ impl Args {
             }
             "timeout" => self.timeout_millis = Some(duration(value, key, 1)?),
             "recovery" => self.recovery_millis = Some(duration(value, key, 0)?),
+            "backoff" => self.backoff = Some(factor(value)?),
+            "max_recovery" => self.max_recovery_millis = Some(duration(value, key, 0)?),
+            "max_half_open_wait" => self.max_half_open_wait_millis = Some(duration(value, key, 1)?),
             "fallback" => self.fallback = Some(path(value, key, "an async fn", "cached_weather")?),
             _ => self.failure_if = Some(path(value, key, "a fn", "is_server_error")?),
         }
@@ -186,6 +210,31 @@ fn count(value: &Expr, key: &str, max: u32) -> syn::Result<u32> {
         _ => Err(syn::Error::new(
             int.span(),
             format!("`{key}` must be between 1 and {max}"),
+        )),
+    }
+}
+
+fn factor(value: &Expr) -> syn::Result<f64> {
+    let number = match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Float(float),
+            ..
+        }) => float.base10_parse::<f64>(),
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(int), ..
+        }) => int.base10_parse::<f64>(),
+        _ => {
+            return Err(syn::Error::new(
+                value.span(),
+                "`backoff` takes a number, like `backoff = 2.0`",
+            ))
+        }
+    };
+    match number {
+        Ok(number) if number >= 1.0 && number.is_finite() => Ok(number),
+        _ => Err(syn::Error::new(
+            value.span(),
+            "`backoff` must be a number of at least 1.0",
         )),
     }
 }

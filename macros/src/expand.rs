@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{ExprPath, ItemFn, ReturnType};
 
-use crate::args::{Args, Errors};
+use crate::args::{Args, Errors, DEFAULT_RECOVERY_MILLIS};
 use crate::signature::{Inputs, Receiver};
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
@@ -127,12 +127,22 @@ fn site(args: &Args, function: &ItemFn) -> TokenStream {
         }
     };
     let threshold = args.threshold.unwrap_or(5);
-    let recovery = args.recovery_millis.unwrap_or(60_000);
+    let recovery = args.recovery_millis.unwrap_or(DEFAULT_RECOVERY_MILLIS);
     let success_threshold = args.success_threshold.unwrap_or(3);
+    let mut extra = Vec::new();
+    if let Some(factor) = args.backoff {
+        extra.push(quote!(.backoff(#factor)));
+    }
+    if let Some(millis) = args.max_recovery_millis {
+        extra.push(quote!(.max_recovery(::core::time::Duration::from_millis(#millis))));
+    }
+    if let Some(millis) = args.max_half_open_wait_millis {
+        extra.push(quote!(.max_half_open_wait(::core::time::Duration::from_millis(#millis))));
+    }
     quote! {
         static __FUSEBOX_SITE: ::fusebox::__private::Site = ::fusebox::__private::Site::new(
             #name,
-            ::fusebox::__private::config(#threshold, #recovery, #success_threshold),
+            ::fusebox::__private::config(#threshold, #recovery, #success_threshold)#(#extra)*,
         );
     }
 }

@@ -29,6 +29,9 @@ use proc_macro::TokenStream;
 /// | `success_threshold` | 1 ..= 65536 | 3 | half-open successes that close it, and probes admitted at once |
 /// | `fallback` | path to an async fn | none | answers with the same arguments on rejection, timeout or failure |
 /// | `failure_if` | path to a `fn(&E) -> bool` | every `Err` counts | which errors count as failures |
+/// | `backoff` | number >= 1.0 | `1.0` | multiplies `recovery` on each consecutive re-open |
+/// | `max_recovery` | duration >= `recovery` | no limit | the longest recovery backoff may reach |
+/// | `max_half_open_wait` | duration | no limit | how long a full half-open waits for its probes before it opens again |
 ///
 /// Durations are a whole number and a unit: `"250ms"`, `"15s"`, `"2m"`, `"1h"`.
 ///

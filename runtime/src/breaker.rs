@@ -2,7 +2,8 @@
 //! compare-and-swap on one state word.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
 
 use crate::call;
 use crate::classify::CountErrors;
@@ -24,6 +25,8 @@ pub struct Breaker {
     config: Config,
     word: AtomicU64,
     counts: Counts,
+    /// Consecutive re-opens from half-open, for the recovery backoff.
+    reopens: AtomicU32,
 }
 
 /// How a finished call turned out, as the breaker counts it.
@@ -42,6 +45,7 @@ impl Breaker {
             config,
             word: AtomicU64::new(Word::INITIAL.bits()),
             counts: Counts::default(),
+            reopens: AtomicU32::new(0),
         }
     }
 
@@ -140,7 +144,7 @@ impl Breaker {
                 }
                 State::HalfOpen => {
                     if word.in_flight() >= self.config.success_threshold_value() {
-                        return Err(self.reject(BreakerError::HalfOpenFull { name: self.name }));
+                        return Err(self.reject_half_open_full(word));
                     }
                     Word::half_open(word.generation(), word.in_flight() + 1, word.successes())
                 }
@@ -155,6 +159,27 @@ impl Breaker {
                 Err(actual) => word = actual,
             }
         }
+    }
+
+    /// Rejects a call to a full half-open circuit; if its probes have not reported within
+    /// `max_half_open_wait`, the circuit first opens again, in a new generation.
+    fn reject_half_open_full(&self, word: Word) -> BreakerError {
+        let Some(wait) = self.config.max_half_open_wait_value() else {
+            return self.reject(BreakerError::HalfOpenFull { name: self.name });
+        };
+        let now = clock::now_nanos();
+        let since = self.counts.state_since_nanos.load(Ordering::Relaxed);
+        if now.saturating_sub(since) < clock::saturating_nanos(wait) {
+            return self.reject(BreakerError::HalfOpenFull { name: self.name });
+        }
+        let reopened = self.reopened_word(word, now);
+        if self.swap(word, reopened).is_ok() {
+            self.transitioned(word, reopened, Reason::HalfOpenTimeout);
+        }
+        self.reject(BreakerError::Open {
+            name: self.name,
+            retry_after: clock::until(reopened.deadline_ms(), now),
+        })
     }
 
     fn reject(&self, error: BreakerError) -> BreakerError {
@@ -215,12 +240,12 @@ impl Breaker {
             State::Closed => {
                 let failures = word.failures() + 1;
                 if failures >= u64::from(self.config.threshold_value()) {
-                    Some((self.open_word(word, now), Some(Reason::FailureThreshold)))
+                    Some((self.opened_word(word, now), Some(Reason::FailureThreshold)))
                 } else {
                     Some((Word::closed(word.generation(), failures), None))
                 }
             }
-            State::HalfOpen => Some((self.open_word(word, now), Some(Reason::ProbeFailed))),
+            State::HalfOpen => Some((self.reopened_word(word, now), Some(Reason::ProbeFailed))),
             _ => None,
         });
     }
@@ -253,10 +278,15 @@ impl Breaker {
         });
     }
 
-    fn open_word(&self, word: Word, now_nanos: u64) -> Word {
-        let recovery = clock::saturating_nanos(self.config.recovery_value());
-        let deadline_ms = clock::millis(now_nanos.saturating_add(recovery));
-        Word::open(word.next_generation(), deadline_ms)
+    /// Open after a closed circuit failed: the plain recovery period.
+    fn opened_word(&self, word: Word, now_nanos: u64) -> Word {
+        open_for(word, now_nanos, self.config.recovery_value())
+    }
+
+    /// Open again after a half-open circuit failed: the recovery period grown by backoff.
+    fn reopened_word(&self, word: Word, now_nanos: u64) -> Word {
+        let reopens = self.reopens.load(Ordering::Relaxed).saturating_add(1);
+        open_for(word, now_nanos, self.config.recovery_after(reopens))
     }
 
     /// Applies `step` to the state word until it sticks, as long as the word is still in
@@ -288,6 +318,14 @@ impl Breaker {
         self.counts
             .state_since_nanos
             .store(clock::now_nanos(), Ordering::Relaxed);
+        // Only the winner of a transition writes: consecutive re-opens grow the recovery period.
+        match (from.state(), to.state()) {
+            (State::HalfOpen, State::Open) => {
+                self.reopens.fetch_add(1, Ordering::Relaxed);
+            }
+            (_, State::Open | State::HalfOpen) => {}
+            _ => self.reopens.store(0, Ordering::Relaxed),
+        }
         event::transition(Event {
             name: self.name,
             from: from.state(),
@@ -351,4 +389,10 @@ impl Breaker {
             }
         }
     }
+}
+
+/// The open word that follows `word`, its probe allowed `recovery` after `now_nanos`.
+fn open_for(word: Word, now_nanos: u64, recovery: Duration) -> Word {
+    let deadline = now_nanos.saturating_add(clock::saturating_nanos(recovery));
+    Word::open(word.next_generation(), clock::millis(deadline))
 }

@@ -17,11 +17,14 @@ use crate::ConfigError;
 ///     .unwrap();
 /// assert_eq!(config.threshold_value(), 3);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Config {
     threshold: u32,
     recovery: Duration,
     success_threshold: u32,
+    backoff: f64,
+    max_recovery: Option<Duration>,
+    max_half_open_wait: Option<Duration>,
 }
 
 impl Config {
@@ -40,6 +43,9 @@ impl Config {
             threshold: Config::DEFAULT_THRESHOLD,
             recovery: Config::DEFAULT_RECOVERY,
             success_threshold: Config::DEFAULT_SUCCESS_THRESHOLD,
+            backoff: 1.0,
+            max_recovery: None,
+            max_half_open_wait: None,
         }
     }
 
@@ -65,8 +71,40 @@ impl Config {
         self
     }
 
+    /// Multiplies the recovery period on each consecutive re-open (a probe failed again), up
+    /// to [`max_recovery`](Config::max_recovery); 1.0 (the default) keeps it fixed. A close
+    /// brings it back to `recovery`.
+    #[must_use]
+    pub const fn backoff(mut self, factor: f64) -> Config {
+        self.backoff = factor;
+        self
+    }
+
+    /// The longest recovery period backoff may reach (default: no limit but `u64` millis).
+    #[must_use]
+    pub const fn max_recovery(mut self, longest: Duration) -> Config {
+        self.max_recovery = Some(longest);
+        self
+    }
+
+    /// How long a half-open circuit may wait, every probe slot taken, for its probes to
+    /// report before it opens again (default: no limit).
+    #[must_use]
+    pub const fn max_half_open_wait(mut self, wait: Duration) -> Config {
+        self.max_half_open_wait = Some(wait);
+        self
+    }
+
     /// Checks every value, returning the configuration if all are in range.
     pub const fn validate(self) -> Result<Config, ConfigError> {
+        if !(self.backoff >= 1.0 && self.backoff.is_finite()) {
+            return Err(ConfigError::BackoffOutOfRange);
+        }
+        if let Some(longest) = self.max_recovery {
+            if longest.as_nanos() < self.recovery.as_nanos() {
+                return Err(ConfigError::MaxRecoveryBelowRecovery);
+            }
+        }
         if self.threshold == 0 {
             return Err(ConfigError::ZeroThreshold);
         }
@@ -93,6 +131,23 @@ impl Config {
     pub const fn success_threshold_value(&self) -> u32 {
         self.success_threshold
     }
+
+    /// The recovery period after `reopens` consecutive re-opens: `recovery * backoff^reopens`,
+    /// at most `max_recovery`. Never overflows: past what a `Duration` holds it is the limit.
+    pub fn recovery_after(&self, reopens: u32) -> Duration {
+        if reopens == 0 || self.backoff <= 1.0 {
+            return self.recovery;
+        }
+        let limit = self.max_recovery.unwrap_or(Duration::MAX);
+        let exponent = i32::try_from(reopens).unwrap_or(i32::MAX);
+        let grown = self.recovery.as_secs_f64() * self.backoff.powi(exponent);
+        Duration::try_from_secs_f64(grown).map_or(limit, |grown| grown.min(limit))
+    }
+
+    /// How long a full half-open circuit waits for its probes, if limited.
+    pub const fn max_half_open_wait_value(&self) -> Option<Duration> {
+        self.max_half_open_wait
+    }
 }
 
 impl Default for Config {
@@ -104,6 +159,32 @@ impl Default for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backoff_grows_to_its_limit_and_never_overflows() {
+        let config = Config::new()
+            .recovery(Duration::from_secs(10))
+            .backoff(2.0)
+            .max_recovery(Duration::from_secs(35));
+        let periods: Vec<u64> = (0..4).map(|n| config.recovery_after(n).as_secs()).collect();
+        assert_eq!(periods, [10, 20, 35, 35]);
+        assert_eq!(config.recovery_after(u32::MAX), Duration::from_secs(35));
+        let unlimited = Config::new().backoff(1e300);
+        assert_eq!(unlimited.recovery_after(u32::MAX), Duration::MAX);
+        assert_eq!(unlimited.recovery_after(0), Config::DEFAULT_RECOVERY);
+    }
+
+    #[test]
+    fn backoff_settings_are_checked() {
+        for factor in [0.5, f64::NAN, f64::INFINITY] {
+            assert_eq!(
+                Config::new().backoff(factor).validate(),
+                Err(ConfigError::BackoffOutOfRange)
+            );
+        }
+        let short = Config::new().max_recovery(Duration::from_secs(1));
+        assert_eq!(short.validate(), Err(ConfigError::MaxRecoveryBelowRecovery));
+    }
 
     #[test]
     fn defaults_are_valid() {

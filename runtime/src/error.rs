@@ -97,6 +97,10 @@ impl Error for BreakerError {}
 pub enum ConfigError {
     /// `threshold` was 0; it must be at least 1.
     ZeroThreshold,
+    /// `backoff` was below 1.0 or not a finite number.
+    BackoffOutOfRange,
+    /// `max_recovery` was shorter than `recovery`.
+    MaxRecoveryBelowRecovery,
     /// `success_threshold` was outside `1..=max`.
     SuccessThresholdOutOfRange {
         /// The value given.
@@ -110,6 +114,12 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::ZeroThreshold => f.write_str("`threshold` must be at least 1"),
+            ConfigError::BackoffOutOfRange => {
+                f.write_str("`backoff` must be a finite number of at least 1.0")
+            }
+            ConfigError::MaxRecoveryBelowRecovery => {
+                f.write_str("`max_recovery` must not be shorter than `recovery`")
+            }
             ConfigError::SuccessThresholdOutOfRange { value, max } => {
                 write!(
                     f,

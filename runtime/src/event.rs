@@ -25,6 +25,8 @@ pub enum Reason {
     ProbesSucceeded,
     /// A probe failed.
     ProbeFailed,
+    /// Every probe slot stayed taken for longer than `max_half_open_wait`.
+    HalfOpenTimeout,
     /// Set by hand through the breaker's handle.
     Manual,
     /// Reset by hand: counts cleared, circuit closed.
@@ -39,6 +41,7 @@ impl Reason {
             Reason::RecoveryElapsed => "recovery_elapsed",
             Reason::ProbesSucceeded => "probes_succeeded",
             Reason::ProbeFailed => "probe_failed",
+            Reason::HalfOpenTimeout => "half_open_timeout",
             Reason::Manual => "manual",
             Reason::Reset => "reset",
         }
