@@ -21,6 +21,8 @@ pub(crate) struct Args {
     pub(crate) backoff: Option<f64>,
     pub(crate) max_recovery_millis: Option<u64>,
     pub(crate) max_half_open_wait_millis: Option<u64>,
+    pub(crate) max_concurrent: Option<u32>,
+    pub(crate) max_wait_millis: Option<u64>,
 }
 
 /// The keys, in the order the documentation lists them.
@@ -35,6 +37,8 @@ const KEYS: &[&str] = &[
     "backoff",
     "max_recovery",
     "max_half_open_wait",
+    "max_concurrent",
+    "max_wait",
 ];
 
 /// The runtime's default `recovery` (`fusebox::Config::DEFAULT_RECOVERY`), in milliseconds.
@@ -72,6 +76,7 @@ impl Args {
         let mut errors = Errors::default();
         let mut seen: Vec<String> = Vec::new();
         let mut max_recovery_entry = None;
+        let mut max_wait_entry = None;
         for meta in metas {
             let Meta::NameValue(entry) = meta else {
                 errors.at(meta.span(), "expected `key = value`");
@@ -91,6 +96,9 @@ impl Args {
                 if key == "max_recovery" {
                     max_recovery_entry = Some(entry.value.span());
                 }
+                if key == "max_wait" {
+                    max_wait_entry = Some(entry.path.span());
+                }
                 if let Err(error) = args.set(&key, &entry) {
                     errors.push(error);
                 }
@@ -103,6 +111,12 @@ impl Args {
                     "`max_recovery` must not be shorter than `recovery` (60s unless given)",
                 );
             }
+        }
+        if let (Some(entry), None) = (max_wait_entry, args.max_concurrent) {
+            errors.at(
+                entry,
+                "`max_wait` is how long to wait for a bulkhead slot: set `max_concurrent` too",
+            );
         }
         errors.finish(args)
     }
@@ -118,6 +132,8 @@ impl Args {
             "timeout" => self.timeout_millis = Some(duration(value, key, 1)?),
             "recovery" => self.recovery_millis = Some(duration(value, key, 0)?),
             "backoff" => self.backoff = Some(factor(value)?),
+            "max_concurrent" => self.max_concurrent = Some(count(value, key, u32::MAX)?),
+            "max_wait" => self.max_wait_millis = Some(duration(value, key, 1)?),
             "max_recovery" => self.max_recovery_millis = Some(duration(value, key, 0)?),
             "max_half_open_wait" => self.max_half_open_wait_millis = Some(duration(value, key, 1)?),
             "fallback" => self.fallback = Some(path(value, key, "an async fn", "cached_weather")?),

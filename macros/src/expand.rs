@@ -112,7 +112,9 @@ fn with_fallback(
         match #run(__fusebox_permit, #policy, __fusebox_future).await {
             ::fusebox::__private::Finished::Succeeded(__fusebox_output)
             | ::fusebox::__private::Finished::Ignored(__fusebox_output) => __fusebox_output,
-            ::fusebox::__private::Finished::Failed(_) | ::fusebox::__private::Finished::TimedOut(_) => #on_failure,
+            ::fusebox::__private::Finished::Failed(_)
+            | ::fusebox::__private::Finished::TimedOut(_)
+            | ::fusebox::__private::Finished::Rejected(_) => #on_failure,
         }
     }
 }
@@ -135,6 +137,12 @@ fn site(args: &Args, function: &ItemFn) -> TokenStream {
     }
     if let Some(millis) = args.max_recovery_millis {
         extra.push(quote!(.max_recovery(::core::time::Duration::from_millis(#millis))));
+    }
+    if let Some(calls) = args.max_concurrent {
+        extra.push(quote!(.max_concurrent(#calls)));
+    }
+    if let Some(millis) = args.max_wait_millis {
+        extra.push(quote!(.max_wait(::core::time::Duration::from_millis(#millis))));
     }
     if let Some(millis) = args.max_half_open_wait_millis {
         extra.push(quote!(.max_half_open_wait(::core::time::Duration::from_millis(#millis))));

@@ -32,6 +32,8 @@ use proc_macro::TokenStream;
 /// | `backoff` | number >= 1.0 | `1.0` | multiplies `recovery` on each consecutive re-open |
 /// | `max_recovery` | duration >= `recovery` | no limit | the longest recovery backoff may reach |
 /// | `max_half_open_wait` | duration | no limit | how long a full half-open waits for its probes before it opens again |
+/// | `max_concurrent` | 1 ..= 4294967295 | no bulkhead | calls of the breaker that run at once; others are rejected |
+/// | `max_wait` | duration (needs `max_concurrent`) | `"0ms"` | how long a call may wait for a bulkhead slot |
 ///
 /// Durations are a whole number and a unit: `"250ms"`, `"15s"`, `"2m"`, `"1h"`.
 ///

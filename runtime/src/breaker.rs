@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::bulkhead::Bulkhead;
 use crate::call;
 use crate::classify::CountErrors;
 use crate::clock;
@@ -27,6 +28,7 @@ pub struct Breaker {
     counts: Counts,
     /// Consecutive re-opens from half-open, for the recovery backoff.
     reopens: AtomicU32,
+    bulkhead: Option<Bulkhead>,
 }
 
 /// How a finished call turned out, as the breaker counts it.
@@ -46,6 +48,9 @@ impl Breaker {
             word: AtomicU64::new(Word::INITIAL.bits()),
             counts: Counts::default(),
             reopens: AtomicU32::new(0),
+            bulkhead: config
+                .max_concurrent_value()
+                .map(|calls| Bulkhead::new(calls, config.max_wait_value())),
         }
     }
 
@@ -67,7 +72,7 @@ impl Breaker {
 
     /// A snapshot of the breaker's state and counters.
     pub fn stats(&self) -> Stats {
-        Stats::read(self.name, self.load(), &self.counts, clock::now_nanos())
+        Stats::read(self, self.load(), &self.counts, clock::now_nanos())
     }
 
     /// Runs `future` through this breaker: rejected at once with `E::from(BreakerError)` while
@@ -94,6 +99,25 @@ impl Breaker {
     }
 
     #[inline]
+    /// Bulkhead slots taken now, if the breaker has a bulkhead.
+    pub(crate) fn bulkhead_in_use(&self) -> Option<u32> {
+        self.bulkhead.as_ref().map(Bulkhead::in_use)
+    }
+
+    /// The bulkhead, if the breaker has one.
+    #[inline]
+    pub(crate) fn bulkhead(&'static self) -> Option<&'static Bulkhead> {
+        self.bulkhead.as_ref()
+    }
+
+    /// Records a call admitted in `generation` that found the bulkhead full: a rejection; a
+    /// half-open probe gives its slot back.
+    pub(crate) fn record_bulkhead_full(&self, generation: Generation) {
+        self.counts.rejections.incr();
+        self.counts.bulkhead_full.incr();
+        self.release(generation);
+    }
+
     fn load(&self) -> Word {
         Word::from_bits(self.word.load(Ordering::Acquire))
     }

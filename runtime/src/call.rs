@@ -22,6 +22,8 @@ pub enum Finished<T> {
     Ignored(T),
     /// The fn ran past its deadline and was dropped.
     TimedOut(BreakerError),
+    /// The fn never ran: every bulkhead slot was taken.
+    Rejected(BreakerError),
 }
 
 /// What a protected fn returns: tells a success from a failure, and can carry a rejection or
@@ -126,7 +128,9 @@ where
             Poll::Ready(
                 Finished::Succeeded(output) | Finished::Failed(output) | Finished::Ignored(output),
             ) => Poll::Ready(output),
-            Poll::Ready(Finished::TimedOut(error)) => Poll::Ready(breaker_error(error)),
+            Poll::Ready(Finished::TimedOut(error) | Finished::Rejected(error)) => {
+                Poll::Ready(breaker_error(error))
+            }
             Poll::Pending => Poll::Pending,
         }
     }

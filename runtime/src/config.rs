@@ -25,6 +25,8 @@ pub struct Config {
     backoff: f64,
     max_recovery: Option<Duration>,
     max_half_open_wait: Option<Duration>,
+    max_concurrent: Option<u32>,
+    max_wait: Duration,
 }
 
 impl Config {
@@ -46,6 +48,8 @@ impl Config {
             backoff: 1.0,
             max_recovery: None,
             max_half_open_wait: None,
+            max_concurrent: None,
+            max_wait: Duration::ZERO,
         }
     }
 
@@ -95,8 +99,28 @@ impl Config {
         self
     }
 
+    /// Lets at most `calls` calls run at once (a bulkhead); others wait up to
+    /// [`max_wait`](Config::max_wait), then are rejected with `BreakerError::BulkheadFull`.
+    #[must_use]
+    pub const fn max_concurrent(mut self, calls: u32) -> Config {
+        self.max_concurrent = Some(calls);
+        self
+    }
+
+    /// How long a call may wait for a bulkhead slot (default: not at all).
+    #[must_use]
+    pub const fn max_wait(mut self, wait: Duration) -> Config {
+        self.max_wait = wait;
+        self
+    }
+
     /// Checks every value, returning the configuration if all are in range.
     pub const fn validate(self) -> Result<Config, ConfigError> {
+        match self.max_concurrent {
+            Some(0) => return Err(ConfigError::ZeroMaxConcurrent),
+            None if !self.max_wait.is_zero() => return Err(ConfigError::MaxWaitWithoutBulkhead),
+            _ => {}
+        }
         if !(self.backoff >= 1.0 && self.backoff.is_finite()) {
             return Err(ConfigError::BackoffOutOfRange);
         }
@@ -142,6 +166,16 @@ impl Config {
         let exponent = i32::try_from(reopens).unwrap_or(i32::MAX);
         let grown = self.recovery.as_secs_f64() * self.backoff.powi(exponent);
         Duration::try_from_secs_f64(grown).map_or(limit, |grown| grown.min(limit))
+    }
+
+    /// The bulkhead's size, if there is one.
+    pub const fn max_concurrent_value(&self) -> Option<u32> {
+        self.max_concurrent
+    }
+
+    /// How long a call may wait for a bulkhead slot.
+    pub const fn max_wait_value(&self) -> Duration {
+        self.max_wait
     }
 
     /// How long a full half-open circuit waits for its probes, if limited.

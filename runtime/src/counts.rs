@@ -12,6 +12,7 @@ pub(crate) struct Counts {
     pub(crate) rejections: Counter,
     pub(crate) cancelled: Counter,
     pub(crate) ignored: Counter,
+    pub(crate) bulkhead_full: Counter,
     /// Clock reading of the last counted failure, 0 for none.
     pub(crate) last_failure_nanos: AtomicU64,
     /// Clock reading of the last transition, 0 for none.

@@ -23,6 +23,13 @@ pub enum BreakerError {
         /// The breaker's name.
         name: &'static str,
     },
+    /// Every bulkhead slot was taken (for `max_wait`, if set): the call was rejected.
+    BulkheadFull {
+        /// The breaker's name.
+        name: &'static str,
+        /// The bulkhead's size.
+        max_concurrent: u32,
+    },
     /// The circuit is half-open and every probe slot is taken: the call was rejected.
     HalfOpenFull {
         /// The breaker's name.
@@ -43,6 +50,7 @@ impl BreakerError {
         match self {
             BreakerError::Open { name, .. }
             | BreakerError::ForcedOpen { name }
+            | BreakerError::BulkheadFull { name, .. }
             | BreakerError::HalfOpenFull { name }
             | BreakerError::TimedOut { name, .. } => name,
         }
@@ -75,6 +83,13 @@ impl fmt::Display for BreakerError {
             BreakerError::ForcedOpen { name } => {
                 write!(f, "circuit breaker `{name}` was forced open")
             }
+            BreakerError::BulkheadFull {
+                name,
+                max_concurrent,
+            } => write!(
+                f,
+                "circuit breaker `{name}` already runs its {max_concurrent} concurrent calls"
+            ),
             BreakerError::HalfOpenFull { name } => write!(
                 f,
                 "circuit breaker `{name}` is half-open and all its probe slots are taken"
@@ -97,6 +112,10 @@ impl Error for BreakerError {}
 pub enum ConfigError {
     /// `threshold` was 0; it must be at least 1.
     ZeroThreshold,
+    /// `max_concurrent` was 0; it must be at least 1.
+    ZeroMaxConcurrent,
+    /// `max_wait` was set without a bulkhead (`max_concurrent`).
+    MaxWaitWithoutBulkhead,
     /// `backoff` was below 1.0 or not a finite number.
     BackoffOutOfRange,
     /// `max_recovery` was shorter than `recovery`.
@@ -114,6 +133,10 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::ZeroThreshold => f.write_str("`threshold` must be at least 1"),
+            ConfigError::ZeroMaxConcurrent => f.write_str("`max_concurrent` must be at least 1"),
+            ConfigError::MaxWaitWithoutBulkhead => {
+                f.write_str("`max_wait` needs a bulkhead: set `max_concurrent` too")
+            }
             ConfigError::BackoffOutOfRange => {
                 f.write_str("`backoff` must be a finite number of at least 1.0")
             }

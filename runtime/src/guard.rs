@@ -10,13 +10,15 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 
 use crate::breaker::Failure;
+use crate::bulkhead::{Bulkhead, Entry, Slot, Waiting};
 use crate::call::{Finished, Outcome};
 use crate::classify::{Classify, Verdict};
 use crate::deadline::Deadline;
-use crate::{BreakerError, Permit};
+use crate::{Breaker, BreakerError, Permit};
 
 pin_project! {
-    /// A call admitted by `permit`, with deadline `D`, its outcome judged by `C`.
+    /// A call admitted by `permit`, with deadline `D`, its outcome judged by `C`, behind its
+    /// breaker's bulkhead if it has one.
     pub struct Call<F, D, C> {
         #[pin]
         inner: F,
@@ -24,17 +26,27 @@ pin_project! {
         deadline: D,
         classify: C,
         permit: Option<Permit>,
+        gate: Gate,
+        slot: Option<Slot>,
     }
 }
 
 impl<F, D, C> Call<F, D, C> {
     #[inline]
     pub(crate) fn new(permit: Permit, deadline: D, classify: C, inner: F) -> Call<F, D, C> {
+        let (gate, slot) = match permit.breaker().bulkhead().map(Bulkhead::enter) {
+            None => (Gate::Passed, None),
+            Some(Entry::Entered(slot)) => (Gate::Passed, Some(slot)),
+            Some(Entry::Wait(waiting)) => (Gate::Waiting(waiting), None),
+            Some(Entry::Full) => (Gate::Full, None),
+        };
         Call {
             inner,
             deadline,
             classify,
             permit: Some(permit),
+            gate,
+            slot,
         }
     }
 }
@@ -51,6 +63,13 @@ where
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        if !matches!(this.gate, Gate::Passed) {
+            match this.gate.poll_pass(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(slot)) => *this.slot = Some(slot),
+                Poll::Ready(None) => return Poll::Ready(bulkhead_full(this.permit.take())),
+            }
+        }
         let mut unwinding = FailOnUnwind {
             permit: &mut *this.permit,
             armed: true,
@@ -59,11 +78,15 @@ where
         unwinding.armed = false;
         drop(unwinding);
         if let Poll::Ready(output) = polled {
+            drop(this.slot.take());
             let verdict = this.classify.classify(&output);
             return Poll::Ready(finish(this.permit.take(), verdict, output));
         }
         match this.deadline.poll_expired(cx) {
-            Poll::Ready(limit) => Poll::Ready(timed_out(this.permit.take(), limit)),
+            Poll::Ready(limit) => {
+                drop(this.slot.take());
+                Poll::Ready(timed_out(this.permit.take(), limit))
+            }
             Poll::Pending => Poll::Pending,
         }
     }
@@ -84,6 +107,50 @@ fn finish<T>(permit: Option<Permit>, verdict: Verdict, output: T) -> Finished<T>
         Verdict::Failure => Finished::Failed(output),
         Verdict::Ignored => Finished::Ignored(output),
     }
+}
+
+/// Where a call stands at its breaker's bulkhead.
+enum Gate {
+    /// No bulkhead, or a slot taken: the call runs.
+    Passed,
+    /// Waiting up to `max_wait` for a slot.
+    Waiting(Waiting),
+    /// Every slot taken and no waiting allowed: rejected at the first poll.
+    Full,
+}
+
+impl Gate {
+    /// Polls for a slot: `Some` to run (with a slot if one was waited for), `None` when
+    /// rejected. The gate is passed afterwards either way.
+    fn poll_pass(&mut self, cx: &mut Context<'_>) -> Poll<Option<Slot>> {
+        let slot = match self {
+            Gate::Passed => return Poll::Ready(None),
+            Gate::Waiting(waiting) => match waiting.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(slot) => slot,
+            },
+            Gate::Full => None,
+        };
+        *self = Gate::Passed;
+        Poll::Ready(slot)
+    }
+}
+
+/// Rejects a call that found no bulkhead slot.
+#[cold]
+fn bulkhead_full<T>(permit: Option<Permit>) -> Finished<T> {
+    let breaker = permit.as_ref().map(Permit::breaker);
+    let name = breaker.map_or("", |breaker| breaker.name());
+    let max_concurrent = breaker
+        .and_then(Breaker::bulkhead)
+        .map_or(0, Bulkhead::max_concurrent);
+    if let Some(permit) = permit {
+        permit.bulkhead_full();
+    }
+    Finished::Rejected(BreakerError::BulkheadFull {
+        name,
+        max_concurrent,
+    })
 }
 
 /// Counts the timeout as a failure; the fn's future is dropped with the call.

@@ -58,6 +58,7 @@
 #![forbid(unsafe_code)]
 
 mod breaker;
+mod bulkhead;
 mod call;
 mod classify;
 mod clock;

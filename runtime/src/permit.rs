@@ -45,6 +45,12 @@ impl Permit {
         std::mem::forget(self);
     }
 
+    /// Reports that the call never ran: the bulkhead was full.
+    pub(crate) fn bulkhead_full(self) {
+        self.breaker.record_bulkhead_full(self.generation);
+        std::mem::forget(self);
+    }
+
     pub(crate) fn fail(self, failure: Failure) {
         self.breaker.record_failure(self.generation, failure);
         std::mem::forget(self);

@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 use crate::clock;
 use crate::counts::Counts;
 use crate::word::Word;
-use crate::State;
+use crate::{Breaker, State};
 
 /// A point-in-time snapshot of one breaker. Serializes to JSON with durations in
 /// milliseconds (`last_failure_ms_ago`, `next_probe_in_ms`).
@@ -39,6 +39,12 @@ pub struct Stats {
     pub cancelled: u64,
     /// Calls that returned an error `failure_if` does not count.
     pub ignored: u64,
+    /// Of the rejections, the calls that found every bulkhead slot taken.
+    pub bulkhead_full: u64,
+    /// Bulkhead slots taken now, if the breaker has a bulkhead.
+    pub bulkhead_in_use: Option<u32>,
+    /// The bulkhead's size, if the breaker has one.
+    pub max_concurrent: Option<u32>,
     /// How long ago the last counted failure happened.
     #[serde(rename = "last_failure_ms_ago", serialize_with = "as_millis")]
     pub last_failure_ago: Option<Duration>,
@@ -48,12 +54,13 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub(crate) fn read(name: &'static str, word: Word, counts: &Counts, now: u64) -> Stats {
+    pub(crate) fn read(breaker: &Breaker, word: Word, counts: &Counts, now: u64) -> Stats {
+        let bulkhead = breaker.config().max_concurrent_value();
         let (successes, failures) = (counts.successes.get(), counts.failures.get());
         let (cancelled, ignored) = (counts.cancelled.get(), counts.ignored.get());
         let last_failure = counts.last_failure_nanos.load(Relaxed);
         Stats {
-            name,
+            name: breaker.name(),
             state: word.state(),
             consecutive_failures: word.failures(),
             half_open_successes: word.successes(),
@@ -65,6 +72,9 @@ impl Stats {
             rejections: counts.rejections.get(),
             cancelled,
             ignored,
+            bulkhead_full: counts.bulkhead_full.get(),
+            bulkhead_in_use: bulkhead.and(breaker.bulkhead_in_use()),
+            max_concurrent: bulkhead,
             last_failure_ago: (last_failure != 0)
                 .then(|| Duration::from_nanos(now.saturating_sub(last_failure))),
             next_probe_in: (word.state() == State::Open)
@@ -136,8 +146,9 @@ mod tests {
     #[test]
     fn durations_serialize_as_milliseconds() {
         let counts = Counts::default();
+        let breaker = Breaker::new("db", crate::Config::new());
         let word = Word::open(1, 5_000);
-        let stats = Stats::read("db", word, &counts, 3_000_000_000);
+        let stats = Stats::read(&breaker, word, &counts, 3_000_000_000);
         let json = serde_json::to_value(&stats).unwrap();
         assert_eq!(json["state"], "open");
         assert_eq!(json["next_probe_in_ms"], 2_000);
