@@ -26,27 +26,23 @@ pin_project! {
         deadline: D,
         classify: C,
         permit: Option<Permit>,
-        gate: Gate,
-        slot: Option<Slot>,
+        bulkhead: Gate,
     }
 }
 
 impl<F, D, C> Call<F, D, C> {
     #[inline]
     pub(crate) fn new(permit: Permit, deadline: D, classify: C, inner: F) -> Call<F, D, C> {
-        let (gate, slot) = match permit.breaker().bulkhead().map(Bulkhead::enter) {
-            None => (Gate::Passed, None),
-            Some(Entry::Entered(slot)) => (Gate::Passed, Some(slot)),
-            Some(Entry::Wait(waiting)) => (Gate::Waiting(waiting), None),
-            Some(Entry::Full) => (Gate::Full, None),
+        let bulkhead = match permit.breaker().bulkhead() {
+            None => Gate::Free,
+            Some(bulkhead) => Gate::enter(bulkhead),
         };
         Call {
             inner,
             deadline,
             classify,
             permit: Some(permit),
-            gate,
-            slot,
+            bulkhead,
         }
     }
 }
@@ -63,11 +59,11 @@ where
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        if !matches!(this.gate, Gate::Passed) {
-            match this.gate.poll_pass(cx) {
+        if this.bulkhead.is_waiting() {
+            match this.bulkhead.poll_pass(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(slot)) => *this.slot = Some(slot),
-                Poll::Ready(None) => return Poll::Ready(bulkhead_full(this.permit.take())),
+                Poll::Ready(true) => {}
+                Poll::Ready(false) => return Poll::Ready(bulkhead_full(this.permit.take())),
             }
         }
         let mut unwinding = FailOnUnwind {
@@ -78,13 +74,13 @@ where
         unwinding.armed = false;
         drop(unwinding);
         if let Poll::Ready(output) = polled {
-            drop(this.slot.take());
+            this.bulkhead.leave();
             let verdict = this.classify.classify(&output);
             return Poll::Ready(finish(this.permit.take(), verdict, output));
         }
         match this.deadline.poll_expired(cx) {
             Poll::Ready(limit) => {
-                drop(this.slot.take());
+                this.bulkhead.leave();
                 Poll::Ready(timed_out(this.permit.take(), limit))
             }
             Poll::Pending => Poll::Pending,
@@ -109,10 +105,12 @@ fn finish<T>(permit: Option<Permit>, verdict: Verdict, output: T) -> Finished<T>
     }
 }
 
-/// Where a call stands at its breaker's bulkhead.
+/// Where a call stands at its breaker's bulkhead, in one field to keep the call future small.
 enum Gate {
-    /// No bulkhead, or a slot taken: the call runs.
-    Passed,
+    /// No bulkhead, or the call finished and gave its slot back.
+    Free,
+    /// Running in a bulkhead slot, held for its `Drop`, which gives the slot back.
+    Held { _slot: Slot },
     /// Waiting up to `max_wait` for a slot.
     Waiting(Waiting),
     /// Every slot taken and no waiting allowed: rejected at the first poll.
@@ -120,19 +118,42 @@ enum Gate {
 }
 
 impl Gate {
-    /// Polls for a slot: `Some` to run (with a slot if one was waited for), `None` when
-    /// rejected. The gate is passed afterwards either way.
-    fn poll_pass(&mut self, cx: &mut Context<'_>) -> Poll<Option<Slot>> {
+    #[cold]
+    fn enter(bulkhead: &'static Bulkhead) -> Gate {
+        match bulkhead.enter() {
+            Entry::Entered(slot) => Gate::Held { _slot: slot },
+            Entry::Wait(waiting) => Gate::Waiting(waiting),
+            Entry::Full => Gate::Full,
+        }
+    }
+
+    /// True until the call has a slot or was turned away.
+    #[inline]
+    fn is_waiting(&self) -> bool {
+        matches!(self, Gate::Waiting(_) | Gate::Full)
+    }
+
+    /// Polls for a slot: `true` to run, `false` when rejected.
+    #[cold]
+    fn poll_pass(&mut self, cx: &mut Context<'_>) -> Poll<bool> {
         let slot = match self {
-            Gate::Passed => return Poll::Ready(None),
             Gate::Waiting(waiting) => match waiting.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(slot) => slot,
             },
-            Gate::Full => None,
+            _ => None,
         };
-        *self = Gate::Passed;
-        Poll::Ready(slot)
+        let entered = slot.is_some();
+        *self = slot.map_or(Gate::Free, |slot| Gate::Held { _slot: slot });
+        Poll::Ready(entered)
+    }
+
+    /// Gives the slot back as soon as the call has finished, before any fallback runs.
+    #[inline]
+    fn leave(&mut self) {
+        if !matches!(self, Gate::Free) {
+            *self = Gate::Free;
+        }
     }
 }
 
