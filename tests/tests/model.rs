@@ -1,0 +1,262 @@
+//! Model-based property test: random sequences of call outcomes, time advances, resets and
+//! states set by hand, run against the real breaker (public API, paused tokio clock) and a
+//! small reference model of the state machine; after every step the two must agree on the
+//! state and on every count.
+
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::time::Duration;
+
+use fusebox::{registry, Breaker, BreakerError, Config, State};
+use proptest::prelude::*;
+
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Call { fails: bool },
+    Advance { millis: u64 },
+    ForceOpen,
+    ForceClosed,
+    Disable,
+    MetricsOnly,
+    Reset,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let by_hand = prop_oneof![
+        Just(Op::ForceOpen),
+        Just(Op::ForceClosed),
+        Just(Op::Disable),
+        Just(Op::MetricsOnly),
+        Just(Op::Reset),
+    ];
+    // States set by hand clear everything: rare enough that long runs of calls happen.
+    prop_oneof![
+        14 => any::<bool>().prop_map(|fails| Op::Call { fails }),
+        5 => (0_u64..15_000).prop_map(|millis| Op::Advance { millis }),
+        1 => by_hand,
+    ]
+}
+
+/// The reference: what the breaker should be after each step.
+#[derive(Debug, Default)]
+struct Model {
+    state: ModelState,
+    now_ms: u64,
+    reopens: u32,
+    successes: u64,
+    failures: u64,
+    rejections: u64,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+enum ModelState {
+    #[default]
+    Closed,
+    ClosedWith(u64),
+    Open {
+        until_ms: u64,
+    },
+    HalfOpen {
+        successes: u32,
+    },
+    ForcedOpen,
+    Disabled,
+    MetricsOnly,
+}
+
+impl Model {
+    fn open(&mut self, config: &Config, reopen: bool) {
+        self.reopens = if reopen { self.reopens + 1 } else { 0 };
+        let recovery = config.recovery_after(self.reopens);
+        let millis = u64::try_from(recovery.as_millis()).unwrap();
+        self.state = ModelState::Open {
+            until_ms: self.now_ms + millis,
+        };
+    }
+
+    /// A call: `Some(fails)` when it ran, `None` when it was rejected.
+    fn call(&mut self, config: &Config, fails: bool) -> Option<bool> {
+        if let ModelState::Open { until_ms } = self.state {
+            if self.now_ms < until_ms {
+                self.rejections += 1;
+                return None;
+            }
+            self.state = ModelState::HalfOpen { successes: 0 };
+        }
+        match self.state {
+            ModelState::ForcedOpen => {
+                self.rejections += 1;
+                return None;
+            }
+            ModelState::Disabled => return Some(fails),
+            _ => {}
+        }
+        if fails {
+            self.failures += 1;
+        } else {
+            self.successes += 1;
+        }
+        match (self.state, fails) {
+            (ModelState::Closed | ModelState::ClosedWith(_), false) => {
+                self.state = ModelState::Closed;
+            }
+            (ModelState::Closed, true) => self.failed_closed(config, 1),
+            (ModelState::ClosedWith(count), true) => self.failed_closed(config, count + 1),
+            (ModelState::HalfOpen { .. }, true) => self.open(config, true),
+            (ModelState::HalfOpen { successes }, false) => {
+                if successes + 1 >= config.success_threshold_value() {
+                    self.state = ModelState::Closed;
+                    self.reopens = 0;
+                } else {
+                    self.state = ModelState::HalfOpen {
+                        successes: successes + 1,
+                    };
+                }
+            }
+            _ => {}
+        }
+        Some(fails)
+    }
+
+    fn failed_closed(&mut self, config: &Config, count: u64) {
+        if count >= u64::from(config.threshold_value()) {
+            self.open(config, false);
+        } else {
+            self.state = ModelState::ClosedWith(count);
+        }
+    }
+
+    fn set(&mut self, state: ModelState) {
+        self.state = state;
+        self.reopens = 0;
+    }
+
+    fn expected_state(&self) -> State {
+        match self.state {
+            ModelState::Closed | ModelState::ClosedWith(_) => State::Closed,
+            ModelState::Open { .. } => State::Open,
+            ModelState::HalfOpen { .. } => State::HalfOpen,
+            ModelState::ForcedOpen => State::ForcedOpen,
+            ModelState::Disabled => State::Disabled,
+            ModelState::MetricsOnly => State::MetricsOnly,
+        }
+    }
+
+    fn check(&self, breaker: &Breaker, step: usize) {
+        let stats = breaker.stats();
+        let context = format!("after step {step}: model {self:?}, stats {stats:?}");
+        assert_eq!(stats.state, self.expected_state(), "{context}");
+        let consecutive = match self.state {
+            ModelState::ClosedWith(count) => count,
+            _ => 0,
+        };
+        assert_eq!(stats.consecutive_failures, consecutive, "{context}");
+        let half_open = match self.state {
+            ModelState::HalfOpen { successes } => successes,
+            _ => 0,
+        };
+        assert_eq!(stats.half_open_successes, half_open, "{context}");
+        assert_eq!(
+            (stats.successes, stats.failures, stats.rejections),
+            (self.successes, self.failures, self.rejections),
+            "{context}"
+        );
+    }
+}
+
+fn unique_name() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!("model_{}", NEXT.fetch_add(1, Relaxed))
+}
+
+fn run(config: Config, ops: &[Op]) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let breaker = registry().register(&unique_name(), config);
+        let mut model = Model::default();
+        for (step, op) in ops.iter().enumerate() {
+            match *op {
+                Op::Call { fails } => {
+                    let result = breaker
+                        .call(async move {
+                            if fails {
+                                Err(BreakerError::HalfOpenFull { name: "upstream" })
+                            } else {
+                                Ok(())
+                            }
+                        })
+                        .await;
+                    let ran = match result {
+                        Ok(()) => Some(false),
+                        Err(BreakerError::HalfOpenFull { name: "upstream" }) => Some(true),
+                        Err(_) => None,
+                    };
+                    assert_eq!(
+                        ran,
+                        model.call(&config, fails),
+                        "call outcome at step {step}: {model:?}"
+                    );
+                }
+                Op::Advance { millis } => {
+                    tokio::time::advance(Duration::from_millis(millis)).await;
+                    model.now_ms += millis;
+                }
+                Op::ForceOpen => {
+                    breaker.force_open();
+                    model.set(ModelState::ForcedOpen);
+                }
+                Op::ForceClosed => {
+                    breaker.force_closed();
+                    model.set(ModelState::Closed);
+                }
+                Op::Disable => {
+                    breaker.disable();
+                    model.set(ModelState::Disabled);
+                }
+                Op::MetricsOnly => {
+                    breaker.metrics_only();
+                    model.set(ModelState::MetricsOnly);
+                }
+                Op::Reset => {
+                    breaker.reset();
+                    model = Model {
+                        now_ms: model.now_ms,
+                        ..Model::default()
+                    };
+                }
+            }
+            model.check(breaker, step);
+        }
+    });
+}
+
+fn config() -> impl Strategy<Value = Config> {
+    (
+        1_u32..5,
+        1_u32..4,
+        1_u64..10,
+        prop_oneof![Just(1.0), Just(2.0)],
+    )
+        .prop_map(|(threshold, successes, recovery, backoff)| {
+            Config::new()
+                .threshold(threshold)
+                .success_threshold(successes)
+                .recovery(Duration::from_secs(recovery))
+                .backoff(backoff)
+                .max_recovery(Duration::from_secs(60))
+                .validate()
+                .unwrap()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_breaker_agrees_with_the_model(config in config(), ops in proptest::collection::vec(op(), 1..200)) {
+        run(config, &ops);
+    }
+}
