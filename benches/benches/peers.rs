@@ -11,8 +11,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use failsafe::futures::CircuitBreaker as _;
 use fusebox::{registry, Config};
 use fusebox_bench::{
-    maybe_fail, protected, protected_shared, protected_to_open, protected_with_timeout, trivial,
-    AppError,
+    maybe_fail, protected, protected_shared, protected_to_open, protected_window,
+    protected_with_timeout, trivial, AppError,
 };
 use recloser::{AsyncRecloser, Recloser};
 use tokio::runtime::Runtime;
@@ -71,6 +71,9 @@ fn closed_success(c: &mut Criterion) {
     let mut group = c.benchmark_group("closed_success");
     group.bench_function("raw", |b| b.to_async(&rt).iter(trivial));
     group.bench_function("fusebox_attribute", |b| b.to_async(&rt).iter(protected));
+    group.bench_function("fusebox_attribute_window", |b| {
+        b.to_async(&rt).iter(protected_window);
+    });
     let handle = registry().register("bench_handle", Config::new());
     group.bench_function("fusebox_handle", |b| {
         b.to_async(&rt).iter(|| handle.call(trivial()));

@@ -49,6 +49,12 @@ pub async fn protected() -> Result<u32, AppError> {
     trivial().await
 }
 
+/// `trivial` behind the attribute in failure-rate window mode.
+#[circuit_breaker(name = "bench_window", threshold = 5, failure_rate = 50, window = 100)]
+pub async fn protected_window() -> Result<u32, AppError> {
+    trivial().await
+}
+
 /// `trivial` behind the attribute with a timeout that is never reached.
 #[circuit_breaker(name = "bench_timeout", threshold = 5, timeout = "1s")]
 pub async fn protected_with_timeout() -> Result<u32, AppError> {

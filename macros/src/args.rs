@@ -23,6 +23,9 @@ pub(crate) struct Args {
     pub(crate) max_half_open_wait_millis: Option<u64>,
     pub(crate) max_concurrent: Option<u32>,
     pub(crate) max_wait_millis: Option<u64>,
+    pub(crate) failure_rate: Option<u32>,
+    pub(crate) window: Option<u32>,
+    pub(crate) min_calls: Option<u32>,
 }
 
 /// The keys, in the order the documentation lists them.
@@ -39,10 +42,17 @@ const KEYS: &[&str] = &[
     "max_half_open_wait",
     "max_concurrent",
     "max_wait",
+    "failure_rate",
+    "window",
+    "min_calls",
 ];
 
 /// The runtime's default `recovery` (`fusebox::Config::DEFAULT_RECOVERY`), in milliseconds.
 pub(crate) const DEFAULT_RECOVERY_MILLIS: u64 = 60_000;
+
+/// The runtime's default and largest window sizes (`fusebox::Config::{DEFAULT_WINDOW, MAX_WINDOW}`).
+const DEFAULT_WINDOW: u32 = 100;
+const MAX_WINDOW: u32 = 100_000;
 
 /// The largest `success_threshold` the runtime accepts (`fusebox::Config::MAX_SUCCESS_THRESHOLD`).
 const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
@@ -77,6 +87,7 @@ impl Args {
         let mut seen: Vec<String> = Vec::new();
         let mut max_recovery_entry = None;
         let mut max_wait_entry = None;
+        let mut window_entries = Vec::new();
         for meta in metas {
             let Meta::NameValue(entry) = meta else {
                 errors.at(meta.span(), "expected `key = value`");
@@ -99,6 +110,9 @@ impl Args {
                 if key == "max_wait" {
                     max_wait_entry = Some(entry.path.span());
                 }
+                if matches!(key.as_str(), "window" | "min_calls") {
+                    window_entries.push((key.clone(), entry.path.span()));
+                }
                 if let Err(error) = args.set(&key, &entry) {
                     errors.push(error);
                 }
@@ -109,6 +123,21 @@ impl Args {
                 errors.at(
                     entry,
                     "`max_recovery` must not be shorter than `recovery` (60s unless given)",
+                );
+            }
+        }
+        for (key, span) in window_entries {
+            if args.failure_rate.is_none() {
+                errors.at(
+                    span,
+                    format!("`{key}` shapes the failure-rate window: set `failure_rate` too"),
+                );
+            } else if key == "min_calls"
+                && args.min_calls > Some(args.window.unwrap_or(DEFAULT_WINDOW))
+            {
+                errors.at(
+                    span,
+                    "`min_calls` must not exceed `window` (100 unless given)",
                 );
             }
         }
@@ -132,6 +161,9 @@ impl Args {
             "timeout" => self.timeout_millis = Some(duration(value, key, 1)?),
             "recovery" => self.recovery_millis = Some(duration(value, key, 0)?),
             "backoff" => self.backoff = Some(factor(value)?),
+            "failure_rate" => self.failure_rate = Some(count(value, key, 100)?),
+            "window" => self.window = Some(count(value, key, MAX_WINDOW)?),
+            "min_calls" => self.min_calls = Some(count(value, key, MAX_WINDOW)?),
             "max_concurrent" => self.max_concurrent = Some(count(value, key, u32::MAX)?),
             "max_wait" => self.max_wait_millis = Some(duration(value, key, 1)?),
             "max_recovery" => self.max_recovery_millis = Some(duration(value, key, 0)?),

@@ -138,6 +138,16 @@ fn site(args: &Args, function: &ItemFn) -> TokenStream {
     if let Some(millis) = args.max_recovery_millis {
         extra.push(quote!(.max_recovery(::core::time::Duration::from_millis(#millis))));
     }
+    if let Some(percent) = args.failure_rate {
+        let percent = u8::try_from(percent).unwrap_or(100);
+        extra.push(quote!(.failure_rate(#percent)));
+    }
+    if let Some(calls) = args.window {
+        extra.push(quote!(.window(#calls)));
+    }
+    if let Some(calls) = args.min_calls {
+        extra.push(quote!(.min_calls(#calls)));
+    }
     if let Some(calls) = args.max_concurrent {
         extra.push(quote!(.max_concurrent(#calls)));
     }

@@ -13,6 +13,7 @@ use crate::counts::Counts;
 use crate::deadline::NoDeadline;
 use crate::event::{self, Event, Reason};
 use crate::permit::Permit;
+use crate::window::Window;
 use crate::word::{Generation, Word};
 use crate::{BreakerError, Config, State, Stats};
 
@@ -29,6 +30,7 @@ pub struct Breaker {
     /// Consecutive re-opens from half-open, for the recovery backoff.
     reopens: AtomicU32,
     bulkhead: Option<Bulkhead>,
+    window: Option<Window>,
 }
 
 /// How a finished call turned out, as the breaker counts it.
@@ -51,6 +53,9 @@ impl Breaker {
             bulkhead: config
                 .max_concurrent_value()
                 .map(|calls| Bulkhead::new(calls, config.max_wait_value())),
+            window: config
+                .failure_rate_value()
+                .map(|_| Window::new(config.window_value())),
         }
     }
 
@@ -215,6 +220,11 @@ impl Breaker {
     #[inline]
     pub(crate) fn record_success(&self, generation: Generation) {
         let word = self.load();
+        if let Some(window) = &self.window {
+            if word.generation() == generation && word.state() == State::Closed {
+                window.record(false);
+            }
+        }
         if word.generation() == generation && word.failures() == 0 && word.state() == State::Closed
         {
             self.counts.successes.incr();
@@ -260,11 +270,14 @@ impl Breaker {
             self.counts.timeouts.incr();
         }
         self.counts.last_failure_nanos.store(now, Ordering::Relaxed);
+        let rate_exceeded = self.record_in_window(generation);
         self.update(generation, |word| match word.state() {
             State::Closed => {
                 let failures = word.failures() + 1;
                 if failures >= u64::from(self.config.threshold_value()) {
                     Some((self.opened_word(word, now), Some(Reason::FailureThreshold)))
+                } else if rate_exceeded {
+                    Some((self.opened_word(word, now), Some(Reason::FailureRate)))
                 } else {
                     Some((Word::closed(word.generation(), failures), None))
                 }
@@ -272,6 +285,29 @@ impl Breaker {
             State::HalfOpen => Some((self.reopened_word(word, now), Some(Reason::ProbeFailed))),
             _ => None,
         });
+    }
+
+    /// Records a failure in the window, if there is one and the call was admitted while
+    /// closed in this generation; true when the failure rate has reached its limit.
+    fn record_in_window(&self, generation: Generation) -> bool {
+        let (Some(window), Some(limit)) = (&self.window, self.config.failure_rate_value()) else {
+            return false;
+        };
+        let word = self.load();
+        if word.generation() != generation || word.state() != State::Closed {
+            return false;
+        }
+        let rate = window
+            .record(true)
+            .failure_rate(self.config.min_calls_value());
+        rate.is_some_and(|rate| rate >= f64::from(limit))
+    }
+
+    /// The failure rate over the window in percent: `None` without a window or below
+    /// `min_calls`.
+    pub(crate) fn failure_rate(&self) -> Option<f64> {
+        let window = self.window.as_ref()?;
+        window.tally().failure_rate(self.config.min_calls_value())
     }
 
     /// Records that a call admitted in `generation` was dropped before it finished: neither a
@@ -350,6 +386,10 @@ impl Breaker {
             (_, State::Open | State::HalfOpen) => {}
             _ => self.reopens.store(0, Ordering::Relaxed),
         }
+        // A circuit that closes again starts a fresh window.
+        if let (Some(window), State::Closed) = (&self.window, to.state()) {
+            window.clear();
+        }
         event::transition(Event {
             name: self.name,
             from: from.state(),
@@ -386,6 +426,9 @@ impl Breaker {
     pub fn reset(&self) {
         self.move_to(|generation| Word::closed(generation, 0), Reason::Reset);
         self.counts.reset();
+        if let Some(window) = &self.window {
+            window.clear();
+        }
     }
 
     fn set_by_hand(&self, state: State) {

@@ -27,6 +27,9 @@ pub struct Config {
     max_half_open_wait: Option<Duration>,
     max_concurrent: Option<u32>,
     max_wait: Duration,
+    failure_rate: Option<u8>,
+    window: u32,
+    min_calls: Option<u32>,
 }
 
 impl Config {
@@ -36,6 +39,10 @@ impl Config {
     pub const DEFAULT_RECOVERY: Duration = Duration::from_secs(60);
     /// Default successes in half-open that close the circuit (and probes admitted at once).
     pub const DEFAULT_SUCCESS_THRESHOLD: u32 = 3;
+    /// Default size of the failure-rate window, in calls.
+    pub const DEFAULT_WINDOW: u32 = 100;
+    /// The largest failure-rate window accepted, in calls.
+    pub const MAX_WINDOW: u32 = 100_000;
     /// The largest `success_threshold` accepted.
     pub const MAX_SUCCESS_THRESHOLD: u32 = MAX_PROBES;
 
@@ -50,6 +57,9 @@ impl Config {
             max_half_open_wait: None,
             max_concurrent: None,
             max_wait: Duration::ZERO,
+            failure_rate: None,
+            window: Config::DEFAULT_WINDOW,
+            min_calls: None,
         }
     }
 
@@ -114,8 +124,47 @@ impl Config {
         self
     }
 
+    /// Also opens the circuit when at least `percent` of the calls in the window failed
+    /// (beside the consecutive count), once the window holds `min_calls` calls.
+    #[must_use]
+    pub const fn failure_rate(mut self, percent: u8) -> Config {
+        self.failure_rate = Some(percent);
+        self
+    }
+
+    /// How many of the latest calls admitted while closed the failure rate is taken over
+    /// (default 100).
+    #[must_use]
+    pub const fn window(mut self, calls: u32) -> Config {
+        self.window = calls;
+        self
+    }
+
+    /// How many calls the window must hold before the failure rate counts; below it the
+    /// rate reads as unknown (default: the window's size).
+    #[must_use]
+    pub const fn min_calls(mut self, calls: u32) -> Config {
+        self.min_calls = Some(calls);
+        self
+    }
+
     /// Checks every value, returning the configuration if all are in range.
     pub const fn validate(self) -> Result<Config, ConfigError> {
+        if let Some(percent) = self.failure_rate {
+            if percent == 0 || percent > 100 {
+                return Err(ConfigError::FailureRateOutOfRange);
+            }
+        }
+        if self.window == 0 || self.window > Config::MAX_WINDOW {
+            return Err(ConfigError::WindowOutOfRange {
+                max: Config::MAX_WINDOW,
+            });
+        }
+        if let Some(calls) = self.min_calls {
+            if calls == 0 || calls > self.window {
+                return Err(ConfigError::MinCallsOutOfRange);
+            }
+        }
         match self.max_concurrent {
             Some(0) => return Err(ConfigError::ZeroMaxConcurrent),
             None if !self.max_wait.is_zero() => return Err(ConfigError::MaxWaitWithoutBulkhead),
@@ -166,6 +215,24 @@ impl Config {
         let exponent = i32::try_from(reopens).unwrap_or(i32::MAX);
         let grown = self.recovery.as_secs_f64() * self.backoff.powi(exponent);
         Duration::try_from_secs_f64(grown).map_or(limit, |grown| grown.min(limit))
+    }
+
+    /// The failure rate in percent that opens the circuit, if there is a window.
+    pub const fn failure_rate_value(&self) -> Option<u8> {
+        self.failure_rate
+    }
+
+    /// The failure-rate window's size, in calls.
+    pub const fn window_value(&self) -> u32 {
+        self.window
+    }
+
+    /// Calls the window must hold before its failure rate counts.
+    pub const fn min_calls_value(&self) -> u32 {
+        match self.min_calls {
+            Some(calls) => calls,
+            None => self.window,
+        }
     }
 
     /// The bulkhead's size, if there is one.

@@ -112,6 +112,15 @@ impl Error for BreakerError {}
 pub enum ConfigError {
     /// `threshold` was 0; it must be at least 1.
     ZeroThreshold,
+    /// `failure_rate` was outside 1..=100.
+    FailureRateOutOfRange,
+    /// `window` was outside `1..=max`.
+    WindowOutOfRange {
+        /// The largest window accepted.
+        max: u32,
+    },
+    /// `min_calls` was 0 or larger than the window.
+    MinCallsOutOfRange,
     /// `max_concurrent` was 0; it must be at least 1.
     ZeroMaxConcurrent,
     /// `max_wait` was set without a bulkhead (`max_concurrent`).
@@ -133,6 +142,15 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::ZeroThreshold => f.write_str("`threshold` must be at least 1"),
+            ConfigError::FailureRateOutOfRange => {
+                f.write_str("`failure_rate` must be a percentage from 1 to 100")
+            }
+            ConfigError::WindowOutOfRange { max } => {
+                write!(f, "`window` must be between 1 and {max} calls")
+            }
+            ConfigError::MinCallsOutOfRange => {
+                f.write_str("`min_calls` must be at least 1 and at most the window's size")
+            }
             ConfigError::ZeroMaxConcurrent => f.write_str("`max_concurrent` must be at least 1"),
             ConfigError::MaxWaitWithoutBulkhead => {
                 f.write_str("`max_wait` needs a bulkhead: set `max_concurrent` too")

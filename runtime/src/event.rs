@@ -19,6 +19,8 @@ const BUFFERED_EVENTS: usize = 1024;
 pub enum Reason {
     /// Consecutive counted failures reached the threshold.
     FailureThreshold,
+    /// The failure rate over the window reached its limit.
+    FailureRate,
     /// The recovery period passed and a probe was admitted.
     RecoveryElapsed,
     /// Enough probes succeeded.
@@ -38,6 +40,7 @@ impl Reason {
     pub const fn as_str(self) -> &'static str {
         match self {
             Reason::FailureThreshold => "failure_threshold",
+            Reason::FailureRate => "failure_rate",
             Reason::RecoveryElapsed => "recovery_elapsed",
             Reason::ProbesSucceeded => "probes_succeeded",
             Reason::ProbeFailed => "probe_failed",

@@ -72,6 +72,7 @@ mod permit;
 mod registry;
 mod state;
 mod stats;
+mod window;
 mod word;
 
 #[doc(hidden)]

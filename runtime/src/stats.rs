@@ -12,7 +12,7 @@ use crate::{Breaker, State};
 
 /// A point-in-time snapshot of one breaker. Serializes to JSON with durations in
 /// milliseconds (`last_failure_ms_ago`, `next_probe_in_ms`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Stats {
     /// The breaker's name.
@@ -21,6 +21,9 @@ pub struct Stats {
     pub state: State,
     /// Consecutive counted failures while closed.
     pub consecutive_failures: u64,
+    /// The failure rate over the window, in percent: `None` (JSON `null`) without a window,
+    /// or while the window holds fewer than `min_calls` calls.
+    pub failure_rate: Option<f64>,
     /// Probe successes so far while half-open.
     pub half_open_successes: u32,
     /// Probes running while half-open.
@@ -63,6 +66,7 @@ impl Stats {
             name: breaker.name(),
             state: word.state(),
             consecutive_failures: word.failures(),
+            failure_rate: breaker.failure_rate(),
             half_open_successes: word.successes(),
             half_open_in_flight: word.in_flight(),
             calls: successes + failures + cancelled + ignored,
