@@ -50,6 +50,12 @@ impl Window {
         let size = self.outcomes.len() as u64;
         let slot = usize::try_from(self.next.fetch_add(1, Relaxed) % size).unwrap_or(0);
         let new = if failed { FAILURE } else { SUCCESS };
+        // The same outcome over the same outcome changes nothing: skip the write (in a healthy
+        // window, almost every record). A concurrent writer of this slot then simply follows
+        // this record.
+        if self.outcomes[slot].load(Relaxed) == new {
+            return self.tally();
+        }
         let old = self.outcomes[slot].swap(new, Relaxed);
         if old == EMPTY {
             self.recorded.fetch_add(1, Relaxed);
