@@ -26,6 +26,7 @@ pub(crate) struct Args {
     pub(crate) failure_rate: Option<u32>,
     pub(crate) window: Option<u32>,
     pub(crate) min_calls: Option<u32>,
+    pub(crate) critical: Option<bool>,
 }
 
 /// The keys, in the order the documentation lists them.
@@ -45,6 +46,7 @@ const KEYS: &[&str] = &[
     "failure_rate",
     "window",
     "min_calls",
+    "critical",
 ];
 
 /// The runtime's default `recovery` (`fusebox::Config::DEFAULT_RECOVERY`), in milliseconds.
@@ -161,6 +163,7 @@ impl Args {
             "timeout" => self.timeout_millis = Some(duration(value, key, 1)?),
             "recovery" => self.recovery_millis = Some(duration(value, key, 0)?),
             "backoff" => self.backoff = Some(factor(value)?),
+            "critical" => self.critical = Some(boolean(value, key)?),
             "failure_rate" => self.failure_rate = Some(count(value, key, 100)?),
             "window" => self.window = Some(count(value, key, MAX_WINDOW)?),
             "min_calls" => self.min_calls = Some(count(value, key, MAX_WINDOW)?),
@@ -258,6 +261,19 @@ fn count(value: &Expr, key: &str, max: u32) -> syn::Result<u32> {
         _ => Err(syn::Error::new(
             int.span(),
             format!("`{key}` must be between 1 and {max}"),
+        )),
+    }
+}
+
+fn boolean(value: &Expr, key: &str) -> syn::Result<bool> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(flag),
+            ..
+        }) => Ok(flag.value),
+        _ => Err(syn::Error::new(
+            value.span(),
+            format!("`{key}` takes `true` or `false`"),
         )),
     }
 }

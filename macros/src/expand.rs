@@ -138,6 +138,9 @@ fn site(args: &Args, function: &ItemFn) -> TokenStream {
     if let Some(millis) = args.max_recovery_millis {
         extra.push(quote!(.max_recovery(::core::time::Duration::from_millis(#millis))));
     }
+    if let Some(critical) = args.critical {
+        extra.push(quote!(.critical(#critical)));
+    }
     if let Some(percent) = args.failure_rate {
         let percent = u8::try_from(percent).unwrap_or(100);
         extra.push(quote!(.failure_rate(#percent)));

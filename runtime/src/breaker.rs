@@ -44,11 +44,15 @@ pub(crate) enum Failure {
 
 impl Breaker {
     pub(crate) fn new(name: &'static str, config: Config) -> Breaker {
+        let counts = Counts::default();
+        counts
+            .state_since_nanos
+            .store(clock::now_nanos(), Ordering::Relaxed);
         Breaker {
             name,
             config,
             word: AtomicU64::new(Word::INITIAL.bits()),
-            counts: Counts::default(),
+            counts,
             reopens: AtomicU32::new(0),
             bulkhead: config
                 .max_concurrent_value()

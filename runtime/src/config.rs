@@ -30,6 +30,7 @@ pub struct Config {
     failure_rate: Option<u8>,
     window: u32,
     min_calls: Option<u32>,
+    critical: bool,
 }
 
 impl Config {
@@ -60,6 +61,7 @@ impl Config {
             failure_rate: None,
             window: Config::DEFAULT_WINDOW,
             min_calls: None,
+            critical: true,
         }
     }
 
@@ -148,6 +150,15 @@ impl Config {
         self
     }
 
+    /// Whether this breaker being tripped can make the process [`Critical`](crate::Health::Critical)
+    /// (default true). A breaker that guards something the process can do without, such
+    /// as a cache, is marked `false`: tripped, it makes the process `Degraded` at most.
+    #[must_use]
+    pub const fn critical(mut self, critical: bool) -> Config {
+        self.critical = critical;
+        self
+    }
+
     /// Checks every value, returning the configuration if all are in range.
     pub const fn validate(self) -> Result<Config, ConfigError> {
         if let Some(percent) = self.failure_rate {
@@ -233,6 +244,11 @@ impl Config {
             Some(calls) => calls,
             None => self.window,
         }
+    }
+
+    /// Whether this breaker can make the process critical.
+    pub const fn critical_value(&self) -> bool {
+        self.critical
     }
 
     /// The bulkhead's size, if there is one.

@@ -85,9 +85,14 @@ impl Registry {
         self.all().iter().map(|breaker| breaker.stats()).collect()
     }
 
-    /// The process health from every breaker's state (see [`Health::from_states`]).
+    /// The process health from every breaker's state (see [`Health::from_breakers`]).
     pub fn health(&self) -> Health {
-        Health::from_states(self.all().iter().map(|breaker| breaker.state()))
+        let breakers = self.all();
+        Health::from_breakers(
+            breakers
+                .iter()
+                .map(|breaker| (breaker.state(), breaker.config().critical_value())),
+        )
     }
 
     fn all(&self) -> Vec<&'static Breaker> {

@@ -19,6 +19,11 @@ pub struct Stats {
     pub name: &'static str,
     /// The state at the time of the snapshot.
     pub state: State,
+    /// How long the breaker has been in this state.
+    #[serde(rename = "state_for_ms", serialize_with = "millis")]
+    pub state_for: Duration,
+    /// Whether this breaker being tripped can make the process critical.
+    pub critical: bool,
     /// Consecutive counted failures while closed.
     pub consecutive_failures: u64,
     /// The failure rate over the window, in percent: `None` (JSON `null`) without a window,
@@ -65,6 +70,10 @@ impl Stats {
         Stats {
             name: breaker.name(),
             state: word.state(),
+            state_for: Duration::from_nanos(
+                now.saturating_sub(counts.state_since_nanos.load(Relaxed)),
+            ),
+            critical: breaker.config().critical_value(),
             consecutive_failures: word.failures(),
             failure_rate: breaker.failure_rate(),
             half_open_successes: word.successes(),
@@ -87,6 +96,10 @@ impl Stats {
     }
 }
 
+fn millis<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u128(value.as_millis())
+}
+
 // serde's `serialize_with` hands the field by reference.
 #[allow(clippy::ref_option)]
 fn as_millis<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S::Ok, S::Error> {
@@ -102,9 +115,9 @@ fn as_millis<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S
 pub enum Health {
     /// No breaker is tripped (open, half-open or forced open).
     Healthy,
-    /// Some breakers are tripped, at most half of them.
+    /// Some breakers are tripped, but not more than half of the critical ones.
     Degraded,
-    /// More than half of the breakers are tripped.
+    /// More than half of the critical breakers are tripped.
     Critical,
 }
 
@@ -112,17 +125,25 @@ impl Health {
     /// The health of a set of breakers in these states: a breaker counts as tripped when it
     /// is open, half-open or forced open ([`State::is_tripped`]).
     pub fn from_states(states: impl IntoIterator<Item = State>) -> Health {
-        let (mut total, mut tripped) = (0_usize, 0_usize);
-        for state in states {
-            total += 1;
+        Health::from_breakers(states.into_iter().map(|state| (state, true)))
+    }
+
+    /// The health of a set of breakers, each a state and whether it is critical: `Healthy`
+    /// when none is tripped, `Critical` when more than half of the critical ones are,
+    /// `Degraded` otherwise.
+    pub fn from_breakers(breakers: impl IntoIterator<Item = (State, bool)>) -> Health {
+        let (mut tripped, mut critical, mut critical_tripped) = (0_usize, 0_usize, 0_usize);
+        for (state, is_critical) in breakers {
             tripped += usize::from(state.is_tripped());
+            critical += usize::from(is_critical);
+            critical_tripped += usize::from(is_critical && state.is_tripped());
         }
         if tripped == 0 {
             Health::Healthy
-        } else if tripped * 2 <= total {
-            Health::Degraded
-        } else {
+        } else if critical_tripped * 2 > critical {
             Health::Critical
+        } else {
+            Health::Degraded
         }
     }
 }
