@@ -65,9 +65,13 @@ mod clock;
 mod config;
 mod counts;
 mod deadline;
+// One parser for durations, shared with the attribute, which checks them at compile time.
+#[path = "../../macros/src/duration.rs"]
+mod duration;
 mod error;
 mod event;
 mod guard;
+mod overrides;
 mod permit;
 mod registry;
 mod state;
@@ -84,6 +88,7 @@ pub use config::Config;
 pub use error::{BreakerError, ConfigError};
 pub use event::{Event, Reason};
 pub use fusebox_macros::circuit_breaker;
+pub use overrides::{OverrideError, CONFIG_FILE_VAR};
 pub use permit::Permit;
 pub use registry::{registry, Registry};
 pub use state::State;

@@ -43,7 +43,9 @@ impl Registry {
 
     /// The breaker named `name`, created with `config` if it does not exist yet. One name is
     /// one breaker: when it already exists, its own settings stay and a differing `config`
-    /// is reported as a `tracing` warning.
+    /// is reported as a `tracing` warning. A new breaker takes its start-up overrides (see
+    /// [`Config::with_overrides`]); if they are invalid, a `tracing` error says why and the
+    /// breaker keeps `config`.
     pub fn register(&self, name: &str, config: Config) -> &'static Breaker {
         if let Some(existing) = self.get(name) {
             warn_if_different(existing, &config);
@@ -58,6 +60,10 @@ impl Registry {
             warn_if_different(existing, &config);
             return existing;
         }
+        let config = config.with_overrides(name).unwrap_or_else(|error| {
+            tracing::error!(target: "fusebox", name, %error, "start-up overrides refused; keeping the settings in the code");
+            config
+        });
         let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
         let breaker: &'static Breaker = Box::leak(Box::new(Breaker::new(name, config)));
         breakers.insert(name, breaker);
@@ -102,6 +108,7 @@ impl Registry {
 }
 
 fn warn_if_different(existing: &Breaker, config: &Config) {
+    let config = &config.with_overrides(existing.name()).unwrap_or(*config);
     if existing.config() != config {
         tracing::warn!(
             target: "fusebox",

@@ -1,0 +1,322 @@
+//! Start-up overrides of a breaker's settings, applied when it registers: from the TOML file
+//! named by `FUSEBOX_CONFIG`, then from environment variables `FUSEBOX_<NAME>_<SETTING>`,
+//! which win. Invalid settings are refused whole with an error naming the setting and where
+//! it came from; the breaker then keeps the settings its code gave.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::Config;
+
+/// The environment variable that names the TOML file of overrides.
+pub const CONFIG_FILE_VAR: &str = "FUSEBOX_CONFIG";
+
+/// Why overrides were refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OverrideError {
+    /// Where the bad setting came from: the file, or an environment variable's name.
+    pub source: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for OverrideError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid fusebox setting in {}: {}",
+            self.source, self.message
+        )
+    }
+}
+
+impl std::error::Error for OverrideError {}
+
+/// The settings one breaker's overrides may change, as written in the file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    threshold: Option<u32>,
+    recovery: Option<String>,
+    success_threshold: Option<u32>,
+    backoff: Option<f64>,
+    max_recovery: Option<String>,
+    max_half_open_wait: Option<String>,
+    max_concurrent: Option<u32>,
+    max_wait: Option<String>,
+    failure_rate: Option<u8>,
+    window: Option<u32>,
+    min_calls: Option<u32>,
+    critical: Option<bool>,
+}
+
+/// The file's layout: `[breakers.<name>]` tables.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    breakers: BTreeMap<String, Settings>,
+}
+
+impl Config {
+    /// This configuration with the start-up overrides for the breaker `name` applied: the
+    /// `[breakers.<name>]` table of the TOML file named by `FUSEBOX_CONFIG`, then the
+    /// environment variables `FUSEBOX_<NAME>_<SETTING>` (the name in capitals, every other
+    /// character than a letter or digit as `_`; the setting as in the attribute, in capitals:
+    /// `FUSEBOX_WEATHER_API_THRESHOLD=8`, `FUSEBOX_WEATHER_API_RECOVERY=30s`). The result is
+    /// validated; on any error nothing is applied.
+    pub fn with_overrides(self, name: &str) -> Result<Config, OverrideError> {
+        let mut config = self;
+        if let Some(settings) = file()?.breakers.get(name) {
+            let source = format!("{CONFIG_FILE_VAR} file, [breakers.{name}]");
+            config = settings
+                .apply(config)
+                .map_err(|message| OverrideError { source, message })?;
+        }
+        config = apply_env(config, name, |var| std::env::var(var).ok())?;
+        config.validate().map_err(|error| OverrideError {
+            source: format!("the overrides of `{name}`"),
+            message: error.to_string(),
+        })
+    }
+}
+
+impl Settings {
+    fn apply(&self, mut config: Config) -> Result<Config, String> {
+        if let Some(value) = self.threshold {
+            config = config.threshold(value);
+        }
+        if let Some(value) = &self.recovery {
+            config = config.recovery(duration("recovery", value)?);
+        }
+        if let Some(value) = self.success_threshold {
+            config = config.success_threshold(value);
+        }
+        if let Some(value) = self.backoff {
+            config = config.backoff(value);
+        }
+        if let Some(value) = &self.max_recovery {
+            config = config.max_recovery(duration("max_recovery", value)?);
+        }
+        if let Some(value) = &self.max_half_open_wait {
+            config = config.max_half_open_wait(duration("max_half_open_wait", value)?);
+        }
+        if let Some(value) = self.max_concurrent {
+            config = config.max_concurrent(value);
+        }
+        if let Some(value) = &self.max_wait {
+            config = config.max_wait(duration("max_wait", value)?);
+        }
+        if let Some(value) = self.failure_rate {
+            config = config.failure_rate(value);
+        }
+        if let Some(value) = self.window {
+            config = config.window(value);
+        }
+        if let Some(value) = self.min_calls {
+            config = config.min_calls(value);
+        }
+        if let Some(value) = self.critical {
+            config = config.critical(value);
+        }
+        Ok(config)
+    }
+}
+
+fn duration(key: &str, text: &str) -> Result<Duration, String> {
+    crate::duration::parse_millis(text)
+        .map(Duration::from_millis)
+        .map_err(|message| format!("`{key}`: {message}"))
+}
+
+/// The file named by `FUSEBOX_CONFIG`, read once; none when the variable is not set.
+fn file() -> Result<&'static File, OverrideError> {
+    static FILE: OnceLock<Result<File, OverrideError>> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let Ok(path) = std::env::var(CONFIG_FILE_VAR) else {
+            return Ok(File::default());
+        };
+        let error = |message: String| OverrideError {
+            source: format!("{CONFIG_FILE_VAR}={path}"),
+            message,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|io| error(io.to_string()))?;
+        toml::from_str(&text).map_err(|parse| error(parse.to_string()))
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
+/// The settings an environment variable may override, with how each is read.
+const ENV_SETTINGS: &[&str] = &[
+    "threshold",
+    "recovery",
+    "success_threshold",
+    "backoff",
+    "max_recovery",
+    "max_half_open_wait",
+    "max_concurrent",
+    "max_wait",
+    "failure_rate",
+    "window",
+    "min_calls",
+    "critical",
+];
+
+/// The environment variable for `setting` of the breaker `name`.
+pub(crate) fn env_var(name: &str, setting: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("FUSEBOX_{name}_{}", setting.to_ascii_uppercase())
+}
+
+fn apply_env(
+    config: Config,
+    name: &str,
+    read: impl Fn(&str) -> Option<String>,
+) -> Result<Config, OverrideError> {
+    let mut settings = Settings::default();
+    let mut sources = Vec::new();
+    for setting in ENV_SETTINGS {
+        let var = env_var(name, setting);
+        let Some(value) = read(&var) else { continue };
+        let error = |message: String| OverrideError {
+            source: var.clone(),
+            message,
+        };
+        let number = |value: &str| {
+            value
+                .trim()
+                .parse()
+                .map_err(|_| error(format!("`{value}` is not a whole number")))
+        };
+        match *setting {
+            "threshold" => settings.threshold = Some(number(&value)?),
+            "success_threshold" => settings.success_threshold = Some(number(&value)?),
+            "max_concurrent" => settings.max_concurrent = Some(number(&value)?),
+            "window" => settings.window = Some(number(&value)?),
+            "min_calls" => settings.min_calls = Some(number(&value)?),
+            "failure_rate" => {
+                settings.failure_rate = Some(
+                    value
+                        .trim()
+                        .parse()
+                        .map_err(|_| error(format!("`{value}` is not a percentage")))?,
+                );
+            }
+            "backoff" => {
+                settings.backoff = Some(
+                    value
+                        .trim()
+                        .parse()
+                        .map_err(|_| error(format!("`{value}` is not a number")))?,
+                );
+            }
+            "critical" => {
+                settings.critical = Some(
+                    value
+                        .trim()
+                        .parse()
+                        .map_err(|_| error(format!("`{value}` is not true or false")))?,
+                );
+            }
+            "recovery" => settings.recovery = Some(value),
+            "max_recovery" => settings.max_recovery = Some(value),
+            "max_half_open_wait" => settings.max_half_open_wait = Some(value),
+            _ => settings.max_wait = Some(value),
+        }
+        sources.push(var);
+    }
+    settings.apply(config).map_err(|message| OverrideError {
+        source: sources.join(", "),
+        message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_variable_names() {
+        assert_eq!(
+            env_var("weather_api", "threshold"),
+            "FUSEBOX_WEATHER_API_THRESHOLD"
+        );
+        assert_eq!(
+            env_var("my-crate::tools::live", "max_wait"),
+            "FUSEBOX_MY_CRATE__TOOLS__LIVE_MAX_WAIT"
+        );
+    }
+
+    #[test]
+    fn environment_settings_apply_and_bad_ones_say_where() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |var: &str| {
+                pairs
+                    .iter()
+                    .find(|(name, _)| *name == var)
+                    .map(|(_, value)| (*value).to_owned())
+            }
+        };
+        let applied = apply_env(
+            Config::new(),
+            "db",
+            env(&[
+                ("FUSEBOX_DB_THRESHOLD", "8"),
+                ("FUSEBOX_DB_RECOVERY", "30s"),
+                ("FUSEBOX_DB_CRITICAL", "false"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(applied.threshold_value(), 8);
+        assert_eq!(applied.recovery_value(), Duration::from_secs(30));
+        assert!(!applied.critical_value());
+
+        let bad = apply_env(
+            Config::new(),
+            "db",
+            env(&[("FUSEBOX_DB_THRESHOLD", "eight")]),
+        )
+        .unwrap_err();
+        assert_eq!(bad.source, "FUSEBOX_DB_THRESHOLD");
+        assert!(
+            bad.to_string().contains("`eight` is not a whole number"),
+            "{bad}"
+        );
+        let bad =
+            apply_env(Config::new(), "db", env(&[("FUSEBOX_DB_RECOVERY", "soon")])).unwrap_err();
+        assert!(bad.message.contains("invalid duration"), "{bad}");
+    }
+
+    #[test]
+    fn file_tables_parse_and_unknown_settings_are_refused() {
+        let file: File = toml::from_str(
+            "[breakers.db]\nthreshold = 8\nmax_wait = \"100ms\"\nmax_concurrent = 4\n",
+        )
+        .unwrap();
+        let config = file.breakers["db"]
+            .apply(Config::new())
+            .unwrap()
+            .validate()
+            .unwrap();
+        assert_eq!(
+            (config.threshold_value(), config.max_concurrent_value()),
+            (8, Some(4))
+        );
+        let typo = toml::from_str::<File>("[breakers.db]\nthresold = 8\n").unwrap_err();
+        assert!(typo.to_string().contains("thresold"), "{typo}");
+    }
+}
