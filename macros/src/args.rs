@@ -27,6 +27,7 @@ pub(crate) struct Args {
     pub(crate) window: Option<u32>,
     pub(crate) min_calls: Option<u32>,
     pub(crate) critical: Option<bool>,
+    pub(crate) adaptive: Option<bool>,
 }
 
 /// The keys, in the order the documentation lists them.
@@ -47,6 +48,7 @@ const KEYS: &[&str] = &[
     "window",
     "min_calls",
     "critical",
+    "adaptive",
 ];
 
 /// The runtime's default `recovery` (`fusebox::Config::DEFAULT_RECOVERY`), in milliseconds.
@@ -164,6 +166,7 @@ impl Args {
             "recovery" => self.recovery_millis = Some(duration(value, key, 0)?),
             "backoff" => self.backoff = Some(factor(value)?),
             "critical" => self.critical = Some(boolean(value, key)?),
+            "adaptive" => self.adaptive = Some(boolean(value, key)?),
             "failure_rate" => self.failure_rate = Some(count(value, key, 100)?),
             "window" => self.window = Some(count(value, key, MAX_WINDOW)?),
             "min_calls" => self.min_calls = Some(count(value, key, MAX_WINDOW)?),

@@ -138,6 +138,9 @@ fn site(args: &Args, function: &ItemFn) -> TokenStream {
     if let Some(millis) = args.max_recovery_millis {
         extra.push(quote!(.max_recovery(::core::time::Duration::from_millis(#millis))));
     }
+    if let Some(adaptive) = args.adaptive {
+        extra.push(quote!(.adaptive(#adaptive)));
+    }
     if let Some(critical) = args.critical {
         extra.push(quote!(.critical(#critical)));
     }

@@ -32,6 +32,7 @@ use proc_macro::TokenStream;
 /// | `backoff` | number >= 1.0 | `1.0` | multiplies `recovery` on each consecutive re-open |
 /// | `max_recovery` | duration >= `recovery` | no limit | the longest recovery backoff may reach |
 /// | `max_half_open_wait` | duration | no limit | how long a full half-open waits for its probes before it opens again |
+/// | `adaptive` | `true` / `false` | `false` | the threshold follows the success rate of the last 100 calls (see `fusebox::Config::adaptive`) |
 /// | `critical` | `true` / `false` | `true` | `false`: tripped, this breaker makes the process `Degraded` at most |
 /// | `failure_rate` | 1 ..= 100 (percent) | none | also opens when this share of the window failed |
 /// | `window` | 1 ..= 100000 (calls) | `100` | the latest calls admitted while closed that the rate is taken over |

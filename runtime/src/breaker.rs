@@ -9,6 +9,7 @@ use crate::bulkhead::Bulkhead;
 use crate::call;
 use crate::classify::CountErrors;
 use crate::clock;
+use crate::config::ADAPTIVE_WINDOW;
 use crate::counts::Counts;
 use crate::deadline::NoDeadline;
 use crate::event::{self, Event, Reason};
@@ -31,6 +32,8 @@ pub struct Breaker {
     reopens: AtomicU32,
     bulkhead: Option<Bulkhead>,
     window: Option<Window>,
+    /// The last 100 counted outcomes, for the adaptive threshold.
+    recent: Option<Window>,
 }
 
 /// How a finished call turned out, as the breaker counts it.
@@ -60,6 +63,9 @@ impl Breaker {
             window: config
                 .failure_rate_value()
                 .map(|_| Window::new(config.window_value())),
+            recent: config
+                .adaptive_value()
+                .then(|| Window::new(ADAPTIVE_WINDOW)),
         }
     }
 
@@ -224,8 +230,8 @@ impl Breaker {
     #[inline]
     pub(crate) fn record_success(&self, generation: Generation) {
         let word = self.load();
-        if let Some(window) = &self.window {
-            if word.generation() == generation && word.state() == State::Closed {
+        if word.generation() == generation && word.state() == State::Closed {
+            for window in [&self.window, &self.recent].into_iter().flatten() {
                 window.record(false);
             }
         }
@@ -275,10 +281,11 @@ impl Breaker {
         }
         self.counts.last_failure_nanos.store(now, Ordering::Relaxed);
         let rate_exceeded = self.record_in_window(generation);
+        let threshold = self.effective_threshold();
         self.update(generation, |word| match word.state() {
             State::Closed => {
                 let failures = word.failures() + 1;
-                if failures >= u64::from(self.config.threshold_value()) {
+                if failures >= u64::from(threshold) {
                     Some((self.opened_word(word, now), Some(Reason::FailureThreshold)))
                 } else if rate_exceeded {
                     Some((self.opened_word(word, now), Some(Reason::FailureRate)))
@@ -291,20 +298,34 @@ impl Breaker {
         });
     }
 
-    /// Records a failure in the window, if there is one and the call was admitted while
-    /// closed in this generation; true when the failure rate has reached its limit.
+    /// Records a failure in the windows, if the call was admitted while closed in this
+    /// generation; true when the failure rate has reached its limit.
     fn record_in_window(&self, generation: Generation) -> bool {
-        let (Some(window), Some(limit)) = (&self.window, self.config.failure_rate_value()) else {
-            return false;
-        };
         let word = self.load();
         if word.generation() != generation || word.state() != State::Closed {
             return false;
         }
+        if let Some(recent) = &self.recent {
+            recent.record(true);
+        }
+        let (Some(window), Some(limit)) = (&self.window, self.config.failure_rate_value()) else {
+            return false;
+        };
         let rate = window
             .record(true)
             .failure_rate(self.config.min_calls_value());
         rate.is_some_and(|rate| rate >= f64::from(limit))
+    }
+
+    /// The consecutive-failure threshold in force: the configured one, or what the adaptive
+    /// rule makes of it from the last 100 calls.
+    pub(crate) fn effective_threshold(&self) -> u32 {
+        let Some(recent) = &self.recent else {
+            return self.config.threshold_value();
+        };
+        let tally = recent.tally();
+        let successes = tally.recorded.saturating_sub(tally.failures);
+        self.config.adapted_threshold(successes, tally.recorded)
     }
 
     /// The failure rate over the window in percent: `None` without a window or below

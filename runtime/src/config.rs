@@ -31,6 +31,7 @@ pub struct Config {
     window: u32,
     min_calls: Option<u32>,
     critical: bool,
+    adaptive: bool,
 }
 
 impl Config {
@@ -62,6 +63,7 @@ impl Config {
             window: Config::DEFAULT_WINDOW,
             min_calls: None,
             critical: true,
+            adaptive: false,
         }
     }
 
@@ -159,6 +161,33 @@ impl Config {
         self
     }
 
+    /// Lets the consecutive-failure threshold follow the recent success rate, over the last
+    /// 100 calls counted while closed (until 100 are held, the threshold stays as set):
+    /// above 95% success it rises to `threshold + 2` (at most 10, or `threshold` if that is
+    /// higher), below 80% it falls to `threshold - 1` (at least 2, or `threshold` if that is
+    /// lower). A healthy service rides out a short burst; a shaky one trips sooner.
+    #[must_use]
+    pub const fn adaptive(mut self, adaptive: bool) -> Config {
+        self.adaptive = adaptive;
+        self
+    }
+
+    /// The threshold the adaptive rule gives for `successes` out of `calls` recent calls.
+    pub fn adapted_threshold(&self, successes: u32, calls: u32) -> u32 {
+        let base = self.threshold;
+        if !self.adaptive || calls < ADAPTIVE_WINDOW {
+            return base;
+        }
+        let percent = f64::from(successes) * 100.0 / f64::from(calls);
+        if percent > 95.0 {
+            base.saturating_add(2).min(base.max(10))
+        } else if percent < 80.0 {
+            base.saturating_sub(1).max(base.min(2))
+        } else {
+            base
+        }
+    }
+
     /// Checks every value, returning the configuration if all are in range.
     pub const fn validate(self) -> Result<Config, ConfigError> {
         if let Some(percent) = self.failure_rate {
@@ -246,6 +275,11 @@ impl Config {
         }
     }
 
+    /// Whether the threshold adapts to the recent success rate.
+    pub const fn adaptive_value(&self) -> bool {
+        self.adaptive
+    }
+
     /// Whether this breaker can make the process critical.
     pub const fn critical_value(&self) -> bool {
         self.critical
@@ -273,9 +307,30 @@ impl Default for Config {
     }
 }
 
+/// How many recent calls the adaptive threshold looks at.
+pub(crate) const ADAPTIVE_WINDOW: u32 = 100;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_adaptive_rule_rises_falls_and_keeps_its_bounds() {
+        let adaptive = |base| Config::new().threshold(base).adaptive(true);
+        assert_eq!(adaptive(5).adapted_threshold(96, 100), 7);
+        assert_eq!(adaptive(5).adapted_threshold(95, 100), 5);
+        assert_eq!(adaptive(5).adapted_threshold(79, 100), 4);
+        assert_eq!(adaptive(9).adapted_threshold(100, 100), 10);
+        assert_eq!(adaptive(12).adapted_threshold(100, 100), 12);
+        assert_eq!(adaptive(2).adapted_threshold(0, 100), 2);
+        assert_eq!(adaptive(1).adapted_threshold(0, 100), 1);
+        assert_eq!(
+            adaptive(5).adapted_threshold(99, 99),
+            5,
+            "below a full window"
+        );
+        assert_eq!(Config::new().adapted_threshold(100, 100), 5, "not adaptive");
+    }
 
     #[test]
     fn backoff_grows_to_its_limit_and_never_overflows() {

@@ -52,6 +52,7 @@ struct Settings {
     window: Option<u32>,
     min_calls: Option<u32>,
     critical: Option<bool>,
+    adaptive: Option<bool>,
 }
 
 /// The file's layout: `[breakers.<name>]` tables.
@@ -123,6 +124,9 @@ impl Settings {
         if let Some(value) = self.critical {
             config = config.critical(value);
         }
+        if let Some(value) = self.adaptive {
+            config = config.adaptive(value);
+        }
         Ok(config)
     }
 }
@@ -165,6 +169,7 @@ const ENV_SETTINGS: &[&str] = &[
     "window",
     "min_calls",
     "critical",
+    "adaptive",
 ];
 
 /// The environment variable for `setting` of the breaker `name`.
@@ -224,13 +229,16 @@ fn apply_env(
                         .map_err(|_| error(format!("`{value}` is not a number")))?,
                 );
             }
-            "critical" => {
-                settings.critical = Some(
-                    value
-                        .trim()
-                        .parse()
-                        .map_err(|_| error(format!("`{value}` is not true or false")))?,
-                );
+            "critical" | "adaptive" => {
+                let flag = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| error(format!("`{value}` is not true or false")))?;
+                if *setting == "critical" {
+                    settings.critical = Some(flag);
+                } else {
+                    settings.adaptive = Some(flag);
+                }
             }
             "recovery" => settings.recovery = Some(value),
             "max_recovery" => settings.max_recovery = Some(value),

@@ -26,6 +26,8 @@ pub struct Stats {
     pub critical: bool,
     /// Consecutive counted failures while closed.
     pub consecutive_failures: u64,
+    /// The consecutive-failure threshold in force (it moves when `adaptive` is on).
+    pub effective_threshold: u32,
     /// The failure rate over the window, in percent: `None` (JSON `null`) without a window,
     /// or while the window holds fewer than `min_calls` calls.
     pub failure_rate: Option<f64>,
@@ -75,6 +77,7 @@ impl Stats {
             ),
             critical: breaker.config().critical_value(),
             consecutive_failures: word.failures(),
+            effective_threshold: breaker.effective_threshold(),
             failure_rate: breaker.failure_rate(),
             half_open_successes: word.successes(),
             half_open_in_flight: word.in_flight(),
