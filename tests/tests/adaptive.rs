@@ -6,7 +6,7 @@ mod support;
 use fusebox::{circuit_breaker, State};
 use support::{state, stats, AppError};
 
-async fn answer(fails: bool) -> Result<u32, AppError> {
+fn answer(fails: bool) -> Result<u32, AppError> {
     if fails {
         Err(AppError::Upstream)
     } else {
@@ -18,7 +18,7 @@ async fn answer(fails: bool) -> Result<u32, AppError> {
 async fn a_healthy_history_raises_the_threshold() {
     #[circuit_breaker(name = "adaptive_up", threshold = 2, adaptive = true)]
     async fn call(fails: bool) -> Result<u32, AppError> {
-        answer(fails).await
+        answer(fails)
     }
 
     for _ in 0..99 {
@@ -47,7 +47,7 @@ async fn a_healthy_history_raises_the_threshold() {
 async fn a_shaky_history_lowers_the_threshold() {
     #[circuit_breaker(name = "adaptive_down", threshold = 5, adaptive = true)]
     async fn call(fails: bool) -> Result<u32, AppError> {
-        answer(fails).await
+        answer(fails)
     }
 
     for call_number in 0..102 {
