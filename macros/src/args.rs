@@ -28,6 +28,8 @@ pub(crate) struct Args {
     pub(crate) min_calls: Option<u32>,
     pub(crate) critical: Option<bool>,
     pub(crate) adaptive: Option<bool>,
+    pub(crate) slow_call_millis: Option<u64>,
+    pub(crate) slow_rate: Option<u32>,
 }
 
 /// The keys, in the order the documentation lists them.
@@ -49,6 +51,8 @@ const KEYS: &[&str] = &[
     "min_calls",
     "critical",
     "adaptive",
+    "slow_call",
+    "slow_rate",
 ];
 
 /// The runtime's default `recovery` (`fusebox::Config::DEFAULT_RECOVERY`), in milliseconds.
@@ -92,6 +96,7 @@ impl Args {
         let mut max_recovery_entry = None;
         let mut max_wait_entry = None;
         let mut window_entries = Vec::new();
+        let mut slow_rate_entry = None;
         for meta in metas {
             let Meta::NameValue(entry) = meta else {
                 errors.at(meta.span(), "expected `key = value`");
@@ -114,6 +119,9 @@ impl Args {
                 if key == "max_wait" {
                     max_wait_entry = Some(entry.path.span());
                 }
+                if key == "slow_rate" {
+                    slow_rate_entry = Some(entry.path.span());
+                }
                 if matches!(key.as_str(), "window" | "min_calls") {
                     window_entries.push((key.clone(), entry.path.span()));
                 }
@@ -130,11 +138,17 @@ impl Args {
                 );
             }
         }
+        if let (Some(span), None) = (slow_rate_entry, args.slow_call_millis) {
+            errors.at(
+                span,
+                "`slow_rate` needs `slow_call`: how long a slow call takes",
+            );
+        }
         for (key, span) in window_entries {
-            if args.failure_rate.is_none() {
+            if args.failure_rate.is_none() && args.slow_rate.is_none() {
                 errors.at(
                     span,
-                    format!("`{key}` shapes the failure-rate window: set `failure_rate` too"),
+                    format!("`{key}` shapes the window: set `failure_rate` or `slow_rate` too"),
                 );
             } else if key == "min_calls"
                 && args.min_calls > Some(args.window.unwrap_or(DEFAULT_WINDOW))
@@ -167,6 +181,8 @@ impl Args {
             "backoff" => self.backoff = Some(factor(value)?),
             "critical" => self.critical = Some(boolean(value, key)?),
             "adaptive" => self.adaptive = Some(boolean(value, key)?),
+            "slow_call" => self.slow_call_millis = Some(duration(value, key, 1)?),
+            "slow_rate" => self.slow_rate = Some(count(value, key, 100)?),
             "failure_rate" => self.failure_rate = Some(count(value, key, 100)?),
             "window" => self.window = Some(count(value, key, MAX_WINDOW)?),
             "min_calls" => self.min_calls = Some(count(value, key, MAX_WINDOW)?),

@@ -138,6 +138,13 @@ fn site(args: &Args, function: &ItemFn) -> TokenStream {
     if let Some(millis) = args.max_recovery_millis {
         extra.push(quote!(.max_recovery(::core::time::Duration::from_millis(#millis))));
     }
+    if let Some(millis) = args.slow_call_millis {
+        extra.push(quote!(.slow_call(::core::time::Duration::from_millis(#millis))));
+    }
+    if let Some(percent) = args.slow_rate {
+        let percent = u8::try_from(percent).unwrap_or(100);
+        extra.push(quote!(.slow_rate(#percent)));
+    }
     if let Some(adaptive) = args.adaptive {
         extra.push(quote!(.adaptive(#adaptive)));
     }

@@ -37,6 +37,8 @@ use proc_macro::TokenStream;
 /// | `failure_rate` | 1 ..= 100 (percent) | none | also opens when this share of the window failed |
 /// | `window` | 1 ..= 100000 (calls) | `100` | the latest calls admitted while closed that the rate is taken over |
 /// | `min_calls` | 1 ..= `window` | `window` | calls the window must hold before the rate counts |
+/// | `slow_call` | duration | none | a call that takes this long is slow, even when it succeeds |
+/// | `slow_rate` | 1 ..= 100 (percent), with `slow_call` | none | also opens when this share of the window was slow |
 /// | `max_concurrent` | 1 ..= 4294967295 | no bulkhead | calls of the breaker that run at once; others are rejected |
 /// | `max_wait` | duration (needs `max_concurrent`) | `"0ms"` | how long a call may wait for a bulkhead slot |
 ///

@@ -61,8 +61,8 @@ impl Breaker {
                 .max_concurrent_value()
                 .map(|calls| Bulkhead::new(calls, config.max_wait_value())),
             window: config
-                .failure_rate_value()
-                .map(|_| Window::new(config.window_value())),
+                .has_window()
+                .then(|| Window::new(config.window_value())),
             recent: config
                 .adaptive_value()
                 .then(|| Window::new(ADAPTIVE_WINDOW)),
@@ -228,15 +228,16 @@ impl Breaker {
 
     /// Records a success of a call admitted in `generation`.
     #[inline]
-    pub(crate) fn record_success(&self, generation: Generation) {
+    pub(crate) fn record_success(&self, generation: Generation, started_ms: u32) {
         let word = self.load();
-        if word.generation() == generation && word.state() == State::Closed {
-            for window in [&self.window, &self.recent].into_iter().flatten() {
-                window.record(false);
-            }
-        }
-        if word.generation() == generation && word.failures() == 0 && word.state() == State::Closed
-        {
+        let slow = self.is_slow(started_ms);
+        let closed_now = word.generation() == generation && word.state() == State::Closed;
+        let tripped = if closed_now {
+            self.record_closed(false, slow)
+        } else {
+            None
+        };
+        if closed_now && word.failures() == 0 && tripped.is_none() {
             self.counts.successes.incr();
             return;
         }
@@ -245,6 +246,9 @@ impl Breaker {
         }
         self.counts.successes.incr();
         self.update(generation, |word| match word.state() {
+            State::Closed if tripped.is_some() => {
+                Some((self.opened_word(word, clock::now_nanos()), tripped))
+            }
             State::Closed if word.failures() != 0 => {
                 Some((Word::closed(word.generation(), 0), None))
             }
@@ -270,25 +274,32 @@ impl Breaker {
     }
 
     /// Records a counted failure of a call admitted in `generation`.
-    pub(crate) fn record_failure(&self, generation: Generation, failure: Failure) {
-        if self.load().records_nothing(generation) {
+    pub(crate) fn record_failure(&self, generation: Generation, failure: Failure, started_ms: u32) {
+        let word = self.load();
+        if word.records_nothing(generation) {
             return;
         }
+        let slow = self.is_slow(started_ms);
         let now = clock::now_nanos();
         self.counts.failures.incr();
         if failure == Failure::Timeout {
             self.counts.timeouts.incr();
         }
         self.counts.last_failure_nanos.store(now, Ordering::Relaxed);
-        let rate_exceeded = self.record_in_window(generation);
+        let closed_now = word.generation() == generation && word.state() == State::Closed;
+        let tripped = if closed_now {
+            self.record_closed(true, slow)
+        } else {
+            None
+        };
         let threshold = self.effective_threshold();
         self.update(generation, |word| match word.state() {
             State::Closed => {
                 let failures = word.failures() + 1;
                 if failures >= u64::from(threshold) {
                     Some((self.opened_word(word, now), Some(Reason::FailureThreshold)))
-                } else if rate_exceeded {
-                    Some((self.opened_word(word, now), Some(Reason::FailureRate)))
+                } else if tripped.is_some() {
+                    Some((self.opened_word(word, now), tripped))
                 } else {
                     Some((Word::closed(word.generation(), failures), None))
                 }
@@ -298,23 +309,63 @@ impl Breaker {
         });
     }
 
-    /// Records a failure in the windows, if the call was admitted while closed in this
-    /// generation; true when the failure rate has reached its limit.
-    fn record_in_window(&self, generation: Generation) -> bool {
-        let word = self.load();
-        if word.generation() != generation || word.state() != State::Closed {
-            return false;
+    /// When a call starts, in wrapping milliseconds, if slow calls are watched (else 0, and
+    /// no clock is read).
+    #[inline]
+    pub(crate) fn call_started_ms(&self) -> u32 {
+        if self.config.slow_call_value().is_none() {
+            return 0;
         }
-        if let Some(recent) = &self.recent {
-            recent.record(true);
-        }
-        let (Some(window), Some(limit)) = (&self.window, self.config.failure_rate_value()) else {
+        wrapping_millis(clock::now_nanos())
+    }
+
+    /// Whether a call that started at `started_ms` was slow; counts it if so.
+    #[inline]
+    fn is_slow(&self, started_ms: u32) -> bool {
+        let Some(limit) = self.config.slow_call_value() else {
             return false;
         };
-        let rate = window
-            .record(true)
-            .failure_rate(self.config.min_calls_value());
-        rate.is_some_and(|rate| rate >= f64::from(limit))
+        let took = u128::from(wrapping_millis(clock::now_nanos()).wrapping_sub(started_ms));
+        let slow = took >= limit.as_millis();
+        if slow {
+            self.counts.slow.incr();
+        }
+        slow
+    }
+
+    /// Records an outcome of a call admitted while closed in the current generation into the
+    /// windows; the reason to open, if a rate has reached its limit.
+    fn record_closed(&self, failed: bool, slow: bool) -> Option<Reason> {
+        if let Some(recent) = &self.recent {
+            recent.record(failed, slow);
+        }
+        let window = self.window.as_ref()?;
+        let tally = window.record(failed, slow);
+        let min_calls = self.config.min_calls_value();
+        let reached = |rate: Option<f64>, limit: Option<u8>| {
+            rate.zip(limit)
+                .is_some_and(|(rate, limit)| rate >= f64::from(limit))
+        };
+        if failed
+            && reached(
+                tally.failure_rate(min_calls),
+                self.config.failure_rate_value(),
+            )
+        {
+            Some(Reason::FailureRate)
+        } else if reached(tally.slow_rate(min_calls), self.config.slow_rate_value()) {
+            Some(Reason::SlowRate)
+        } else {
+            None
+        }
+    }
+
+    /// The slow-call rate over the window in percent: `None` without a window or below
+    /// `min_calls`.
+    pub(crate) fn slow_rate(&self) -> Option<f64> {
+        self.config.slow_rate_value()?;
+        let window = self.window.as_ref()?;
+        window.tally().slow_rate(self.config.min_calls_value())
     }
 
     /// The consecutive-failure threshold in force: the configured one, or what the adaptive
@@ -331,6 +382,7 @@ impl Breaker {
     /// The failure rate over the window in percent: `None` without a window or below
     /// `min_calls`.
     pub(crate) fn failure_rate(&self) -> Option<f64> {
+        self.config.failure_rate_value()?;
         let window = self.window.as_ref()?;
         window.tally().failure_rate(self.config.min_calls_value())
     }
@@ -487,4 +539,12 @@ impl Breaker {
 fn open_for(word: Word, now_nanos: u64, recovery: Duration) -> Word {
     let deadline = now_nanos.saturating_add(clock::saturating_nanos(recovery));
     Word::open(word.next_generation(), clock::millis(deadline))
+}
+
+/// A clock reading in milliseconds, wrapping every 49 days: enough to time one call.
+fn wrapping_millis(nanos: u64) -> u32 {
+    // Truncation is the point: differences of wrapping values time calls shorter than 49 days.
+    #[allow(clippy::cast_possible_truncation)]
+    let millis = clock::millis(nanos) as u32;
+    millis
 }

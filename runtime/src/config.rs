@@ -32,6 +32,8 @@ pub struct Config {
     min_calls: Option<u32>,
     critical: bool,
     adaptive: bool,
+    slow_call: Option<Duration>,
+    slow_rate: Option<u8>,
 }
 
 impl Config {
@@ -64,6 +66,8 @@ impl Config {
             min_calls: None,
             critical: true,
             adaptive: false,
+            slow_call: None,
+            slow_rate: None,
         }
     }
 
@@ -188,8 +192,30 @@ impl Config {
         }
     }
 
+    /// A call that takes at least this long is slow (counted in the stats, and toward
+    /// [`slow_rate`](Config::slow_rate)), even when it succeeds.
+    #[must_use]
+    pub const fn slow_call(mut self, duration: Duration) -> Config {
+        self.slow_call = Some(duration);
+        self
+    }
+
+    /// Also opens the circuit when at least `percent` of the calls in the window were slow,
+    /// once the window holds `min_calls` calls. Needs [`slow_call`](Config::slow_call).
+    #[must_use]
+    pub const fn slow_rate(mut self, percent: u8) -> Config {
+        self.slow_rate = Some(percent);
+        self
+    }
+
     /// Checks every value, returning the configuration if all are in range.
     pub const fn validate(self) -> Result<Config, ConfigError> {
+        match (self.slow_rate, self.slow_call) {
+            (Some(0), _) => return Err(ConfigError::SlowRateOutOfRange),
+            (Some(percent), _) if percent > 100 => return Err(ConfigError::SlowRateOutOfRange),
+            (Some(_), None) => return Err(ConfigError::SlowRateWithoutSlowCall),
+            _ => {}
+        }
         if let Some(percent) = self.failure_rate {
             if percent == 0 || percent > 100 {
                 return Err(ConfigError::FailureRateOutOfRange);
@@ -255,6 +281,21 @@ impl Config {
         let exponent = i32::try_from(reopens).unwrap_or(i32::MAX);
         let grown = self.recovery.as_secs_f64() * self.backoff.powi(exponent);
         Duration::try_from_secs_f64(grown).map_or(limit, |grown| grown.min(limit))
+    }
+
+    /// How long a call takes to count as slow, if slow calls are watched.
+    pub const fn slow_call_value(&self) -> Option<Duration> {
+        self.slow_call
+    }
+
+    /// The slow-call rate in percent that opens the circuit, if set.
+    pub const fn slow_rate_value(&self) -> Option<u8> {
+        self.slow_rate
+    }
+
+    /// Whether the breaker keeps a window of recent outcomes (a failure or a slow-call rate).
+    pub const fn has_window(&self) -> bool {
+        self.failure_rate.is_some() || self.slow_rate.is_some()
     }
 
     /// The failure rate in percent that opens the circuit, if there is a window.

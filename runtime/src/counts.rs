@@ -13,6 +13,7 @@ pub(crate) struct Counts {
     pub(crate) cancelled: Counter,
     pub(crate) ignored: Counter,
     pub(crate) bulkhead_full: Counter,
+    pub(crate) slow: Counter,
     /// Clock reading of the last counted failure, 0 for none.
     pub(crate) last_failure_nanos: AtomicU64,
     /// Clock reading of the last transition, 0 for none.

@@ -112,6 +112,10 @@ impl Error for BreakerError {}
 pub enum ConfigError {
     /// `threshold` was 0; it must be at least 1.
     ZeroThreshold,
+    /// `slow_rate` was outside 1..=100.
+    SlowRateOutOfRange,
+    /// `slow_rate` was set without `slow_call`.
+    SlowRateWithoutSlowCall,
     /// `failure_rate` was outside 1..=100.
     FailureRateOutOfRange,
     /// `window` was outside `1..=max`.
@@ -142,6 +146,12 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::ZeroThreshold => f.write_str("`threshold` must be at least 1"),
+            ConfigError::SlowRateOutOfRange => {
+                f.write_str("`slow_rate` must be a percentage from 1 to 100")
+            }
+            ConfigError::SlowRateWithoutSlowCall => {
+                f.write_str("`slow_rate` needs `slow_call`: how long a slow call takes")
+            }
             ConfigError::FailureRateOutOfRange => {
                 f.write_str("`failure_rate` must be a percentage from 1 to 100")
             }

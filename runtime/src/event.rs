@@ -21,6 +21,8 @@ pub enum Reason {
     FailureThreshold,
     /// The failure rate over the window reached its limit.
     FailureRate,
+    /// The slow-call rate over the window reached its limit.
+    SlowRate,
     /// The recovery period passed and a probe was admitted.
     RecoveryElapsed,
     /// Enough probes succeeded.
@@ -41,6 +43,7 @@ impl Reason {
         match self {
             Reason::FailureThreshold => "failure_threshold",
             Reason::FailureRate => "failure_rate",
+            Reason::SlowRate => "slow_rate",
             Reason::RecoveryElapsed => "recovery_elapsed",
             Reason::ProbesSucceeded => "probes_succeeded",
             Reason::ProbeFailed => "probe_failed",

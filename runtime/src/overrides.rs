@@ -53,6 +53,8 @@ struct Settings {
     min_calls: Option<u32>,
     critical: Option<bool>,
     adaptive: Option<bool>,
+    slow_call: Option<String>,
+    slow_rate: Option<u8>,
 }
 
 /// The file's layout: `[breakers.<name>]` tables.
@@ -127,6 +129,12 @@ impl Settings {
         if let Some(value) = self.adaptive {
             config = config.adaptive(value);
         }
+        if let Some(value) = &self.slow_call {
+            config = config.slow_call(duration("slow_call", value)?);
+        }
+        if let Some(value) = self.slow_rate {
+            config = config.slow_rate(value);
+        }
         Ok(config)
     }
 }
@@ -170,6 +178,8 @@ const ENV_SETTINGS: &[&str] = &[
     "min_calls",
     "critical",
     "adaptive",
+    "slow_call",
+    "slow_rate",
 ];
 
 /// The environment variable for `setting` of the breaker `name`.
@@ -240,6 +250,15 @@ fn apply_env(
                     settings.adaptive = Some(flag);
                 }
             }
+            "slow_rate" => {
+                settings.slow_rate = Some(
+                    value
+                        .trim()
+                        .parse()
+                        .map_err(|_| error(format!("`{value}` is not a percentage")))?,
+                );
+            }
+            "slow_call" => settings.slow_call = Some(value),
             "recovery" => settings.recovery = Some(value),
             "max_recovery" => settings.max_recovery = Some(value),
             "max_half_open_wait" => settings.max_half_open_wait = Some(value),

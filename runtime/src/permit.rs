@@ -10,6 +10,8 @@ use crate::word::Generation;
 pub struct Permit {
     breaker: &'static Breaker,
     generation: Generation,
+    /// When the call started, in wrapping milliseconds, if its breaker watches slow calls.
+    started_ms: u32,
 }
 
 impl Permit {
@@ -18,6 +20,7 @@ impl Permit {
         Permit {
             breaker,
             generation,
+            started_ms: breaker.call_started_ms(),
         }
     }
 
@@ -30,7 +33,8 @@ impl Permit {
     /// Reports that the call succeeded.
     #[inline]
     pub fn success(self) {
-        self.breaker.record_success(self.generation);
+        self.breaker
+            .record_success(self.generation, self.started_ms);
         std::mem::forget(self);
     }
 
@@ -52,7 +56,8 @@ impl Permit {
     }
 
     pub(crate) fn fail(self, failure: Failure) {
-        self.breaker.record_failure(self.generation, failure);
+        self.breaker
+            .record_failure(self.generation, failure, self.started_ms);
         std::mem::forget(self);
     }
 }

@@ -31,6 +31,11 @@ pub struct Stats {
     /// The failure rate over the window, in percent: `None` (JSON `null`) without a window,
     /// or while the window holds fewer than `min_calls` calls.
     pub failure_rate: Option<f64>,
+    /// The slow-call rate over the window, in percent: `None` without `slow_rate`, or below
+    /// `min_calls`.
+    pub slow_rate: Option<f64>,
+    /// Calls that took at least `slow_call` (whether they succeeded or not).
+    pub slow: u64,
     /// Probe successes so far while half-open.
     pub half_open_successes: u32,
     /// Probes running while half-open.
@@ -79,6 +84,8 @@ impl Stats {
             consecutive_failures: word.failures(),
             effective_threshold: breaker.effective_threshold(),
             failure_rate: breaker.failure_rate(),
+            slow_rate: breaker.slow_rate(),
+            slow: counts.slow.get(),
             half_open_successes: word.successes(),
             half_open_in_flight: word.in_flight(),
             calls: successes + failures + cancelled + ignored,

@@ -5,8 +5,10 @@
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering::Relaxed};
 
 const EMPTY: u8 = 0;
-const SUCCESS: u8 = 1;
-const FAILURE: u8 = 2;
+/// Every recorded outcome has this bit; the next two say failed and slow.
+const RECORDED: u8 = 1;
+const FAILED: u8 = 2;
+const SLOW: u8 = 4;
 
 /// The last `size` outcomes and how many of them failed.
 #[derive(Debug)]
@@ -15,6 +17,7 @@ pub(crate) struct Window {
     next: AtomicU64,
     recorded: AtomicI64,
     failures: AtomicI64,
+    slow: AtomicI64,
 }
 
 /// What the window holds after a record.
@@ -24,13 +27,24 @@ pub(crate) struct Tally {
     pub(crate) recorded: u32,
     /// Of those, failures.
     pub(crate) failures: u32,
+    /// Of those, slow calls.
+    pub(crate) slow: u32,
 }
 
 impl Tally {
     /// The failure rate in percent, or `None` below `min_calls` recorded calls.
     pub(crate) fn failure_rate(self, min_calls: u32) -> Option<f64> {
+        self.rate(self.failures, min_calls)
+    }
+
+    /// The slow-call rate in percent, or `None` below `min_calls` recorded calls.
+    pub(crate) fn slow_rate(self, min_calls: u32) -> Option<f64> {
+        self.rate(self.slow, min_calls)
+    }
+
+    fn rate(self, count: u32, min_calls: u32) -> Option<f64> {
         (self.recorded >= min_calls.max(1))
-            .then(|| f64::from(self.failures) * 100.0 / f64::from(self.recorded))
+            .then(|| f64::from(count) * 100.0 / f64::from(self.recorded))
     }
 }
 
@@ -42,33 +56,27 @@ impl Window {
             next: AtomicU64::new(0),
             recorded: AtomicI64::new(0),
             failures: AtomicI64::new(0),
+            slow: AtomicI64::new(0),
         }
     }
 
     /// Records one outcome, replacing the oldest once the window is full.
-    pub(crate) fn record(&self, failed: bool) -> Tally {
+    pub(crate) fn record(&self, failed: bool, slow: bool) -> Tally {
         let size = self.outcomes.len() as u64;
-        let slot = usize::try_from(self.next.fetch_add(1, Relaxed) % size).unwrap_or(0);
-        let new = if failed { FAILURE } else { SUCCESS };
+        let index = usize::try_from(self.next.fetch_add(1, Relaxed) % size).unwrap_or(0);
+        let new = RECORDED | if failed { FAILED } else { 0 } | if slow { SLOW } else { 0 };
         // The same outcome over the same outcome changes nothing: skip the write (in a healthy
         // window, almost every record). A concurrent writer of this slot then simply follows
         // this record.
-        if self.outcomes[slot].load(Relaxed) == new {
+        if self.outcomes[index].load(Relaxed) == new {
             return self.tally();
         }
-        let old = self.outcomes[slot].swap(new, Relaxed);
+        let old = self.outcomes[index].swap(new, Relaxed);
         if old == EMPTY {
             self.recorded.fetch_add(1, Relaxed);
         }
-        match (old == FAILURE, failed) {
-            (false, true) => {
-                self.failures.fetch_add(1, Relaxed);
-            }
-            (true, false) => {
-                self.failures.fetch_sub(1, Relaxed);
-            }
-            _ => {}
-        }
+        adjust(&self.failures, old & FAILED != 0, failed);
+        adjust(&self.slow, old & SLOW != 0, slow);
         self.tally()
     }
 
@@ -79,6 +87,7 @@ impl Window {
         Tally {
             recorded: clamp(self.recorded.load(Relaxed)),
             failures: clamp(self.failures.load(Relaxed)),
+            slow: clamp(self.slow.load(Relaxed)),
         }
     }
 
@@ -89,6 +98,20 @@ impl Window {
         }
         self.recorded.store(0, Relaxed);
         self.failures.store(0, Relaxed);
+        self.slow.store(0, Relaxed);
+    }
+}
+
+/// Moves `count` by the difference between the replaced and the new outcome.
+fn adjust(count: &AtomicI64, was: bool, is: bool) {
+    match (was, is) {
+        (false, true) => {
+            count.fetch_add(1, Relaxed);
+        }
+        (true, false) => {
+            count.fetch_sub(1, Relaxed);
+        }
+        _ => {}
     }
 }
 
@@ -100,40 +123,46 @@ mod tests {
     fn old_outcomes_leave_the_window() {
         let window = Window::new(4);
         for _ in 0..4 {
-            window.record(true);
+            window.record(true, false);
         }
         assert_eq!(
             window.tally(),
             Tally {
                 recorded: 4,
-                failures: 4
+                failures: 4,
+                slow: 0
             }
         );
         for _ in 0..4 {
-            window.record(false);
+            window.record(false, false);
         }
         assert_eq!(
             window.tally(),
             Tally {
                 recorded: 4,
-                failures: 0
+                failures: 0,
+                slow: 0
             }
         );
-        assert_eq!(window.record(true).failure_rate(4), Some(25.0));
+        assert_eq!(window.record(true, false).failure_rate(4), Some(25.0));
     }
 
     #[test]
     fn the_rate_is_unknown_below_min_calls() {
         let window = Window::new(10);
-        assert_eq!(window.record(true).failure_rate(3), None);
-        assert_eq!(window.record(true).failure_rate(3), None);
-        assert_eq!(window.record(false).failure_rate(3), Some(200.0 / 3.0));
+        assert_eq!(window.record(true, false).failure_rate(3), None);
+        assert_eq!(window.record(true, false).failure_rate(3), None);
+        assert_eq!(
+            window.record(false, false).failure_rate(3),
+            Some(200.0 / 3.0)
+        );
         window.clear();
         assert_eq!(
             window.tally(),
             Tally {
                 recorded: 0,
-                failures: 0
+                failures: 0,
+                slow: 0
             }
         );
     }
@@ -146,7 +175,7 @@ mod tests {
                 let window = std::sync::Arc::clone(&window);
                 std::thread::spawn(move || {
                     for call in 0..10_000 {
-                        window.record((call + thread) % 3 == 0);
+                        window.record((call + thread) % 3 == 0, call % 5 == 0);
                     }
                 })
             })
@@ -154,13 +183,23 @@ mod tests {
         for thread in threads {
             thread.join().unwrap();
         }
-        let held = window.outcomes.iter().map(|outcome| outcome.load(Relaxed));
-        let failures = held.filter(|outcome| *outcome == FAILURE).count();
+        let held: Vec<u8> = window
+            .outcomes
+            .iter()
+            .map(|outcome| outcome.load(Relaxed))
+            .collect();
+        let count = |bit: u8| held.iter().filter(|outcome| *outcome & bit != 0).count();
         let tally = window.tally();
         assert_eq!(tally.recorded, 64);
         assert_eq!(
-            tally.failures as usize, failures,
-            "the count drifted from the slots"
+            tally.failures as usize,
+            count(FAILED),
+            "failures drifted from the slots"
+        );
+        assert_eq!(
+            tally.slow as usize,
+            count(SLOW),
+            "slow calls drifted from the slots"
         );
     }
 }
