@@ -19,6 +19,7 @@ use tower::{Service, ServiceExt};
 struct Counting;
 
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+/// Bytes allocated and not yet freed.
 static BYTES: AtomicU64 = AtomicU64::new(0);
 
 // SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
@@ -32,6 +33,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        BYTES.fetch_sub(layout.size() as u64, Relaxed);
         // SAFETY: `ptr` came from `System.alloc` with this layout.
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -61,7 +63,8 @@ where
     })
 }
 
-/// Heap bytes allocated while `make` builds one breaker, plus the size of the value itself.
+/// Heap bytes that building one breaker leaves allocated (transient allocations excluded),
+/// and the size of the value itself.
 fn bytes_for<T>(make: impl FnOnce() -> T) -> (u64, usize) {
     let before = BYTES.load(Relaxed);
     let value = make();

@@ -34,6 +34,9 @@ pub struct Breaker {
     window: Option<Window>,
     /// The last 100 counted outcomes, for the adaptive threshold.
     recent: Option<Window>,
+    /// Whether a success needs more than the closed-state fast path: a window, the adaptive
+    /// ring or slow-call timing.
+    watches_outcomes: bool,
 }
 
 /// How a finished call turned out, as the breaker counts it.
@@ -66,6 +69,9 @@ impl Breaker {
             recent: config
                 .adaptive_value()
                 .then(|| Window::new(ADAPTIVE_WINDOW)),
+            watches_outcomes: config.has_window()
+                || config.adaptive_value()
+                || config.slow_call_value().is_some(),
         }
     }
 
@@ -230,6 +236,18 @@ impl Breaker {
     #[inline]
     pub(crate) fn record_success(&self, generation: Generation, started_ms: u32) {
         let word = self.load();
+        let closed_now = word.generation() == generation && word.state() == State::Closed;
+        if closed_now && word.failures() == 0 && !self.watches_outcomes {
+            self.counts.successes.incr();
+            return;
+        }
+        self.record_success_in(word, generation, started_ms);
+    }
+
+    /// The rest of [`record_success`](Breaker::record_success): windows, slow calls, resetting
+    /// the failure count, and half-open probes.
+    #[inline(never)]
+    fn record_success_in(&self, word: Word, generation: Generation, started_ms: u32) {
         let slow = self.is_slow(started_ms);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
         let tripped = if closed_now {
