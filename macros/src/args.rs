@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, ExprPath, Lit, LitStr, Meta, MetaNameValue, Token};
 
 use crate::duration;
+use crate::settings::SETTINGS;
 
 /// The checked arguments of one `#[circuit_breaker(...)]`.
 #[derive(Default)]
@@ -32,28 +33,13 @@ pub(crate) struct Args {
     pub(crate) slow_rate: Option<u32>,
 }
 
-/// The keys, in the order the documentation lists them.
-const KEYS: &[&str] = &[
-    "name",
-    "threshold",
-    "timeout",
-    "recovery",
-    "success_threshold",
-    "fallback",
-    "failure_if",
-    "backoff",
-    "max_recovery",
-    "max_half_open_wait",
-    "max_concurrent",
-    "max_wait",
-    "failure_rate",
-    "window",
-    "min_calls",
-    "critical",
-    "adaptive",
-    "slow_call",
-    "slow_rate",
-];
+/// The keys that belong to one protected fn rather than to its breaker.
+const FN_KEYS: &[&str] = &["name", "timeout", "fallback", "failure_if"];
+
+/// Every key: the fn's own, then the breaker's settings.
+fn keys() -> impl Iterator<Item = &'static str> {
+    FN_KEYS.iter().chain(SETTINGS).copied()
+}
 
 /// The runtime's default `recovery` (`fusebox::Config::DEFAULT_RECOVERY`), in milliseconds.
 pub(crate) const DEFAULT_RECOVERY_MILLIS: u64 = 60_000;
@@ -107,7 +93,7 @@ impl Args {
                 .get_ident()
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            if !KEYS.contains(&key.as_str()) {
+            if !keys().any(|valid| valid == key) {
                 errors.at(entry.path.span(), unknown_key(&entry.path));
             } else if seen.contains(&key) {
                 errors.at(entry.path.span(), format!("duplicate key `{key}`"));
@@ -201,7 +187,7 @@ fn unknown_key(path: &syn::Path) -> String {
     let key = path
         .get_ident()
         .map_or_else(|| quote::quote!(#path).to_string(), ToString::to_string);
-    let valid = KEYS.join(", ");
+    let valid = keys().collect::<Vec<_>>().join(", ");
     match closest(&key) {
         Some(close) => format!("unknown key `{key}`; did you mean `{close}`? valid keys: {valid}"),
         None => format!("unknown key `{key}`; valid keys: {valid}"),
@@ -210,8 +196,8 @@ fn unknown_key(path: &syn::Path) -> String {
 
 /// The valid key nearest to `key`, if it is a plausible typo.
 fn closest(key: &str) -> Option<&'static str> {
-    KEYS.iter()
-        .map(|valid| (edit_distance(key, valid), *valid))
+    keys()
+        .map(|valid| (edit_distance(key, valid), valid))
         .filter(|(distance, valid)| *distance <= valid.len() / 3 + 1)
         .min()
         .map(|(_, valid)| valid)

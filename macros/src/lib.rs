@@ -8,6 +8,7 @@
 mod args;
 mod duration;
 mod expand;
+mod settings;
 mod signature;
 
 use proc_macro::TokenStream;

@@ -73,7 +73,10 @@ mod event;
 mod guard;
 mod overrides;
 mod permit;
+// The settings' names, shared with the attribute.
 mod registry;
+#[path = "../../macros/src/settings.rs"]
+mod settings;
 mod state;
 mod stats;
 mod window;

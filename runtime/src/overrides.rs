@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::settings::SETTINGS;
 use crate::Config;
 
 /// The environment variable that names the TOML file of overrides.
@@ -163,25 +164,6 @@ fn file() -> Result<&'static File, OverrideError> {
     .map_err(Clone::clone)
 }
 
-/// The settings an environment variable may override, with how each is read.
-const ENV_SETTINGS: &[&str] = &[
-    "threshold",
-    "recovery",
-    "success_threshold",
-    "backoff",
-    "max_recovery",
-    "max_half_open_wait",
-    "max_concurrent",
-    "max_wait",
-    "failure_rate",
-    "window",
-    "min_calls",
-    "critical",
-    "adaptive",
-    "slow_call",
-    "slow_rate",
-];
-
 /// The environment variable for `setting` of the breaker `name`.
 pub(crate) fn env_var(name: &str, setting: &str) -> String {
     let name: String = name
@@ -204,7 +186,7 @@ fn apply_env(
 ) -> Result<Config, OverrideError> {
     let mut settings = Settings::default();
     let mut sources = Vec::new();
-    for setting in ENV_SETTINGS {
+    for setting in SETTINGS {
         let var = env_var(name, setting);
         let Some(value) = read(&var) else { continue };
         let error = |message: String| OverrideError {
