@@ -1,0 +1,163 @@
+//! The command line of `mcp-weather`, and the durations and latency ranges it reads.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+/// The name of the control file in the data directory whose presence takes the database down.
+pub const DB_DOWN_FILE: &str = "db-down";
+
+/// An MCP server with a weather tool and a storage tool, each kept answering by fusebox
+/// circuit breakers. Serves MCP on stdio unless `--http` is given; logs go to stderr.
+#[derive(Debug, Parser)]
+#[command(name = "mcp-weather", version)]
+pub struct Cli {
+    /// Serve streamable HTTP on ADDR (like 127.0.0.1:8000) at path /mcp, instead of stdio.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+
+    /// The weather service to call, instead of starting the built-in flaky one on loopback.
+    #[arg(long, value_name = "URL")]
+    pub upstream: Option<String>,
+
+    /// Built-in weather service: the share of requests that fail with 503 (0.0 to 1.0).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub upstream_failure_rate: f64,
+
+    /// Built-in weather service: how long a request takes, like "100ms..500ms" or "50ms".
+    #[arg(long, value_name = "RANGE", default_value = "20ms..80ms", value_parser = parse_latency)]
+    pub upstream_latency: Latency,
+
+    /// Built-in weather service: the seed of its failures and latencies.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub upstream_seed: u64,
+
+    /// Where the database (weather.db), the outbox (outbox.jsonl) and the db-down control file
+    /// live. Default: $HOME/.local/share/mcp-weather, or ./mcp-weather-data without $HOME.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Start with the database down: creates DIR/db-down. While that file exists every
+    /// database call fails; delete it to bring the database back.
+    #[arg(long)]
+    pub db_down: bool,
+
+    /// How long a live answer may be served by the cache fallback, like "10m".
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub cache_max_age: Duration,
+
+    /// How often the outbox is replayed into the database while it holds records.
+    #[arg(long, value_name = "DURATION", default_value = "250ms", value_parser = parse_duration)]
+    pub replay_every: Duration,
+}
+
+impl Cli {
+    /// The data directory given, or the default one.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(|| {
+            std::env::var_os("HOME").map_or_else(
+                || PathBuf::from("mcp-weather-data"),
+                |home| PathBuf::from(home).join(".local/share/mcp-weather"),
+            )
+        })
+    }
+}
+
+/// A range of latencies; every request draws one evenly from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Latency {
+    /// The shortest.
+    pub min: Duration,
+    /// The longest.
+    pub max: Duration,
+}
+
+impl Latency {
+    /// Always `latency`.
+    pub const fn fixed(latency: Duration) -> Latency {
+        Latency {
+            min: latency,
+            max: latency,
+        }
+    }
+}
+
+/// Reads `"100ms..500ms"` or a single duration like `"50ms"`.
+pub fn parse_latency(text: &str) -> Result<Latency, String> {
+    let (min, max) = match text.split_once("..") {
+        Some((min, max)) => (parse_duration(min)?, parse_duration(max)?),
+        None => {
+            let latency = parse_duration(text)?;
+            (latency, latency)
+        }
+    };
+    if min > max {
+        return Err(format!("latency range {text:?} ends before it starts"));
+    }
+    Ok(Latency { min, max })
+}
+
+/// Writes a latency the way [`parse_latency`] reads it.
+pub fn format_latency(latency: Latency) -> String {
+    format!(
+        "{}ms..{}ms",
+        latency.min.as_millis(),
+        latency.max.as_millis()
+    )
+}
+
+/// Reads a whole number and a unit: `"250ms"`, `"15s"`, `"2m"`, `"1h"`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let bad = || format!("{text:?} is not a duration like \"250ms\", \"15s\", \"2m\" or \"1h\"");
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let seconds = match unit {
+        "ms" => return Ok(Duration::from_millis(number)),
+        "s" => number,
+        "m" => number.checked_mul(60).ok_or_else(bad)?,
+        "h" => number.checked_mul(3600).ok_or_else(bad)?,
+        _ => return Err(bad()),
+    };
+    Ok(Duration::from_secs(seconds))
+}
+
+/// Reads a share from 0.0 to 1.0.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("{text:?} is not a rate from 0.0 to 1.0")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_durations_and_ranges() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("2 weeks").is_err());
+        assert!(parse_duration("ms").is_err());
+        let range = parse_latency("100ms..500ms").unwrap();
+        assert_eq!(format_latency(range), "100ms..500ms");
+        assert_eq!(
+            parse_latency("1s").unwrap(),
+            Latency::fixed(Duration::from_secs(1))
+        );
+        assert!(parse_latency("500ms..100ms").is_err());
+    }
+
+    #[test]
+    fn refuses_a_rate_outside_zero_to_one() {
+        assert_eq!(parse_rate("0.3"), Ok(0.3));
+        assert!(parse_rate("1.5").is_err());
+        assert!(Cli::try_parse_from(["mcp-weather", "--upstream-failure-rate", "2"]).is_err());
+    }
+}

@@ -1,0 +1,48 @@
+//! Serving the server: over stdio, or over streamable HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use rmcp::ServiceExt;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::WeatherServer;
+
+/// What serving can fail with.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Serves MCP on stdin and stdout until the client closes stdin.
+pub async fn serve_stdio(server: WeatherServer) -> Result<(), Error> {
+    let running = server.serve(rmcp::transport::stdio()).await?;
+    tracing::info!("serving MCP on stdio");
+    let reason = running.waiting().await?;
+    tracing::info!(?reason, "stdio session ended");
+    Ok(())
+}
+
+/// Serves MCP over streamable HTTP at `http://addr/mcp` until Ctrl-C.
+pub async fn serve_http(server: WeatherServer, addr: SocketAddr) -> Result<(), Error> {
+    let stop = CancellationToken::new();
+    let config = StreamableHttpServerConfig::default().with_cancellation_token(stop.child_token());
+    let service = StreamableHttpService::new(
+        move || Ok(server.clone()),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    );
+    let router = axum::Router::new().nest_service("/mcp", service);
+    let listener = TcpListener::bind(addr).await?;
+    let url = format!("http://{}/mcp", listener.local_addr()?);
+    tracing::info!(%url, "serving MCP over streamable HTTP");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            if let Err(error) = tokio::signal::ctrl_c().await {
+                tracing::error!(%error, "cannot wait for Ctrl-C");
+            }
+            stop.cancel();
+        })
+        .await?;
+    Ok(())
+}

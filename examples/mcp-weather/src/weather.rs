@@ -1,0 +1,194 @@
+//! The weather service's client, and what `get_weather` takes and answers.
+
+use std::fmt;
+use std::time::Duration;
+
+use rmcp::model::{ContentBlock, IntoContents};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The longest city name accepted.
+const MAX_CITY_CHARS: usize = 80;
+
+/// The arguments of `get_weather`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+pub struct WeatherArgs {
+    /// The city to get the current weather for, e.g. "Oslo".
+    #[schemars(with = "String", length(min = 1, max = 80))]
+    pub city: City,
+}
+
+/// A city name: trimmed, 1 to 80 characters, no control characters. A bad name is refused
+/// when the arguments are read, before any breaker sees the call.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct City(String);
+
+impl City {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for City {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<City, String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("`city` must not be empty".to_owned());
+        }
+        if name.chars().count() > MAX_CITY_CHARS {
+            return Err(format!(
+                "`city` must be at most {MAX_CITY_CHARS} characters"
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err("`city` must not contain control characters".to_owned());
+        }
+        Ok(City(name.to_owned()))
+    }
+}
+
+impl fmt::Display for City {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the weather service reports for a city.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    /// Air temperature in degrees Celsius.
+    pub temperature_c: f64,
+    /// A short description, such as "light rain".
+    pub conditions: String,
+}
+
+/// Where an answer of `get_weather` came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The weather service answered.
+    LiveApi,
+    /// The service failed or its breaker is open: the last live answer, from the cache.
+    CacheFallback,
+    /// Neither the service nor the cache could answer.
+    StaticFallback,
+}
+
+/// The answer of `get_weather`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct WeatherReport {
+    /// The city asked for.
+    pub city: String,
+    /// Where this answer came from.
+    pub source: Source,
+    /// Degrees Celsius, unknown from the static fallback.
+    pub temperature_c: Option<f64>,
+    /// A short description, or why the weather is unknown.
+    pub conditions: String,
+    /// For a cached answer, how old it is in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_seconds: Option<u64>,
+}
+
+/// Why a weather source could not answer.
+#[derive(Debug)]
+pub enum WeatherError {
+    /// The weather service failed: no connection, or an error status.
+    Upstream(String),
+    /// The cache has no recent answer for the city.
+    NotCached(String),
+}
+
+impl fmt::Display for WeatherError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WeatherError::Upstream(reason) => write!(f, "weather service failed: {reason}"),
+            WeatherError::NotCached(city) => write!(f, "no recent cached weather for {city}"),
+        }
+    }
+}
+
+impl std::error::Error for WeatherError {}
+
+/// A tool error reaches the client as a result with `isError: true` and this text.
+impl IntoContents for WeatherError {
+    fn into_contents(self) -> Vec<ContentBlock> {
+        vec![ContentBlock::text(self.to_string())]
+    }
+}
+
+/// The client of the weather service: `GET {base}/weather?city=..`.
+#[derive(Clone, Debug)]
+pub struct WeatherClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl WeatherClient {
+    /// A client of the service at `base` (like `http://127.0.0.1:8080`).
+    pub fn new(base: &str) -> Result<WeatherClient, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .build()?;
+        Ok(WeatherClient {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The current weather in `city`. A connection failure or an error status is an `Err`,
+    /// which the `weather_api` breaker counts.
+    pub async fn current(&self, city: &City) -> Result<Observation, WeatherError> {
+        let response = self
+            .http
+            .get(format!("{}/weather", self.base))
+            .query(&[("city", city.as_str())])
+            .send()
+            .await
+            .map_err(|error| WeatherError::Upstream(error.to_string()))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(WeatherError::Upstream(format!("HTTP {status}")));
+        }
+        response
+            .json()
+            .await
+            .map_err(|error| WeatherError::Upstream(format!("bad answer: {error}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_city_is_trimmed_and_checked() {
+        assert_eq!(
+            City::try_from(" Oslo ".to_owned()).unwrap().as_str(),
+            "Oslo"
+        );
+        assert!(City::try_from("   ".to_owned()).is_err());
+        assert!(City::try_from("x".repeat(81)).is_err());
+        assert!(City::try_from("Os\nlo".to_owned()).is_err());
+    }
+
+    #[test]
+    fn sources_serialize_as_the_issue_names_them() {
+        let names: Vec<String> = [
+            Source::LiveApi,
+            Source::CacheFallback,
+            Source::StaticFallback,
+        ]
+        .iter()
+        .map(|source| serde_json::to_string(source).unwrap())
+        .collect();
+        assert_eq!(
+            names,
+            ["\"live_api\"", "\"cache_fallback\"", "\"static_fallback\""]
+        );
+    }
+}
