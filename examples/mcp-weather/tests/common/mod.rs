@@ -1,0 +1,127 @@
+//! Starting the real `mcp-weather` binary and talking to it with rmcp's client over stdio.
+
+#![allow(dead_code, reason = "each test binary uses a part of these helpers")]
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use rmcp::model::{CallToolRequestParams, CallToolResult, ReadResourceRequestParams};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{json, Value};
+use tokio::process::Command;
+
+/// A client connected to a running server.
+pub type Client = RunningService<RoleClient, ()>;
+
+/// How long any awaited state may take before a test fails.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// Starts the server on stdio with its data in `data_dir`, calling `upstream`, with the
+/// breaker overrides `env` (like `("FUSEBOX_WEATHER_API_RECOVERY", "1s")`). Its log goes to
+/// `data_dir/server-N.log`.
+pub async fn start(data_dir: &Path, upstream: &str, env: &[(&str, &str)]) -> Client {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mcp-weather"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--upstream")
+        .arg(upstream)
+        .arg("--replay-every")
+        .arg("50ms")
+        .envs(env.iter().copied());
+    let log = std::fs::File::create(log_path(data_dir)).expect("create the server log");
+    let (transport, _) = TokioChildProcess::builder(command)
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("spawn mcp-weather");
+    ().serve(transport)
+        .await
+        .expect("initialize the MCP session")
+}
+
+/// A log file name not used yet in `dir`.
+fn log_path(dir: &Path) -> PathBuf {
+    (0..1000)
+        .map(|n| dir.join(format!("server-{n}.log")))
+        .find(|path| !path.exists())
+        .expect("a free log name")
+}
+
+/// Calls tool `name` with `arguments`.
+pub async fn call(client: &Client, name: &'static str, arguments: Value) -> CallToolResult {
+    let Value::Object(arguments) = arguments else {
+        panic!("arguments must be a JSON object");
+    };
+    client
+        .call_tool(CallToolRequestParams::new(name).with_arguments(arguments))
+        .await
+        .expect("tools/call")
+}
+
+/// The structured answer of a successful tool call.
+pub fn answer(result: &CallToolResult) -> &Value {
+    assert_ne!(result.is_error, Some(true), "the tool failed: {result:?}");
+    result
+        .structured_content
+        .as_ref()
+        .expect("a structured answer")
+}
+
+/// The answer of `get_weather` for `city`.
+pub async fn weather(client: &Client, city: &str) -> Value {
+    answer(&call(client, "get_weather", json!({ "city": city })).await).clone()
+}
+
+/// The `source` of the answer of `get_weather` for `city`.
+pub async fn source(client: &Client, city: &str) -> String {
+    weather(client, city).await["source"]
+        .as_str()
+        .expect("a source")
+        .to_owned()
+}
+
+/// The JSON of the resource `circuit-breaker://stats`.
+pub async fn stats(client: &Client) -> Value {
+    let result = client
+        .read_resource(ReadResourceRequestParams::new("circuit-breaker://stats"))
+        .await
+        .expect("resources/read");
+    let text = match &result.contents[..] {
+        [rmcp::model::ResourceContents::TextResourceContents { text, .. }] => text,
+        other => panic!("expected one text content, got {other:?}"),
+    };
+    serde_json::from_str(text).expect("stats are JSON")
+}
+
+/// The stats of breaker `name`.
+pub async fn breaker(client: &Client, name: &str) -> Value {
+    let stats = stats(client).await;
+    stats["breakers"]
+        .as_array()
+        .and_then(|breakers| breakers.iter().find(|b| b["name"] == name))
+        .unwrap_or_else(|| panic!("no breaker {name} in {stats}"))
+        .clone()
+}
+
+/// Polls `check` until it gives `Some`, failing the test after [`DEADLINE`].
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

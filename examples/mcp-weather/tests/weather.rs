@@ -1,0 +1,217 @@
+//! End to end: the real server on stdio, a real weather service on loopback, rmcp's client.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::{breaker, call, eventually, source, start, stats, weather};
+use mcp_weather::cli::Latency;
+use mcp_weather::upstream::{Faults, Upstream};
+use rmcp::model::{CallToolRequestParams, ClientRequest, ReadResourceRequestParams, Request};
+use rmcp::service::PeerRequestOptions;
+use serde_json::json;
+
+const FAILING: Faults = Faults {
+    failure_rate: 1.0,
+    latency: Latency::fixed(Duration::ZERO),
+};
+
+fn text(result: &rmcp::model::CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|content| content.as_text().map(|text| text.text.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn lists_both_tools_with_input_schemas_and_the_stats_resource() {
+    let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(dir.path(), &upstream.url(), &[]).await;
+
+    let tools = client.list_all_tools().await.unwrap();
+    let names: BTreeSet<&str> = tools.iter().map(|tool| tool.name.as_ref()).collect();
+    assert_eq!(names, BTreeSet::from(["get_weather", "store_data"]));
+    for (tool, argument) in [("get_weather", "city"), ("store_data", "data")] {
+        let tool = tools.iter().find(|t| t.name == tool).unwrap();
+        let schema = serde_json::Value::Object((*tool.input_schema).clone());
+        assert_eq!(schema["properties"][argument]["type"], "string", "{schema}");
+        assert_eq!(schema["required"], json!([argument]), "{schema}");
+        assert!(
+            tool.output_schema.is_some(),
+            "{} has no output schema",
+            tool.name
+        );
+    }
+
+    let resources = client.list_all_resources().await.unwrap();
+    assert!(
+        resources
+            .iter()
+            .any(|resource| resource.uri == "circuit-breaker://stats"),
+        "{resources:?}"
+    );
+    assert_eq!(stats(&client).await["health"], "healthy");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn answers_live_and_refuses_bad_arguments_clearly() {
+    let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(dir.path(), &upstream.url(), &[]).await;
+
+    let answer = weather(&client, "Oslo").await;
+    assert_eq!(answer["source"], "live_api");
+    assert_eq!(answer["city"], "Oslo");
+    assert!(answer["temperature_c"].is_number(), "{answer}");
+    assert_eq!(upstream.requests(), 1);
+
+    for (tool, arguments, message) in [
+        (
+            "get_weather",
+            json!({ "city": "  " }),
+            "`city` must not be empty",
+        ),
+        ("get_weather", json!({}), "missing field `city`"),
+        (
+            "store_data",
+            json!({ "data": "" }),
+            "`data` must not be empty",
+        ),
+    ] {
+        let result = call(&client, tool, arguments).await;
+        assert_eq!(result.is_error, Some(true), "{result:?}");
+        assert!(text(&result).contains(message), "{}", text(&result));
+    }
+    assert_eq!(
+        upstream.requests(),
+        1,
+        "bad arguments never reach the service"
+    );
+
+    let unknown = client
+        .read_resource(ReadResourceRequestParams::new("circuit-breaker://nothing"))
+        .await;
+    assert!(unknown.is_err(), "{unknown:?}");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_open_breaker_stops_calling_the_service_and_the_fallbacks_answer() {
+    let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("FUSEBOX_WEATHER_API_THRESHOLD", "3"),
+        ("FUSEBOX_WEATHER_API_RECOVERY", "10m"),
+        ("FUSEBOX_CACHE_THRESHOLD", "2"),
+    ];
+    let client = start(dir.path(), &upstream.url(), &env).await;
+    assert_eq!(source(&client, "Oslo").await, "live_api");
+
+    upstream.set_faults(FAILING);
+    for _ in 0..3 {
+        assert_eq!(source(&client, "Oslo").await, "cache_fallback");
+    }
+    assert_eq!(upstream.requests(), 4);
+    let weather_api = breaker(&client, "weather_api").await;
+    assert_eq!(weather_api["state"], "open", "{weather_api}");
+    assert_eq!(weather_api["failures"], 3);
+
+    for _ in 0..5 {
+        assert_eq!(source(&client, "Oslo").await, "cache_fallback");
+    }
+    assert_eq!(
+        upstream.requests(),
+        4,
+        "an open breaker does not call the service"
+    );
+    assert_eq!(breaker(&client, "weather_api").await["rejections"], 5);
+
+    // Lima was never answered live: the cache misses twice, and its own breaker opens.
+    assert_eq!(source(&client, "Lima").await, "static_fallback");
+    assert_eq!(source(&client, "Lima").await, "static_fallback");
+    assert_eq!(breaker(&client, "cache").await["state"], "open");
+    assert_eq!(source(&client, "Oslo").await, "static_fallback");
+
+    let stats = stats(&client).await;
+    // The one critical breaker used so far is open; the cache is not critical.
+    assert_eq!(stats["health"], "critical", "{stats}");
+    assert_eq!(breaker(&client, "cache").await["critical"], false);
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_breaker_probes_and_closes_when_the_service_recovers() {
+    let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("FUSEBOX_WEATHER_API_THRESHOLD", "2"),
+        ("FUSEBOX_WEATHER_API_RECOVERY", "300ms"),
+    ];
+    let client = start(dir.path(), &upstream.url(), &env).await;
+    assert_eq!(source(&client, "Oslo").await, "live_api");
+    upstream.set_faults(FAILING);
+    assert_eq!(source(&client, "Oslo").await, "cache_fallback");
+    assert_eq!(source(&client, "Oslo").await, "cache_fallback");
+    assert_eq!(breaker(&client, "weather_api").await["state"], "open");
+
+    upstream.set_faults(Faults::HEALTHY);
+    // Until the recovery period ends, the cache answers without calling the service.
+    eventually("a live answer after the recovery period", || async {
+        let source = source(&client, "Oslo").await;
+        assert_ne!(source, "static_fallback");
+        (source == "live_api").then_some(())
+    })
+    .await;
+    // Two probe successes close it (success_threshold = 2).
+    assert_eq!(breaker(&client, "weather_api").await["state"], "half_open");
+    assert_eq!(source(&client, "Oslo").await, "live_api");
+    assert_eq!(breaker(&client, "weather_api").await["state"], "closed");
+    assert_eq!(stats(&client).await["health"], "healthy");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_call_the_client_cancels_stops_and_is_not_a_failure() {
+    let slow = Faults {
+        failure_rate: 0.0,
+        latency: Latency::fixed(Duration::from_secs(60)),
+    };
+    let upstream = Upstream::start(slow, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("FUSEBOX_WEATHER_API_THRESHOLD", "1")];
+    let client = start(dir.path(), &upstream.url(), &env).await;
+
+    let arguments = json!({ "city": "Oslo" }).as_object().unwrap().clone();
+    let request = ClientRequest::CallToolRequest(Request::new(
+        CallToolRequestParams::new("get_weather").with_arguments(arguments),
+    ));
+    let handle = client
+        .peer()
+        .send_cancellable_request(request, PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    eventually("the call to reach the service", || async {
+        (upstream.requests() == 1).then_some(())
+    })
+    .await;
+    handle
+        .cancel(Some("the user gave up".to_owned()))
+        .await
+        .unwrap();
+
+    let weather_api = eventually("the call to be cancelled", || async {
+        let stats = breaker(&client, "weather_api").await;
+        (stats["cancelled"] == 1).then_some(stats)
+    })
+    .await;
+    assert_eq!(weather_api["failures"], 0, "{weather_api}");
+    assert_eq!(weather_api["state"], "closed", "{weather_api}");
+
+    upstream.set_faults(Faults::HEALTHY);
+    assert_eq!(source(&client, "Oslo").await, "live_api");
+    client.cancel().await.unwrap();
+}
