@@ -107,7 +107,7 @@ impl Store {
     }
 
     /// Writes one record, behind the `database` breaker.
-    #[circuit_breaker(name = "database", threshold = 3, timeout = "2s", recovery = "5s", fallback = queue)]
+    #[circuit_breaker(name = "database", threshold = 3, timeout = "2s", recovery = "5s", success_threshold = 1, fallback = queue)]
     async fn save(&self, record: Record) -> Result<Receipt, StoreError> {
         let id = record.id.clone();
         self.database
@@ -139,7 +139,13 @@ impl Store {
     }
 
     /// Writes a batch from the outbox, behind the same `database` breaker.
-    #[circuit_breaker(name = "database", threshold = 3, timeout = "2s", recovery = "5s")]
+    #[circuit_breaker(
+        name = "database",
+        threshold = 3,
+        timeout = "2s",
+        recovery = "5s",
+        success_threshold = 1
+    )]
     async fn write_batch(&self, records: Vec<Record>) -> Result<usize, StoreError> {
         self.database
             .insert(records)
