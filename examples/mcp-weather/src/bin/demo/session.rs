@@ -1,0 +1,121 @@
+//! The demo's MCP client: spawns the server binary over stdio and calls it.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams, ResourceContents};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{json, Value};
+use tokio::process::Command;
+
+/// What the demo can fail with.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// A connected MCP client.
+pub struct Session {
+    client: RunningService<RoleClient, ()>,
+}
+
+/// The `mcp-weather` binary cargo built beside this one.
+pub fn server_binary() -> Result<PathBuf, Error> {
+    let demo = std::env::current_exe()?;
+    let dir = demo
+        .parent()
+        .ok_or("the demo's executable has no directory")?;
+    let server = dir.join(format!("mcp-weather{}", std::env::consts::EXE_SUFFIX));
+    if server.is_file() {
+        Ok(server)
+    } else {
+        Err(format!(
+            "the server binary {} is missing: run the demo with `cargo run -p mcp-weather --bin \
+             demo`, which builds both, or build it with `cargo build -p mcp-weather`",
+            server.display()
+        )
+        .into())
+    }
+}
+
+impl Session {
+    /// Starts `server` over stdio with its data in `data_dir`, calling `upstream`, with the
+    /// environment `env`; its log goes to `log`.
+    pub async fn start(
+        server: &Path,
+        data_dir: &Path,
+        upstream: &str,
+        env: &[(&str, &str)],
+        log: &Path,
+    ) -> Result<Session, Error> {
+        let mut command = Command::new(server);
+        command
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--upstream")
+            .arg(upstream)
+            .envs(env.iter().copied());
+        let (transport, _) = TokioChildProcess::builder(command)
+            .stderr(Stdio::from(std::fs::File::create(log)?))
+            .spawn()?;
+        let client = ().serve(transport).await?;
+        Ok(Session { client })
+    }
+
+    /// Calls tool `name`; gives its structured answer, or its error text.
+    pub async fn call(&self, name: &'static str, arguments: Value) -> Result<Value, Error> {
+        let Value::Object(arguments) = arguments else {
+            return Err("tool arguments must be a JSON object".into());
+        };
+        let result = self
+            .client
+            .call_tool(CallToolRequestParams::new(name).with_arguments(arguments))
+            .await?;
+        if result.is_error == Some(true) {
+            let text: Vec<String> = result
+                .content
+                .iter()
+                .filter_map(|content| content.as_text().map(|text| text.text.clone()))
+                .collect();
+            return Err(format!("tool error: {}", text.join(" ")).into());
+        }
+        result
+            .structured_content
+            .ok_or_else(|| format!("{name} gave no structured answer").into())
+    }
+
+    /// `get_weather(city)`.
+    pub async fn weather(&self, city: &str) -> Result<Value, Error> {
+        self.call("get_weather", json!({ "city": city })).await
+    }
+
+    /// The resource `circuit-breaker://stats`.
+    pub async fn stats(&self) -> Result<Value, Error> {
+        let result = self
+            .client
+            .read_resource(ReadResourceRequestParams::new("circuit-breaker://stats"))
+            .await?;
+        match result.contents.first() {
+            Some(ResourceContents::TextResourceContents { text, .. }) => {
+                Ok(serde_json::from_str(text)?)
+            }
+            _ => Err("the stats resource has no text".into()),
+        }
+    }
+
+    /// The state of breaker `name`, or "-" before its first call.
+    pub async fn state(&self, name: &str) -> Result<String, Error> {
+        let snapshot = self.stats().await?;
+        let state = snapshot["breakers"]
+            .as_array()
+            .and_then(|breakers| breakers.iter().find(|b| b["name"] == name))
+            .and_then(|breaker| breaker["state"].as_str())
+            .unwrap_or("-");
+        Ok(state.to_owned())
+    }
+
+    /// Closes the session; the server exits.
+    pub async fn stop(self) -> Result<(), Error> {
+        self.client.cancel().await?;
+        Ok(())
+    }
+}
