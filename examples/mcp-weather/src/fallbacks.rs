@@ -4,7 +4,7 @@
 use fusebox::circuit_breaker;
 use rmcp::handler::server::wrapper::{Json, Parameters};
 
-use crate::weather::{Source, WeatherArgs, WeatherError, WeatherReport};
+use crate::weather::{WeatherArgs, WeatherError, WeatherReport};
 use crate::WeatherServer;
 
 impl WeatherServer {
@@ -21,13 +21,7 @@ impl WeatherServer {
             .cache
             .get(city.as_str())
             .ok_or_else(|| WeatherError::NotCached(city.to_string()))?;
-        Ok(Json(WeatherReport {
-            city: city.to_string(),
-            source: Source::CacheFallback,
-            temperature_c: Some(observation.temperature_c),
-            conditions: observation.conditions,
-            age_seconds: Some(age.as_secs()),
-        }))
+        Ok(Json(WeatherReport::cached(city, observation, age)))
     }
 
     /// The answer of last resort: says the weather is unknown for now.
@@ -36,13 +30,6 @@ impl WeatherServer {
         &self,
         params: Parameters<WeatherArgs>,
     ) -> Result<Json<WeatherReport>, WeatherError> {
-        Ok(Json(WeatherReport {
-            city: params.0.city.to_string(),
-            source: Source::StaticFallback,
-            temperature_c: None,
-            conditions: "unknown: the weather service is unavailable, try again in a minute"
-                .to_owned(),
-            age_seconds: None,
-        }))
+        Ok(Json(WeatherReport::unknown(&params.0.city)))
     }
 }

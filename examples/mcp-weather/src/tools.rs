@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::store::{Receipt, StoreError};
-use crate::weather::{Source, WeatherArgs, WeatherError, WeatherReport};
+use crate::weather::{WeatherArgs, WeatherError, WeatherReport};
 use crate::WeatherServer;
 
 /// The largest record `store_data` accepts, in bytes.
@@ -61,15 +61,9 @@ impl WeatherServer {
         params: Parameters<WeatherArgs>,
     ) -> Result<Json<WeatherReport>, WeatherError> {
         let city = &params.0.city;
-        let observation = self.weather.current(city).await?;
+        let observation = self.weather.current(city).await?; // an Err is a counted failure
         self.cache.put(city.as_str(), observation.clone());
-        Ok(Json(WeatherReport {
-            city: city.to_string(),
-            source: Source::LiveApi,
-            temperature_c: Some(observation.temperature_c),
-            conditions: observation.conditions,
-            age_seconds: None,
-        }))
+        Ok(Json(WeatherReport::live(city, observation)))
     }
 
     /// Stores a record in the database, or queues it on disk while the database is down.

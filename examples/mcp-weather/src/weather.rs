@@ -94,6 +94,40 @@ pub struct WeatherReport {
     pub age_seconds: Option<u64>,
 }
 
+impl WeatherReport {
+    /// A live answer.
+    pub fn live(city: &City, observation: Observation) -> WeatherReport {
+        WeatherReport {
+            city: city.to_string(),
+            source: Source::LiveApi,
+            temperature_c: Some(observation.temperature_c),
+            conditions: observation.conditions,
+            age_seconds: None,
+        }
+    }
+
+    /// A live answer from the cache, `age` old.
+    pub fn cached(city: &City, observation: Observation, age: Duration) -> WeatherReport {
+        WeatherReport {
+            source: Source::CacheFallback,
+            age_seconds: Some(age.as_secs()),
+            ..WeatherReport::live(city, observation)
+        }
+    }
+
+    /// The answer when nothing is known.
+    pub fn unknown(city: &City) -> WeatherReport {
+        WeatherReport {
+            city: city.to_string(),
+            source: Source::StaticFallback,
+            temperature_c: None,
+            conditions: "unknown: the weather service is unavailable, try again in a minute"
+                .to_owned(),
+            age_seconds: None,
+        }
+    }
+}
+
 /// Why a weather source could not answer.
 #[derive(Debug)]
 pub enum WeatherError {
