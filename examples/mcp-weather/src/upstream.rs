@@ -194,6 +194,39 @@ async fn write_control(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    #[tokio::test]
+    async fn its_faults_change_at_run_time_through_the_control_endpoint() {
+        let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
+        let http = reqwest::Client::new();
+        let weather = format!("{}/weather?city=Oslo", upstream.url());
+        let control = format!("{}/control", upstream.url());
+        assert_eq!(http.get(&weather).send().await.unwrap().status(), 200);
+
+        let set = json!({ "failure_rate": 1.0, "latency": "0ms..1ms" });
+        let reply = http.post(&control).json(&set).send().await.unwrap();
+        assert_eq!(reply.status(), 200);
+        assert_eq!(http.get(&weather).send().await.unwrap().status(), 503);
+        let state: Value = http
+            .get(&control)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            state,
+            json!({ "failure_rate": 1.0, "latency": "0ms..1ms", "requests": 2 })
+        );
+        assert_eq!(upstream.requests(), 2);
+
+        let bad = json!({ "failure_rate": 2.0 });
+        let reply = http.post(&control).json(&bad).send().await.unwrap();
+        assert_eq!(reply.status(), 400);
+        assert!(reply.text().await.unwrap().contains("failure_rate"));
+    }
 
     #[test]
     fn made_up_weather_depends_only_on_the_name() {

@@ -91,7 +91,14 @@ pub struct WeatherReport {
     pub conditions: String,
     /// For a cached answer, how old it is in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = without_format)]
     pub age_seconds: Option<u64>,
+}
+
+/// Drops schemars' `"format": "uint64"`, which is no JSON Schema format: validators such as
+/// the MCP inspector's warn about it on every call.
+fn without_format(schema: &mut schemars::Schema) {
+    schema.remove("format");
 }
 
 impl WeatherReport {

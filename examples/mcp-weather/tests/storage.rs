@@ -8,7 +8,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use common::{answer, breaker, call, eventually, start, Client};
+use common::{answer, breaker, call, eventually, start, start_with, Client};
 use mcp_weather::upstream::{Faults, Upstream};
 use serde_json::json;
 
@@ -98,8 +98,7 @@ async fn records_queued_while_the_database_is_down_land_once_when_it_returns() {
 async fn queued_records_land_once_after_a_restart_a_torn_line_and_a_half_done_replay() {
     let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    take_database_down(dir.path());
-    let client = start(dir.path(), &upstream.url(), &ENV).await;
+    let client = start_with(dir.path(), &upstream.url(), &ENV, &["--db-down"]).await;
     let mut expected = BTreeMap::new();
     for n in 0..3 {
         let (id, status) = store(&client, &format!("record {n}")).await;

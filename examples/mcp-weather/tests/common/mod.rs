@@ -24,7 +24,18 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 /// breaker overrides `env` (like `("FUSEBOX_WEATHER_API_RECOVERY", "1s")`). Its log goes to
 /// `data_dir/server-N.log`.
 pub async fn start(data_dir: &Path, upstream: &str, env: &[(&str, &str)]) -> Client {
+    start_with(data_dir, upstream, env, &[]).await
+}
+
+/// [`start`], with more command-line arguments.
+pub async fn start_with(
+    data_dir: &Path,
+    upstream: &str,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Client {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mcp-weather"));
+    command.args(args);
     command
         .arg("--data-dir")
         .arg(data_dir)
