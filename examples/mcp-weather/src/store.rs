@@ -195,3 +195,29 @@ fn waiting_for_probe(name: &str) -> bool {
         .and_then(|breaker| breaker.stats().next_probe_in)
         .is_some_and(|wait| !wait.is_zero())
 }
+
+#[cfg(test)]
+mod tests {
+    use rmcp::handler::server::tool::IntoCallToolResult;
+    use rmcp::handler::server::wrapper::Json;
+    use rmcp::model::CallToolResponse;
+
+    use super::*;
+
+    #[test]
+    fn a_record_neither_stored_nor_queued_is_a_tool_error_that_says_why() {
+        let failed: Result<Json<Receipt>, StoreError> = Err(StoreError::Outbox(io::Error::other(
+            "no space left on device",
+        )));
+        let Ok(CallToolResponse::Complete(result)) = failed.into_call_tool_result() else {
+            panic!("a tool error is a result, not a protocol error");
+        };
+        assert_eq!(result.is_error, Some(true));
+        let text = result.content[0].as_text().unwrap().text.clone();
+        assert_eq!(
+            text,
+            "the record was neither stored nor queued: could not write the outbox: no space \
+             left on device"
+        );
+    }
+}
