@@ -12,7 +12,14 @@ pub const DB_DOWN_FILE: &str = "db-down";
 /// An MCP server with a weather tool and a storage tool, each kept answering by fusebox
 /// circuit breakers. Serves MCP on stdio unless `--http` is given; logs go to stderr.
 #[derive(Debug, Parser)]
-#[command(name = "mcp-weather", version)]
+#[command(
+    name = "mcp-weather",
+    version,
+    after_help = "Circuit breakers: weather_api (the weather service), cache, database. Override \
+                  their settings at start-up with FUSEBOX_<NAME>_<SETTING>, like \
+                  FUSEBOX_WEATHER_API_THRESHOLD=2 or FUSEBOX_DATABASE_RECOVERY=1s; their stats \
+                  are the resource circuit-breaker://stats."
+)]
 pub struct Cli {
     /// Serve streamable HTTP on ADDR (like 127.0.0.1:8000) at path /mcp, instead of stdio.
     #[arg(long, value_name = "ADDR")]
