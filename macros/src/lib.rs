@@ -8,6 +8,8 @@
 mod args;
 mod duration;
 mod expand;
+mod fallback;
+mod form;
 mod settings;
 mod signature;
 

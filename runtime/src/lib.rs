@@ -60,6 +60,7 @@
 mod breaker;
 mod bulkhead;
 mod call;
+mod cause;
 mod classify;
 mod clock;
 mod config;
@@ -70,11 +71,14 @@ mod deadline;
 mod duration;
 mod error;
 mod event;
+mod fallback;
 mod guard;
+mod judge;
 mod overrides;
 mod permit;
 // The settings' names, shared with the attribute.
 mod registry;
+mod rescue;
 #[path = "../../macros/src/settings.rs"]
 mod settings;
 mod state;
@@ -87,6 +91,7 @@ mod word;
 pub mod __private;
 
 pub use breaker::Breaker;
+pub use cause::Cause;
 pub use config::Config;
 pub use error::{BreakerError, ConfigError};
 pub use event::{Event, Reason};
