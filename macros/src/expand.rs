@@ -260,3 +260,47 @@ fn settings(args: &Args) -> Vec<TokenStream> {
     }
     settings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(args: TokenStream, item: &TokenStream) -> String {
+        circuit_breaker(args, item).to_string()
+    }
+
+    #[test]
+    fn a_re_exported_runtime_replaces_every_path_to_fusebox() {
+        let item = quote!(
+            async fn get(&self, (a, b): (u8, u8)) -> Result<u8, E> {
+                Ok(a + b)
+            }
+        );
+        for fallback in [quote!(), quote!(fallback = cached,)] {
+            let expanded = expand(
+                quote!(#fallback crate = "my_framework::fusebox", timeout = "1s"),
+                &item,
+            );
+            let elsewhere = expanded.replace("my_framework :: fusebox ::", "");
+            assert!(!elsewhere.contains("fusebox ::"), "{expanded}");
+            assert!(
+                expanded.contains("my_framework :: fusebox :: __private"),
+                "{expanded}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_path_that_does_not_parse_is_refused() {
+        let expanded = expand(
+            quote!(crate = "my framework"),
+            &quote!(
+                async fn get() -> Result<u8, E> {
+                    Ok(1)
+                }
+            ),
+        );
+        assert!(expanded.contains("compile_error"), "{expanded}");
+        assert!(expanded.contains("async fn get"), "{expanded}");
+    }
+}
