@@ -9,7 +9,7 @@ use syn::{ItemFn, Type};
 
 use crate::args::{Args, Errors, DEFAULT_RECOVERY_MILLIS};
 use crate::fallback::Fallback;
-use crate::form;
+use crate::form::{self, NotFound};
 use crate::signature::Inputs;
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
@@ -37,16 +37,21 @@ fn check(args: TokenStream, function: &ItemFn) -> syn::Result<Args> {
         Args::default()
     });
     match form::find(&mut function.clone()) {
-        None => errors.at(
+        Err(NotFound::NotAsync) => errors.at(
             function.sig.fn_token.span,
             "`#[circuit_breaker]` applies only to an `async fn`; add `async`",
         ),
-        Some(form) if args.fallback.is_some() && contains_impl_trait(&form.output) => errors.at(
+        Err(NotFound::BelowTool) => errors.at(
+            function.sig.fn_token.span,
+            "write `#[circuit_breaker]` above rmcp's `#[tool]`: below it, it gets the boxed fn \
+             `#[tool]` made, and the tool would lose its doc-comment description",
+        ),
+        Ok(form) if args.fallback.is_some() && contains_impl_trait(&form.output) => errors.at(
             form.output.span(),
             "with a `fallback`, the return type must be nameable: write the type instead of \
              `impl Trait`",
         ),
-        Some(_) => {}
+        Ok(_) => {}
     }
     errors.finish(args)
 }
@@ -71,7 +76,7 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
         Some(millis) => quote!(#krate::__private::timeout(#millis)),
         None => quote!(#krate::__private::NoDeadline),
     };
-    let Some(form) = form::find(&mut function) else {
+    let Ok(form) = form::find(&mut function) else {
         // `check` found the form; this is not reached.
         return function.into_token_stream();
     };

@@ -1,9 +1,10 @@
 //! Where the protected code is: the body of an `async fn`, or the `async move` block of a fn
-//! already boxed by another attribute. rmcp's `#[tool]` (when written above
-//! `#[circuit_breaker]`) and `#[async_trait]` (always: it runs on the whole impl first) turn
-//! `async fn f(..) -> R { body }` into
+//! already boxed. `#[async_trait]` runs on the whole impl before the attributes of its fns, so
+//! it always hands the attribute
 //! `fn f(..) -> Pin<Box<dyn Future<Output = R> + Send + '_>> { Box::pin(async move { body }) }`;
-//! the breaker then protects the inner block, and the boxed signature stays as it is.
+//! the breaker then protects the inner block, and the boxed signature stays as it is. rmcp's
+//! `#[tool]` makes the same form, but a tool must be protected before `#[tool]` reads it: below
+//! `#[tool]` the attribute asks to be moved above.
 
 use syn::{
     Block, Expr, GenericArgument, ItemFn, PathArguments, ReturnType, Stmt, Type, TypeParamBound,
@@ -17,8 +18,41 @@ pub(crate) struct Form<'a> {
     pub(crate) body: &'a mut Block,
 }
 
-/// The fn's protected code, or `None` when the fn is neither `async` nor in the boxed form.
-pub(crate) fn find(function: &mut ItemFn) -> Option<Form<'_>> {
+/// Why the fn's code cannot be protected.
+pub(crate) enum NotFound {
+    /// Neither `async` nor boxed.
+    NotAsync,
+    /// Boxed by rmcp's `#[tool]`, which ran first: too late, the tool's description is lost.
+    BelowTool,
+}
+
+/// The fn's protected code.
+pub(crate) fn find(function: &mut ItemFn) -> Result<Form<'_>, NotFound> {
+    if is_tool_output(&function.sig.output) {
+        return Err(NotFound::BelowTool);
+    }
+    find_body(function).ok_or(NotFound::NotAsync)
+}
+
+/// rmcp's `#[tool]` writes `-> ::std::pin::Pin<..>`; `#[async_trait]` writes `::core::pin::Pin`.
+/// rmcp finds a tool's description in the doc comment only when no other attribute follows
+/// it, so below `#[tool]` a protected tool would silently lose its description.
+fn is_tool_output(output: &ReturnType) -> bool {
+    let ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    let Type::Path(path) = &**ty else {
+        return false;
+    };
+    let mut segments = path.path.segments.iter().map(|segment| &segment.ident);
+    path.path.leading_colon.is_some()
+        && segments.next().is_some_and(|name| name == "std")
+        && segments.next().is_some_and(|name| name == "pin")
+        && segments.next().is_some_and(|name| name == "Pin")
+        && boxed_output(output).is_some()
+}
+
+fn find_body(function: &mut ItemFn) -> Option<Form<'_>> {
     if function.sig.asyncness.is_some() {
         let output = match &function.sig.output {
             ReturnType::Default => syn::parse_quote!(()),
