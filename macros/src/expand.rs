@@ -145,9 +145,11 @@ fn with_fallback(
     let judge = match &args.failure_if {
         Some(path) => {
             let krate = respan(krate, path.span());
-            quote_spanned! {path.span()=>
-                #krate::__private::failure_if_for(&__fusebox_probe, #path)
-            }
+            quote_spanned! {path.span()=> {
+                #[allow(unused_imports)]
+                use #krate::__private::AnyValue as _;
+                __fusebox_probe.failure_if(#path)
+            }}
         }
         None => quote!({
             #[allow(unused_imports)]

@@ -34,24 +34,55 @@ impl<T, E> Probe<Result<T, E>> {
     pub fn judge(&self) -> CountErrors {
         CountErrors
     }
+
+    /// `failure_if = predicate`: only the errors `predicate` accepts are failures. Typed from
+    /// the fn's return type, so that a predicate of the wrong type is reported at its path.
+    #[inline]
+    pub fn failure_if(&self, predicate: fn(&E) -> bool) -> FailureIf<E> {
+        FailureIf(predicate)
+    }
 }
 
 /// Any return type that is not a `Result`: nothing it returns is a failure.
 pub trait AnyValue {
+    /// The fn's return type.
+    type Returns;
+
     /// Every value is a success.
     #[inline]
     fn judge(&self) -> NeverFails {
         NeverFails
     }
+
+    /// `failure_if` on a fn that does not return a `Result`: refused by the bound, which says
+    /// why, with a classifier of a known type so that nothing else is reported.
+    #[inline]
+    fn failure_if<E>(&self, _: fn(&E) -> bool) -> NeverFails
+    where
+        Self::Returns: ResultType,
+    {
+        NeverFails
+    }
 }
 
-impl<R> AnyValue for Probe<R> {}
+impl<R> AnyValue for Probe<R> {
+    type Returns = R;
+}
 
-/// The classifier for `failure_if = predicate` with a fallback, typed from the fn's return type
-/// so that a predicate of the wrong type is reported at its path.
-#[inline]
-pub fn failure_if_for<T, E>(_: &Probe<Result<T, E>>, predicate: fn(&E) -> bool) -> FailureIf<E> {
-    FailureIf(predicate)
+/// A `Result`, whose errors `failure_if` judges.
+#[diagnostic::on_unimplemented(
+    message = "`failure_if` needs the fn to return a `Result`, found `{Self}`",
+    label = "`failure_if` judges the errors of a `Result`; this fn returns `{Self}`",
+    note = "remove `failure_if`: with a fallback, only timeouts, panics and rejections of a fn \
+            that does not return a `Result` run the fallback"
+)]
+pub trait ResultType {
+    /// The error type.
+    type Error;
+}
+
+impl<T, E> ResultType for Result<T, E> {
+    type Error = E;
 }
 
 /// A classifier that also says which error a failed call hands to the fallback.

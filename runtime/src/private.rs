@@ -10,7 +10,7 @@ pub use crate::classify::{Classify, CountErrors, FailureIf, NeverFails, Verdict}
 pub use crate::deadline::{Deadline, NoDeadline, Timeout};
 pub use crate::fallback::{call as fallback, Fallback, Plain, WithCause};
 pub use crate::guard::Call;
-pub use crate::judge::{failure_if_for, returning, AnyValue, Judge, Probe};
+pub use crate::judge::{returning, AnyValue, Judge, Probe, ResultType};
 pub use crate::rescue::Rescue;
 use crate::{call, registry, Breaker, BreakerError, Cause, Config, Permit};
 
