@@ -10,7 +10,7 @@ use syn::{ItemFn, Type};
 use crate::args::{Args, Errors, DEFAULT_RECOVERY_MILLIS};
 use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
-use crate::signature::Inputs;
+use crate::signature::{Inputs, Receiver};
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
 /// the fn as written, so that one mistake gives one message.
@@ -76,10 +76,16 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
         Some(millis) => quote!(#krate::__private::timeout(#millis)),
         None => quote!(#krate::__private::NoDeadline),
     };
-    let Ok(form) = form::find(&mut function) else {
+    let Ok(mut form) = form::find(&mut function) else {
         // `check` found the form; this is not reached.
         return function.into_token_stream();
     };
+    if inputs
+        .as_ref()
+        .is_some_and(|inputs| inputs.receiver == Receiver::Exclusive)
+    {
+        form.reborrow_receiver();
+    }
     let output_span = form.output.span();
     let body = &*form.body;
     let protected = match (&args.fallback, &inputs) {

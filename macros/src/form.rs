@@ -16,6 +16,30 @@ pub(crate) struct Form<'a> {
     pub(crate) output: Type,
     /// The code the breaker protects; the expansion replaces it.
     pub(crate) body: &'a mut Block,
+    /// True for the boxed form.
+    pub(crate) boxed: bool,
+}
+
+impl Form<'_> {
+    /// `#[async_trait]` binds a `&mut self` receiver with `let mut __self = self;`, which
+    /// moves it into the protected future. A fallback method needs `self` after the call, so
+    /// the binding is made a reborrow: `let mut __self = &mut *self;`.
+    pub(crate) fn reborrow_receiver(&mut self) {
+        if !self.boxed {
+            return;
+        }
+        for statement in &mut self.body.stmts {
+            let Stmt::Local(local) = statement else {
+                continue;
+            };
+            let Some(init) = &mut local.init else {
+                continue;
+            };
+            if matches!(&*init.expr, Expr::Path(path) if path.path.is_ident("self")) {
+                init.expr = syn::parse_quote!(&mut *self);
+            }
+        }
+    }
 }
 
 /// Why the fn's code cannot be protected.
@@ -61,11 +85,16 @@ fn find_body(function: &mut ItemFn) -> Option<Form<'_>> {
         return Some(Form {
             output,
             body: &mut function.block,
+            boxed: false,
         });
     }
     let output = boxed_output(&function.sig.output)?.clone();
     let body = boxed_body(&mut function.block)?;
-    Some(Form { output, body })
+    Some(Form {
+        output,
+        body,
+        boxed: true,
+    })
 }
 
 /// `R` in `Pin<Box<dyn Future<Output = R> + ..>>`.

@@ -246,3 +246,40 @@ async fn a_re_exported_runtime_is_named_with_crate() {
         Err(AppError::Breaker(BreakerError::Open { .. }))
     ));
 }
+
+#[async_trait::async_trait]
+trait Counter {
+    async fn count(&mut self, fail: bool) -> Result<u32, AppError>;
+    async fn count_cached(&mut self, fail: bool, cause: Cause<AppError>) -> Result<u32, AppError>;
+}
+
+struct Tally {
+    calls: u32,
+}
+
+#[async_trait::async_trait]
+impl Counter for Tally {
+    #[circuit_breaker(name = "async_trait_tally", threshold = 1, fallback = count_cached)]
+    async fn count(&mut self, fail: bool) -> Result<u32, AppError> {
+        self.calls += 1;
+        if fail {
+            Err(AppError::Upstream)
+        } else {
+            Ok(self.calls)
+        }
+    }
+
+    async fn count_cached(&mut self, _fail: bool, cause: Cause<AppError>) -> Result<u32, AppError> {
+        self.calls += if cause.is_rejection() { 1000 } else { 100 };
+        Ok(self.calls)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_async_trait_method_on_mut_self_falls_back_to_its_own_method() {
+    let mut tally = Tally { calls: 0 };
+    assert_eq!(tally.count(false).await, Ok(1));
+    assert_eq!(tally.count(true).await, Ok(102));
+    assert_eq!(state("async_trait_tally"), State::Open);
+    assert_eq!(tally.count(false).await, Ok(1102));
+}

@@ -36,6 +36,8 @@ trait Forecast {
     async fn week(&self, city: String, days: u8) -> Result<String, AppError>;
     async fn cached_week(&self, city: String, days: u8) -> Result<String, AppError>;
     async fn today(&mut self, city: String) -> Result<String, AppError>;
+    async fn tomorrow(&mut self, city: String) -> Result<String, AppError>;
+    async fn cached_day(&mut self, city: String) -> Result<String, AppError>;
 }
 
 struct Service {
@@ -59,6 +61,17 @@ impl Forecast for Service {
         self.calls += 1;
         Ok(city)
     }
+
+    #[circuit_breaker(name = "async_trait_exclusive", fallback = cached_day)]
+    async fn tomorrow(&mut self, city: String) -> Result<String, AppError> {
+        self.calls += 1;
+        Ok(city)
+    }
+
+    async fn cached_day(&mut self, city: String) -> Result<String, AppError> {
+        self.calls += 100;
+        Ok(city)
+    }
 }
 
 fn assert_send<T: Send>(_: &T) {}
@@ -68,4 +81,5 @@ fn main() {
     let mut service = Service { calls: 0 };
     assert_send(&service.week(String::new(), 1));
     assert_send(&service.today(String::new()));
+    assert_send(&service.tomorrow(String::new()));
 }
