@@ -39,7 +39,7 @@ pub(crate) struct Args {
 const FN_KEYS: &[&str] = &["name", "timeout", "fallback", "failure_if", "crate"];
 
 /// Every key: the fn's own, then the breaker's settings.
-fn keys() -> impl Iterator<Item = &'static str> {
+pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
     FN_KEYS.iter().chain(SETTINGS).copied()
 }
 
