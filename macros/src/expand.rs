@@ -2,7 +2,7 @@
 //! attributes and docs stay as written (with a fallback, argument patterns become generated
 //! names, bound again inside the body).
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{ItemFn, Type};
@@ -57,9 +57,14 @@ fn check(args: TokenStream, function: &ItemFn) -> syn::Result<Args> {
 }
 
 fn contains_impl_trait(ty: &Type) -> bool {
-    ty.to_token_stream()
-        .into_iter()
-        .any(|token| matches!(token, proc_macro2::TokenTree::Ident(ident) if ident == "impl"))
+    fn has_impl(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            TokenTree::Ident(ident) => ident == "impl",
+            TokenTree::Group(group) => has_impl(group.stream()),
+            _ => false,
+        })
+    }
+    has_impl(ty.to_token_stream())
 }
 
 fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {

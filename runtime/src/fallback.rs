@@ -16,8 +16,8 @@ pub enum Plain {}
 #[derive(Debug)]
 pub enum WithCause {}
 
-/// A fallback for a fn taking `Args` (a tuple, the receiver first) and returning `R`, whose
-/// error type is `E`. `M` is [`Plain`] or [`WithCause`], inferred.
+/// A fallback for a fn taking `Args` (a tuple, the receiver first; up to 16) and returning
+/// `R`, whose error type is `E`. `M` is [`Plain`] or [`WithCause`], inferred.
 #[diagnostic::on_unimplemented(
     message = "this fallback does not fit: expected an `async fn{Args} -> {R}`, or one that \
                also takes a last `fusebox::Cause<{E}>`",
@@ -79,6 +79,9 @@ fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10);
 fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11);
 fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12);
 fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13);
+fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14);
+fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15);
+fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16);
 
 /// Calls `fallback` for a fn returning `R`. The fallback comes last, so that the arguments'
 /// and the cause's types are known when a fallback that does not fit is reported.

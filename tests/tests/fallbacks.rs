@@ -60,6 +60,7 @@ async fn a_panic_runs_the_fallback_counts_once_and_frees_its_slot() {
     }
     async fn calm(explode: bool, cause: Cause<AppError>) -> Result<u32, AppError> {
         assert!(explode);
+        assert_eq!(stats("panic_fallback").bulkhead_in_use, Some(0));
         assert!(cause.is_panic());
         assert_eq!(cause.panic_message(), Some("upstream exploded"));
         Ok(0)
