@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use fusebox::{circuit_breaker, BreakerError, Cause, State};
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::{CallToolResult, ContentBlock};
-use rmcp::{schemars, tool, tool_router, ErrorData};
+use rmcp::model::{CallToolRequestParams, CallToolResult, ContentBlock};
+use rmcp::{schemars, tool, tool_router, ErrorData, ServiceExt};
 use support::state;
 
 /// What a weather tool is asked.
@@ -28,7 +28,7 @@ struct WeatherServer {
     upstream_down: Arc<AtomicBool>,
 }
 
-#[tool_router]
+#[tool_router(server_handler)]
 impl WeatherServer {
     /// The current weather in a city.
     #[circuit_breaker(name = "rmcp_above", threshold = 2, fallback = cached_weather)]
@@ -138,22 +138,40 @@ async fn above_tool_the_breaker_guards_the_call() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_tool_returning_a_string_error_falls_back_too() {
+/// A real MCP session over an in-memory pipe: rmcp's client lists the tools and calls the
+/// protected one; its breaker opens and the fallback answers.
+#[tokio::test]
+async fn an_mcp_client_lists_and_calls_the_protected_tool() {
     let server = WeatherServer::default();
+    let upstream_down = server.upstream_down.clone();
+    let (server_io, client_io) = tokio::io::duplex(64 * 1024);
+    let (server, client) = tokio::join!(server.serve(server_io), ().serve(client_io));
+    let (server, client) = (server.unwrap(), client.unwrap());
+
+    let tools = client.list_all_tools().await.unwrap();
+    let forecast = tools.iter().find(|tool| tool.name == "forecast").unwrap();
     assert_eq!(
-        server.forecast(args("Bergen")).await.unwrap(),
-        "Bergen: sunny all week"
+        forecast.description.as_deref(),
+        Some("The weather in a city over the next days.")
     );
-    server.upstream_down.store(true, SeqCst);
     assert_eq!(
-        server.forecast(args("Bergen")).await.unwrap(),
-        "Bergen: no forecast"
+        forecast.input_schema["properties"]["city"]["description"],
+        "The city to look up."
     );
+    let call = || {
+        let arguments = serde_json::json!({ "city": "Bergen" });
+        client.call_tool(
+            CallToolRequestParams::new("forecast")
+                .with_arguments(arguments.as_object().unwrap().clone()),
+        )
+    };
+    assert_eq!(text(&call().await.unwrap()), "Bergen: sunny all week");
+    upstream_down.store(true, SeqCst);
+    assert_eq!(text(&call().await.unwrap()), "Bergen: no forecast");
     assert_eq!(state("rmcp_forecast"), State::Open);
-    server.upstream_down.store(false, SeqCst);
-    assert_eq!(
-        server.forecast(args("Bergen")).await.unwrap(),
-        "Bergen: no forecast"
-    );
+    upstream_down.store(false, SeqCst);
+    assert_eq!(text(&call().await.unwrap()), "Bergen: no forecast");
+    assert_eq!(support::stats("rmcp_forecast").rejections, 1);
+    client.cancel().await.unwrap();
+    server.cancel().await.unwrap();
 }
