@@ -31,13 +31,15 @@ pub(crate) struct Args {
     pub(crate) adaptive: Option<bool>,
     pub(crate) slow_call_millis: Option<u64>,
     pub(crate) slow_rate: Option<u32>,
+    /// Where the runtime is, for a crate that re-exports fusebox (`::fusebox` unless given).
+    pub(crate) krate: Option<syn::Path>,
 }
 
 /// The keys that belong to one protected fn rather than to its breaker.
-const FN_KEYS: &[&str] = &["name", "timeout", "fallback", "failure_if"];
+const FN_KEYS: &[&str] = &["name", "timeout", "fallback", "failure_if", "crate"];
 
 /// Every key: the fn's own, then the breaker's settings.
-fn keys() -> impl Iterator<Item = &'static str> {
+pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
     FN_KEYS.iter().chain(SETTINGS).copied()
 }
 
@@ -177,6 +179,7 @@ impl Args {
             "max_recovery" => self.max_recovery_millis = Some(duration(value, key, 0)?),
             "max_half_open_wait" => self.max_half_open_wait_millis = Some(duration(value, key, 1)?),
             "fallback" => self.fallback = Some(path(value, key, "an async fn", "cached_weather")?),
+            "crate" => self.krate = Some(runtime_path(value)?),
             _ => self.failure_if = Some(path(value, key, "a fn", "is_server_error")?),
         }
         Ok(())
@@ -235,6 +238,7 @@ fn example(key: &str) -> &'static str {
     match key {
         "name" => "`name = \"weather_api\"`",
         "timeout" => "`timeout = \"15s\"`",
+        "crate" => "`crate = \"my_crate::fusebox\"`",
         _ => "`recovery = \"60s\"`",
     }
 }
@@ -319,6 +323,16 @@ fn duration(value: &Expr, key: &str, min_millis: u64) -> syn::Result<u64> {
         ));
     }
     Ok(millis)
+}
+
+fn runtime_path(value: &Expr) -> syn::Result<syn::Path> {
+    let text = string(value, "crate")?;
+    text.parse::<syn::Path>().map_err(|_| {
+        syn::Error::new(
+            text.span(),
+            "`crate` takes the path fusebox is re-exported at, like `crate = \"my_crate::fusebox\"`",
+        )
+    })
 }
 
 fn path(value: &Expr, key: &str, kind: &str, example: &str) -> syn::Result<ExprPath> {

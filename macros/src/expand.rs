@@ -1,12 +1,15 @@
 //! Rewrites the protected fn's body to route every call through its breaker. The signature,
-//! attributes and docs stay as written.
+//! attributes and docs stay as written (with a fallback, argument patterns become generated
+//! names, bound again inside the body).
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{ExprPath, ItemFn, ReturnType};
+use syn::{ItemFn, Type};
 
 use crate::args::{Args, Errors, DEFAULT_RECOVERY_MILLIS};
+use crate::fallback::Fallback;
+use crate::form::{self, NotFound};
 use crate::signature::{Inputs, Receiver};
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
@@ -17,7 +20,7 @@ pub(crate) fn circuit_breaker(args: TokenStream, item: &TokenStream) -> TokenStr
         Err(error) => return with_errors(&error, item),
     };
     match check(args, &function) {
-        Ok((args, inputs)) => rewrite(function, &args, &inputs),
+        Ok(args) => rewrite(function, &args),
         Err(error) => with_errors(&error, &function.into_token_stream()),
     }
 }
@@ -27,100 +30,192 @@ fn with_errors(error: &syn::Error, item: &TokenStream) -> TokenStream {
     quote!(#errors #item)
 }
 
-fn check(args: TokenStream, function: &ItemFn) -> syn::Result<(Args, Inputs)> {
+fn check(args: TokenStream, function: &ItemFn) -> syn::Result<Args> {
     let mut errors = Errors::default();
     let args = Args::parse(args).unwrap_or_else(|error| {
         errors.push(error);
         Args::default()
     });
-    if function.sig.asyncness.is_none() {
-        errors.at(
+    match form::find(&mut function.clone()) {
+        Err(NotFound::NotAsync) => errors.at(
             function.sig.fn_token.span,
             "`#[circuit_breaker]` applies only to an `async fn`; add `async`",
-        );
+        ),
+        Err(NotFound::BelowTool) => errors.at(
+            function.sig.fn_token.span,
+            "write `#[circuit_breaker]` above rmcp's `#[tool]`: below it, it gets the boxed fn \
+             `#[tool]` made, and the tool would lose its doc-comment description",
+        ),
+        Ok(form) if args.fallback.is_some() && contains_impl_trait(&form.output) => errors.at(
+            form.output.span(),
+            "with a `fallback`, the return type must be nameable: write the type instead of \
+             `impl Trait`",
+        ),
+        Ok(_) => {}
     }
-    let inputs = Inputs::read(&function.sig, args.fallback.is_some(), &mut errors);
-    errors.finish((args, inputs))
+    errors.finish(args)
 }
 
-fn rewrite(function: ItemFn, args: &Args, inputs: &Inputs) -> TokenStream {
-    let site = site(args, &function);
-    let deadline = match args.timeout_millis {
-        Some(millis) => quote!(::fusebox::__private::timeout(#millis)),
-        None => quote!(::fusebox::__private::NoDeadline),
+fn contains_impl_trait(ty: &Type) -> bool {
+    fn has_impl(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            TokenTree::Ident(ident) => ident == "impl",
+            TokenTree::Group(group) => has_impl(group.stream()),
+            _ => false,
+        })
+    }
+    has_impl(ty.to_token_stream())
+}
+
+fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
+    let krate = match &args.krate {
+        Some(path) => path.to_token_stream(),
+        None => quote!(::fusebox),
     };
+    let site = site(args, &function, &krate);
+    let inputs = args
+        .fallback
+        .as_ref()
+        .map(|_| Inputs::read(&mut function.sig));
+    let deadline = match args.timeout_millis {
+        Some(millis) => quote!(#krate::__private::timeout(#millis)),
+        None => quote!(#krate::__private::NoDeadline),
+    };
+    let Ok(mut form) = form::find(&mut function) else {
+        // `check` found the form; this is not reached.
+        return function.into_token_stream();
+    };
+    if inputs
+        .as_ref()
+        .is_some_and(|inputs| inputs.receiver == Receiver::Exclusive)
+    {
+        form.reborrow_receiver();
+    }
+    let output_span = form.output.span();
+    let body = &*form.body;
+    let protected = match (&args.fallback, &inputs) {
+        (Some(path), Some(inputs)) => {
+            let fallback = Fallback::new(path, inputs, &krate);
+            with_fallback(&fallback, args, body, &form.output, &deadline)
+        }
+        _ => without_fallback(args, body, &deadline, output_span, &krate),
+    };
+    *form.body = syn::parse_quote!({
+        #site
+        #protected
+    });
+    function.into_token_stream()
+}
+
+/// The body without a fallback: a rejection or a timeout comes back as the fn's own error.
+fn without_fallback(
+    args: &Args,
+    body: &syn::Block,
+    deadline: &TokenStream,
+    output_span: Span,
+    krate: &TokenStream,
+) -> TokenStream {
     // Typed from the fn's future, so that a predicate of the wrong type is reported at its path.
     let classify = match &args.failure_if {
-        Some(path) => quote_spanned! {path.span()=>
-            ::fusebox::__private::failure_if(&__fusebox_future, #path)
-        },
-        None => quote!(::fusebox::__private::CountErrors),
-    };
-    let policy = quote!(#deadline, #classify);
-    let output_span = match &function.sig.output {
-        ReturnType::Default => function.sig.ident.span(),
-        ReturnType::Type(_, ty) => ty.span(),
-    };
-    let body = &function.block;
-    let protected = match &args.fallback {
-        None => {
-            let protect = quote_spanned! {output_span=>
-                ::fusebox::__private::protect(&__FUSEBOX_SITE, #policy, __fusebox_future).await
-            };
-            // With a predicate, tie the future's output to the fn's return type first, so that
-            // a predicate of the wrong type is reported at its path, not inferred from.
-            let hint = args.failure_if.is_some().then(|| {
-                quote!(if false {
-                    return __fusebox_future.await;
-                })
-            });
-            quote!(let __fusebox_future = async move #body; #hint #protect)
+        Some(path) => {
+            let krate = respan(krate, path.span());
+            quote_spanned! {path.span()=>
+                #krate::__private::failure_if(&__fusebox_future, #path)
+            }
         }
-        Some(path) => with_fallback(&Fallback::new(path, inputs), body, &policy, output_span),
+        None => {
+            let krate = respan(krate, output_span);
+            quote_spanned!(output_span=> #krate::__private::CountErrors)
+        }
     };
-    let ItemFn {
-        attrs, vis, sig, ..
-    } = function;
+    let krate = respan(krate, output_span);
+    let protect = quote_spanned! {output_span=>
+        #krate::__private::protect(&__FUSEBOX_SITE, #deadline, #classify, __fusebox_future).await
+    };
+    // With a predicate, tie the future's output to the fn's return type first, so that a
+    // predicate of the wrong type is reported at its path, not inferred from.
+    let hint = args.failure_if.is_some().then(|| {
+        quote!(if false {
+            return __fusebox_future.await;
+        })
+    });
+    quote!(let __fusebox_future = async move #body; #hint #protect)
+}
+
+/// The body when a fallback answers rejections, timeouts, failures and panics. The arguments
+/// go to the fallback as they are when the call is rejected; they are cloned only for a call
+/// that runs, whose body consumes them.
+fn with_fallback(
+    fallback: &Fallback<'_>,
+    args: &Args,
+    body: &syn::Block,
+    output: &Type,
+    deadline: &TokenStream,
+) -> TokenStream {
+    let krate = fallback.krate;
+    let judge = match &args.failure_if {
+        Some(path) => {
+            let krate = respan(krate, path.span());
+            quote_spanned! {path.span()=> {
+                #[allow(unused_imports)]
+                use #krate::__private::AnyValue as _;
+                __fusebox_probe.failure_if(#path)
+            }}
+        }
+        None => quote!({
+            #[allow(unused_imports)]
+            use #krate::__private::AnyValue as _;
+            __fusebox_probe.judge()
+        }),
+    };
+    let on_reject = fallback.call_with_originals();
+    let (clone_checks, keep_args) = fallback.keep_args();
+    let on_failure = fallback.call_with_kept();
+    let rebind = fallback.rebind_patterns();
+    let capture = fallback.capture();
+    let rescue = quote_spanned!(output.span()=> __FUSEBOX_SITE.rescue);
     quote! {
-        #(#attrs)* #vis #sig {
-            #site
-            #protected
+        let __fusebox_probe = #krate::__private::Probe::<#output>::new();
+        let __fusebox_judge = #judge;
+        let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+            ::core::result::Result::Err(__fusebox_error) => {
+                let __fusebox_cause = #krate::__private::rejected(
+                    &__fusebox_probe,
+                    &__fusebox_judge,
+                    __fusebox_error,
+                );
+                return #on_reject;
+            }
+        };
+        #clone_checks
+        let __fusebox_args = #keep_args;
+        let __fusebox_future = #krate::__private::returning(
+            &__fusebox_probe,
+            async #capture { #rebind #body },
+        );
+        match #rescue(__fusebox_permit, #deadline, __fusebox_judge, __fusebox_future).await {
+            ::core::result::Result::Ok(__fusebox_output) => __fusebox_output,
+            ::core::result::Result::Err(__fusebox_cause) => #on_failure,
         }
     }
 }
 
-/// The body when a fallback answers rejections, timeouts and failures.
-fn with_fallback(
-    fallback: &Fallback<'_>,
-    body: &syn::Block,
-    policy: &TokenStream,
-    output_span: Span,
-) -> TokenStream {
-    let run = quote_spanned!(output_span=> __FUSEBOX_SITE.run);
-    let on_reject = fallback.call_with_originals();
-    let keep_args = fallback.keep_args();
-    let on_failure = fallback.call_with_kept();
-    // `&mut self` is borrowed by the body, not moved, so that the fallback can use it after.
-    let capture = (fallback.inputs.receiver != Receiver::Exclusive).then(|| quote!(move));
-    quote! {
-        let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
-            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
-            ::core::result::Result::Err(__fusebox_error) => return #on_reject,
-        };
-        #keep_args
-        let __fusebox_future = async #capture #body;
-        match #run(__fusebox_permit, #policy, __fusebox_future).await {
-            ::fusebox::__private::Finished::Succeeded(__fusebox_output)
-            | ::fusebox::__private::Finished::Ignored(__fusebox_output) => __fusebox_output,
-            ::fusebox::__private::Finished::Failed(_)
-            | ::fusebox::__private::Finished::TimedOut(_)
-            | ::fusebox::__private::Finished::Rejected(_) => #on_failure,
-        }
-    }
+/// `tokens` (a path) as if written at `span`, so that an error in a call through it is
+/// reported there.
+pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect()
 }
 
 /// The static call site: the breaker's name and settings, resolved to the breaker once.
-fn site(args: &Args, function: &ItemFn) -> TokenStream {
+fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     let name = match &args.name {
         Some(name) => name.to_token_stream(),
         None => {
@@ -131,116 +226,99 @@ fn site(args: &Args, function: &ItemFn) -> TokenStream {
     let threshold = args.threshold.unwrap_or(5);
     let recovery = args.recovery_millis.unwrap_or(DEFAULT_RECOVERY_MILLIS);
     let success_threshold = args.success_threshold.unwrap_or(3);
-    let mut extra = Vec::new();
-    if let Some(factor) = args.backoff {
-        extra.push(quote!(.backoff(#factor)));
-    }
-    if let Some(millis) = args.max_recovery_millis {
-        extra.push(quote!(.max_recovery(::core::time::Duration::from_millis(#millis))));
-    }
-    if let Some(millis) = args.slow_call_millis {
-        extra.push(quote!(.slow_call(::core::time::Duration::from_millis(#millis))));
-    }
-    if let Some(percent) = args.slow_rate {
-        let percent = u8::try_from(percent).unwrap_or(100);
-        extra.push(quote!(.slow_rate(#percent)));
-    }
-    if let Some(adaptive) = args.adaptive {
-        extra.push(quote!(.adaptive(#adaptive)));
-    }
-    if let Some(critical) = args.critical {
-        extra.push(quote!(.critical(#critical)));
-    }
-    if let Some(percent) = args.failure_rate {
-        let percent = u8::try_from(percent).unwrap_or(100);
-        extra.push(quote!(.failure_rate(#percent)));
-    }
-    if let Some(calls) = args.window {
-        extra.push(quote!(.window(#calls)));
-    }
-    if let Some(calls) = args.min_calls {
-        extra.push(quote!(.min_calls(#calls)));
-    }
-    if let Some(calls) = args.max_concurrent {
-        extra.push(quote!(.max_concurrent(#calls)));
-    }
-    if let Some(millis) = args.max_wait_millis {
-        extra.push(quote!(.max_wait(::core::time::Duration::from_millis(#millis))));
-    }
-    if let Some(millis) = args.max_half_open_wait_millis {
-        extra.push(quote!(.max_half_open_wait(::core::time::Duration::from_millis(#millis))));
-    }
+    let settings = settings(args);
     quote! {
-        static __FUSEBOX_SITE: ::fusebox::__private::Site = ::fusebox::__private::Site::new(
+        static __FUSEBOX_SITE: #krate::__private::Site = #krate::__private::Site::new(
             #name,
-            ::fusebox::__private::config(#threshold, #recovery, #success_threshold)#(#extra)*,
+            #krate::__private::config(#threshold, #recovery, #success_threshold)#(#settings)*,
         );
     }
 }
 
-/// How to call the fallback with the fn's own arguments.
-struct Fallback<'a> {
-    path: &'a ExprPath,
-    span: Span,
-    inputs: &'a Inputs,
-    /// A bare name on a fn with a receiver means the method on `Self`.
-    is_method: bool,
+/// The optional settings, as calls on the site's `Config`.
+fn settings(args: &Args) -> Vec<TokenStream> {
+    let millis = |millis: u64| quote!(::core::time::Duration::from_millis(#millis));
+    let percent = |percent: u32| u8::try_from(percent).unwrap_or(100);
+    let mut settings = Vec::new();
+    if let Some(factor) = args.backoff {
+        settings.push(quote!(.backoff(#factor)));
+    }
+    if let Some(limit) = args.max_recovery_millis.map(millis) {
+        settings.push(quote!(.max_recovery(#limit)));
+    }
+    if let Some(limit) = args.slow_call_millis.map(millis) {
+        settings.push(quote!(.slow_call(#limit)));
+    }
+    if let Some(rate) = args.slow_rate.map(percent) {
+        settings.push(quote!(.slow_rate(#rate)));
+    }
+    if let Some(adaptive) = args.adaptive {
+        settings.push(quote!(.adaptive(#adaptive)));
+    }
+    if let Some(critical) = args.critical {
+        settings.push(quote!(.critical(#critical)));
+    }
+    if let Some(rate) = args.failure_rate.map(percent) {
+        settings.push(quote!(.failure_rate(#rate)));
+    }
+    if let Some(calls) = args.window {
+        settings.push(quote!(.window(#calls)));
+    }
+    if let Some(calls) = args.min_calls {
+        settings.push(quote!(.min_calls(#calls)));
+    }
+    if let Some(calls) = args.max_concurrent {
+        settings.push(quote!(.max_concurrent(#calls)));
+    }
+    if let Some(limit) = args.max_wait_millis.map(millis) {
+        settings.push(quote!(.max_wait(#limit)));
+    }
+    if let Some(limit) = args.max_half_open_wait_millis.map(millis) {
+        settings.push(quote!(.max_half_open_wait(#limit)));
+    }
+    settings
 }
 
-impl<'a> Fallback<'a> {
-    fn new(path: &'a ExprPath, inputs: &'a Inputs) -> Fallback<'a> {
-        let is_method = inputs.receiver != Receiver::None && path.path.get_ident().is_some();
-        Fallback {
-            path,
-            span: path.span(),
-            inputs,
-            is_method,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(args: TokenStream, item: &TokenStream) -> String {
+        circuit_breaker(args, item).to_string()
+    }
+
+    #[test]
+    fn a_re_exported_runtime_replaces_every_path_to_fusebox() {
+        let item = quote!(
+            async fn get(&self, (a, b): (u8, u8)) -> Result<u8, E> {
+                Ok(a + b)
+            }
+        );
+        for fallback in [quote!(), quote!(fallback = cached,)] {
+            let expanded = expand(
+                quote!(#fallback crate = "my_framework::fusebox", timeout = "1s"),
+                &item,
+            );
+            let elsewhere = expanded.replace("my_framework :: fusebox ::", "");
+            assert!(!elsewhere.contains("fusebox ::"), "{expanded}");
+            assert!(
+                expanded.contains("my_framework :: fusebox :: __private"),
+                "{expanded}"
+            );
         }
     }
 
-    /// On rejection: the arguments themselves go to the fallback, nothing is cloned.
-    fn call_with_originals(&self) -> TokenStream {
-        self.call(&quote!(self))
-    }
-
-    /// Before the call runs: copies of the arguments, for a fallback after a failure.
-    fn keep_args(&self) -> TokenStream {
-        let names = &self.inputs.names;
-        let receiver = (self.is_method && self.inputs.receiver == Receiver::Owned)
-            .then(|| quote!(let __fusebox_receiver = ::core::clone::Clone::clone(&self);));
-        quote! {
-            #receiver
-            let __fusebox_args = (#(::core::clone::Clone::clone(&#names),)*);
-        }
-    }
-
-    /// After a failure or a timeout: the kept copies go to the fallback.
-    fn call_with_kept(&self) -> TokenStream {
-        let names = &self.inputs.names;
-        let receiver = match self.inputs.receiver {
-            Receiver::Owned => quote!(__fusebox_receiver),
-            _ => quote!(self),
-        };
-        let call = self.call(&receiver);
-        quote! {{
-            let (#(#names,)*) = __fusebox_args;
-            #call
-        }}
-    }
-
-    /// The call, with the arguments spanned at the fallback's path so that a mismatch is
-    /// reported there.
-    fn call(&self, receiver: &TokenStream) -> TokenStream {
-        let path = self.path;
-        let args = self
-            .inputs
-            .names
-            .iter()
-            .map(|name| Ident::new(&name.to_string(), self.span));
-        if self.is_method {
-            quote_spanned!(self.span=> #receiver.#path(#(#args),*).await)
-        } else {
-            quote_spanned!(self.span=> #path(#(#args),*).await)
-        }
+    #[test]
+    fn a_path_that_does_not_parse_is_refused() {
+        let expanded = expand(
+            quote!(crate = "my framework"),
+            &quote!(
+                async fn get() -> Result<u8, E> {
+                    Ok(1)
+                }
+            ),
+        );
+        assert!(expanded.contains("compile_error"), "{expanded}");
+        assert!(expanded.contains("async fn get"), "{expanded}");
     }
 }

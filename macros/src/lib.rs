@@ -8,6 +8,8 @@
 mod args;
 mod duration;
 mod expand;
+mod fallback;
+mod form;
 mod settings;
 mod signature;
 
@@ -21,27 +23,33 @@ use proc_macro::TokenStream;
 /// async fn live_weather(city: String) -> Result<Weather, AppError> { ... }
 /// ```
 ///
+/// # Keys
+///
+/// Every key is optional and checked at compile time; a mistake is a compile error at its
+/// token, all of them reported together, and an unknown key names the closest valid one.
+///
 /// | key | value | default | meaning |
 /// |---|---|---|---|
 /// | `name` | string | the fn's module path and name | the breaker; every fn that names it shares it |
-/// | `threshold` | 1 ..= 4294967295 | 5 | consecutive counted failures that open the circuit |
-/// | `timeout` | duration | none | per-call deadline; a timed-out call counts as a failure |
+/// | `threshold` | 1 ..= 4294967295 | `5` | consecutive counted failures that open the circuit |
+/// | `timeout` | duration | none | per-call deadline; a timed-out call is dropped and counts as a failure |
 /// | `recovery` | duration | `"60s"` | how long the circuit stays open before probing |
-/// | `success_threshold` | 1 ..= 65536 | 3 | half-open successes that close it, and probes admitted at once |
-/// | `fallback` | path to an async fn | none | answers with the same arguments on rejection, timeout or failure |
-/// | `failure_if` | path to a `fn(&E) -> bool` | every `Err` counts | which errors count as failures |
-/// | `backoff` | number >= 1.0 | `1.0` | multiplies `recovery` on each consecutive re-open |
-/// | `max_recovery` | duration >= `recovery` | no limit | the longest recovery backoff may reach |
-/// | `max_half_open_wait` | duration | no limit | how long a full half-open waits for its probes before it opens again |
-/// | `adaptive` | `true` / `false` | `false` | the threshold follows the success rate of the last 100 calls (see `fusebox::Config::adaptive`) |
-/// | `critical` | `true` / `false` | `true` | `false`: tripped, this breaker makes the process `Degraded` at most |
-/// | `failure_rate` | 1 ..= 100 (percent) | none | also opens when this share of the window failed |
-/// | `window` | 1 ..= 100000 (calls) | `100` | the latest calls admitted while closed that the rate is taken over |
-/// | `min_calls` | 1 ..= `window` | `window` | calls the window must hold before the rate counts |
-/// | `slow_call` | duration | none | a call that takes this long is slow, even when it succeeds |
-/// | `slow_rate` | 1 ..= 100 (percent), with `slow_call` | none | also opens when this share of the window was slow |
-/// | `max_concurrent` | 1 ..= 4294967295 | no bulkhead | calls of the breaker that run at once; others are rejected |
-/// | `max_wait` | duration (needs `max_concurrent`) | `"0ms"` | how long a call may wait for a bulkhead slot |
+/// | `success_threshold` | 1 ..= 65536 | `3` | half-open successes that close it; also the probes admitted at once |
+/// | `fallback` | path to an async fn | none | answers, with the same arguments, on rejection, full bulkhead, timeout, failure or panic; may take a last `fusebox::Cause<E>` |
+/// | `failure_if` | path to a `fn(&E) -> bool` | every `Err` counts | which errors count as failures; the others are returned as they are |
+/// | `backoff` | number >= 1.0 | `1.0` | multiplies `recovery` on each consecutive re-open; a close resets it |
+/// | `max_recovery` | duration >= `recovery` | no limit | the longest recovery backoff may reach (never overflows) |
+/// | `max_half_open_wait` | duration | no limit | how long a full half-open circuit waits for its probes before it opens again |
+/// | `adaptive` | `true` / `false` | `false` | the threshold follows the last 100 calls: above 95% success it rises to `threshold + 2` (at most 10), below 80% it falls to `threshold - 1` (at least 2); stats show `effective_threshold` |
+/// | `critical` | `true` / `false` | `true` | `false` for what the process can do without (a cache): tripped, it makes health `Degraded` at most |
+/// | `failure_rate` | 1 ..= 100 (percent) | none | also opens the circuit when this share of the window failed, beside the consecutive count |
+/// | `window` | 1 ..= 100000 (calls) | `100` | the latest calls admitted while closed that the failure rate is taken over |
+/// | `min_calls` | 1 ..= `window` | `window` | calls the window must hold before the rate counts (it reads as unknown below) |
+/// | `slow_call` | duration | none | a call that takes at least this long is slow, even when it succeeds (counted as `slow`) |
+/// | `slow_rate` | 1 ..= 100 (percent), with `slow_call` | none | also opens the circuit when this share of the window was slow, even if every call succeeded |
+/// | `max_concurrent` | 1 ..= 4294967295 | no bulkhead | a bulkhead: calls of the breaker that run at once; others are rejected (`BreakerError::BulkheadFull`) and run the fallback |
+/// | `max_wait` | duration, with `max_concurrent` | `"0ms"` | how long a call may wait for a bulkhead slot |
+/// | `crate` | string: a path | `"::fusebox"` | where the runtime is, for a crate that re-exports fusebox: `crate = "my_framework::fusebox"` |
 ///
 /// Durations are a whole number and a unit: `"250ms"`, `"15s"`, `"2m"`, `"1h"`.
 ///
@@ -49,20 +57,136 @@ use proc_macro::TokenStream;
 /// method's default name does not include its type, so give methods of different types that
 /// share a module and a name their own `name`. The first fn to run under a name registers the
 /// breaker with its settings; later fns naming it share that breaker (a differing setting is
-/// reported as a `tracing` warning). The `timeout` belongs to each fn.
+/// reported as a `tracing` warning). The `timeout` belongs to each fn. Every setting but
+/// `timeout` can be overridden at start-up (`FUSEBOX_CONFIG`, `FUSEBOX_<NAME>_<SETTING>`).
 ///
-/// With `failure_if = predicate`, an error for which `predicate(&error)` is false is returned
-/// as it is: it runs no fallback, changes no count, and gives back a half-open probe slot.
+/// # Return type
 ///
-/// The fn must return a `Result<T, E>`. Without a fallback, `E` must implement
-/// `From<fusebox::BreakerError>`, which carries rejections and timeouts. A fallback takes the
-/// same arguments and returns the same type; on a method, a bare name means the method on
-/// `Self`. A fallback with its own `#[circuit_breaker]` is protected by its own breaker, so a
-/// chain `live -> cache -> static` needs nothing more.
+/// A fn that returns `Result<T, E>` counts its errors as failures (or only those `failure_if`
+/// accepts: an error it rejects is returned as it is, runs no fallback, changes no count and
+/// gives back a half-open probe slot). Without a fallback, `E` must implement
+/// `From<fusebox::BreakerError>`: rejections and timeouts arrive through it, and a panic
+/// counts as a failure and unwinds on.
 ///
-/// The signature, attributes and docs stay as written; only the body is replaced. Place the
-/// attribute above rmcp's `#[tool]`.
+/// With a fallback, any return type is allowed. A fn that does not return a `Result` cannot
+/// fail by returning: only rejections, timeouts and panics run its fallback. Without a fallback
+/// such a fn is a compile error that says to return a `Result` or add a fallback. Type aliases
+/// of `Result` (`io::Result<T>`) are `Result`s: the type system decides, not the spelling.
+///
+/// # Fallbacks
+///
+/// A fallback is an `async fn` (or any fn returning a future) that takes the protected fn's
+/// arguments by value, in order, and returns the same type. It may take one more, last
+/// parameter, `fusebox::Cause<E>`, which says why it runs: `Rejected` (open, forced open, or half-open and full),
+/// `BulkheadFull`, `TimedOut`, `Failed(E)` with the fn's error, or `Panicked` with the panic's
+/// message. The attribute accepts either form; one that fits neither is a compile error at the
+/// fallback's path that says what was expected.
+///
+/// - A rejected call never runs: its arguments go to the fallback as they are. A call that
+///   runs consumes its arguments, so a clone of each is taken just before it runs; an argument
+///   that is not `Clone` is a compile error at its type that names it (an `impl Trait`
+///   argument needs `+ Clone`). Without a fallback nothing is cloned.
+/// - With a fallback, a panic in the fn is caught, counted as one failure, its bulkhead slot
+///   freed, and the fallback answers with `Cause::Panicked`. Without a fallback the panic
+///   unwinds on and nothing is caught.
+/// - On a method, a bare name means the method on `Self`, called with the receiver first
+///   (`&self`, `&mut self`, `self` or `self: Arc<Self>`, which must then be `Clone`); a path
+///   (`Self::fixed`, `cache::weather`) names any fn, called with the arguments only.
+/// - A fallback that carries its own `#[circuit_breaker]` is protected by its own breaker, so
+///   a chain `live -> cache -> static` needs nothing more.
+///
+/// # Signatures
+///
+/// The signature, visibility, attributes, docs and generics stay as written; only the body is
+/// replaced. Accepted: destructuring patterns (`Parameters(Args { city }): Parameters<Args>`,
+/// tuples, structs; with a fallback the signature binds a generated name and the body binds
+/// the pattern again, which callers cannot see), `impl Trait` arguments, references with
+/// lifetimes, `mut` bindings, generics and where clauses, `&self`, `&mut self`, `self`,
+/// `self: Arc<Self>`, and `async fn`s in trait impls, native or with `#[async_trait]`. The
+/// future stays `Send` when the original is.
+///
+/// With `#[async_trait]`, write `#[async_trait]` on the impl and `#[circuit_breaker]` on the
+/// method, as usual: `#[async_trait]` runs first, on the whole impl, and turns each method into
+/// `fn .. -> Pin<Box<dyn Future<Output = R> + Send + '_>> { Box::pin(async move { .. }) }`;
+/// the attribute recognises that form and protects the inner future.
+///
+/// With rmcp, write `#[circuit_breaker]` above `#[tool]` inside the `#[tool_router]` impl: the
+/// tool keeps its name, description and input schema. Below `#[tool]` the attribute would get
+/// the boxed fn `#[tool]` made, too late for the tool's description, so it is a compile error
+/// that says to move it above.
+///
+/// # Diagnostics
+///
+/// Errors in the arguments are reported together, each at its token; on error the fn is still
+/// emitted as written, so one mistake gives one message. The expansion keeps the user's
+/// tokens and spans: the user's own warnings (`unused_variables`, `unused_mut`) still point at
+/// the user's code.
+///
+/// # Equivalent code
+///
+/// Roughly what the attribute makes of
+/// `#[circuit_breaker(name = "weather_api", timeout = "15s", fallback = cached_weather)]` on
+/// `async fn live_weather(city: String) -> Result<Weather, AppError> { body }` (the real
+/// expansion goes through `fusebox::__private`, which is not a public API):
+///
+/// ```ignore
+/// async fn live_weather(city: String) -> Result<Weather, AppError> {
+///     // One per fn; resolved to the registered breaker on the first call.
+///     static SITE: Site = Site::new("weather_api", Config::new() /* the keys */);
+///     let permit = match SITE.acquire() {
+///         Ok(permit) => permit,
+///         // Open, forced open or half-open and full: the fn does not run, and its
+///         // arguments go to the fallback as they are.
+///         Err(error) => return cached_weather(city /*, Cause::Rejected(error) */).await,
+///     };
+///     let kept = (city.clone(),);
+///     let call = async move { body };
+///     // Runs the call under the permit, the deadline and the bulkhead; reports the outcome.
+///     match SITE.rescue(permit, Timeout::new(Duration::from_secs(15)), CountErrors, call).await {
+///         // A success, or an error `failure_if` does not count: returned as it is.
+///         Ok(output) => output,
+///         // Failed, timed out, bulkhead full or panicked.
+///         Err(cause) => {
+///             let (city,) = kept;
+///             cached_weather(city /*, cause */).await
+///         }
+///     }
+/// }
+/// ```
+///
+/// Without a fallback nothing is cloned or caught: the body becomes
+/// `protect(&SITE, deadline, CountErrors, async move { body }).await`, which returns
+/// `Err(AppError::from(BreakerError::Open { .. }))` for a rejected call without running it,
+/// and `Err(AppError::from(BreakerError::TimedOut { .. }))` for a call past its deadline.
 #[proc_macro_attribute]
 pub fn circuit_breaker(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::circuit_breaker(args.into(), &item.into()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    /// The rows of the first table after `marker` in `text`, each line with `prefix` removed.
+    fn key_rows<'a>(text: &'a str, marker: &str, prefix: &str) -> Vec<&'a str> {
+        let start = text.find(marker).expect("the section is there");
+        text[start..]
+            .lines()
+            .filter_map(|line| line.strip_prefix(prefix))
+            .skip_while(|line| !line.starts_with("| `"))
+            .take_while(|line| line.starts_with("| `"))
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_lists_the_keys_of_the_rustdoc() {
+        let readme = key_rows(include_str!("../../README.md"), "## The attribute", "");
+        let rustdoc = key_rows(include_str!("lib.rs"), "/// # Keys", "/// ");
+        assert_eq!(readme, rustdoc);
+        for key in crate::args::keys() {
+            let row = format!("| `{key}` |");
+            assert!(
+                rustdoc.iter().any(|line| line.starts_with(&row)),
+                "{key} is not documented"
+            );
+        }
+    }
 }

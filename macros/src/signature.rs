@@ -1,10 +1,10 @@
-//! What the expansion needs to know about the protected fn's signature.
+//! What the expansion needs to know about the protected fn's signature: how it takes `self`,
+//! and each argument as a name that can be handed to a fallback.
 
-use proc_macro2::Ident;
+use proc_macro2::{Ident, Span};
+use quote::format_ident;
 use syn::spanned::Spanned;
-use syn::{FnArg, Pat, PatIdent, Signature};
-
-use crate::args::Errors;
+use syn::{FnArg, Pat, PatIdent, Signature, Type};
 
 /// How the fn takes `self`, if it does.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -15,49 +15,92 @@ pub(crate) enum Receiver {
     Shared,
     /// `&mut self`: the body borrows it, so it is free again for the fallback.
     Exclusive,
-    /// `self`, `mut self` or `self: Type`: cloned for a fallback.
+    /// `self`, `mut self` or `self: Type` (`Arc<Self>`): cloned for a fallback.
     Owned,
 }
 
-/// The receiver and the names of the fn's arguments.
+/// One argument of the protected fn.
+pub(crate) struct Arg {
+    /// The name it is bound to in the signature: the user's, or a generated one.
+    pub(crate) name: Ident,
+    /// Its type, where a missing `Clone` is reported.
+    pub(crate) ty: Type,
+    /// The user's pattern, when the signature now binds the argument to a generated name; the
+    /// body binds it again before the user's code runs.
+    pub(crate) pattern: Option<Pat>,
+}
+
+/// The receiver and the arguments of the protected fn.
 pub(crate) struct Inputs {
     pub(crate) receiver: Receiver,
-    pub(crate) names: Vec<Ident>,
+    /// Where the receiver is written, for a receiver that must be cloned.
+    pub(crate) receiver_span: Span,
+    pub(crate) args: Vec<Arg>,
 }
 
 impl Inputs {
-    /// Reads the inputs. With a fallback, every argument must be bound to a plain name so it
-    /// can be passed on; a pattern is reported at its span.
-    pub(crate) fn read(signature: &Signature, has_fallback: bool, errors: &mut Errors) -> Inputs {
+    /// Reads the inputs of a fn with a fallback. Every argument must be passed on by name, so
+    /// a pattern (`Parameters(Args { city }): Parameters<Args>`, `(a, b): (A, B)`, `ref x`) is
+    /// replaced in `signature` by a generated name; a fn's parameter patterns are not part of
+    /// its type, so callers (and rmcp's `#[tool]`) see the same fn.
+    pub(crate) fn read(signature: &mut Signature) -> Inputs {
         let mut inputs = Inputs {
             receiver: Receiver::None,
-            names: Vec::new(),
+            receiver_span: Span::call_site(),
+            args: Vec::new(),
         };
-        for input in &signature.inputs {
+        for (index, input) in signature.inputs.iter_mut().enumerate() {
             match input {
                 FnArg::Receiver(receiver) => {
-                    inputs.receiver = match (&receiver.reference, receiver.mutability) {
-                        (Some(_), None) => Receiver::Shared,
-                        (Some(_), Some(_)) => Receiver::Exclusive,
-                        (None, _) => Receiver::Owned,
-                    };
+                    inputs.receiver = receiver_kind(receiver);
+                    inputs.receiver_span = receiver.span();
                 }
-                FnArg::Typed(typed) => match &*typed.pat {
-                    Pat::Ident(PatIdent {
-                        ident,
-                        by_ref: None,
-                        subpat: None,
-                        ..
-                    }) => inputs.names.push(ident.clone()),
-                    pattern if has_fallback => errors.at(
-                        pattern.span(),
-                        "with a `fallback`, every argument must be bound to a name \
-                         (like `city: String`) so that it can be passed to the fallback",
-                    ),
-                    _ => {}
-                },
+                FnArg::Typed(typed) => {
+                    let arg = match &*typed.pat {
+                        Pat::Ident(PatIdent {
+                            ident,
+                            by_ref: None,
+                            subpat: None,
+                            ..
+                        }) => Arg {
+                            name: ident.clone(),
+                            ty: (*typed.ty).clone(),
+                            pattern: None,
+                        },
+                        pattern => Arg {
+                            name: format_ident!("__fusebox_arg{}", index),
+                            ty: (*typed.ty).clone(),
+                            pattern: Some(pattern.clone()),
+                        },
+                    };
+                    if arg.pattern.is_some() {
+                        let name = &arg.name;
+                        *typed.pat = syn::parse_quote!(#name);
+                    }
+                    inputs.args.push(arg);
+                }
             }
         }
         inputs
+    }
+
+    /// The names the arguments are bound to in the signature.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &Ident> + Clone {
+        self.args.iter().map(|arg| &arg.name)
+    }
+}
+
+fn receiver_kind(receiver: &syn::Receiver) -> Receiver {
+    let reference = match (&receiver.reference, &*receiver.ty) {
+        (Some(_), _) => Some(receiver.mutability.is_some()),
+        (None, Type::Reference(reference)) if receiver.colon_token.is_some() => {
+            Some(reference.mutability.is_some())
+        }
+        (None, _) => None,
+    };
+    match reference {
+        Some(false) => Receiver::Shared,
+        Some(true) => Receiver::Exclusive,
+        None => Receiver::Owned,
     }
 }

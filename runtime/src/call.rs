@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::classify::Classify;
+use crate::classify::{Classify, CountErrors, FailureIf};
 use crate::deadline::Deadline;
 use crate::guard::Call;
 use crate::{Breaker, BreakerError, Permit};
@@ -29,9 +29,11 @@ pub enum Finished<T> {
 /// What a protected fn returns: tells a success from a failure, and can carry a rejection or
 /// a timeout when there is no fallback.
 #[diagnostic::on_unimplemented(
-    message = "`#[circuit_breaker]` needs the fn to return a `Result`, found `{Self}`",
-    label = "this return type has no success or failure the breaker can count",
-    note = "return `Result<T, E>`, where `E: From<fusebox::BreakerError>` unless a fallback is given"
+    message = "`#[circuit_breaker]` without a `fallback` needs the fn to return a `Result`, \
+               found `{Self}`",
+    label = "a rejection or a timeout cannot be returned as this type",
+    note = "return `Result<T, E>` with `E: From<fusebox::BreakerError>`, or add a `fallback`: \
+            it answers rejections, timeouts and panics with this type"
 )]
 pub trait Outcome {
     /// The error a failure carries.
@@ -58,14 +60,29 @@ impl<T, E> Outcome for Result<T, E> {
     }
 }
 
-/// The fn's own error for a rejection or a timeout.
-#[inline]
-fn breaker_error<T>(error: BreakerError) -> T
+/// How a call without a fallback counts, and how it reports a rejection or a timeout: as the
+/// fn's own error. One bound, so that a return type that cannot carry them is reported once.
+pub trait Protects<T>: Classify<T> {
+    /// The fn's own error for a rejection or a timeout.
+    fn reject(error: BreakerError) -> T;
+}
+
+impl<T> Protects<T> for CountErrors
 where
     T: Outcome,
     T::Error: From<BreakerError>,
 {
-    T::from_error(T::Error::from(error))
+    #[inline]
+    fn reject(error: BreakerError) -> T {
+        T::from_error(T::Error::from(error))
+    }
+}
+
+impl<T, E: From<BreakerError>> Protects<Result<T, E>> for FailureIf<E> {
+    #[inline]
+    fn reject(error: BreakerError) -> Result<T, E> {
+        Err(E::from(error))
+    }
 }
 
 /// Runs `future` under `permit` with `deadline`, and reports its outcome as `classify` judges it.
@@ -107,10 +124,8 @@ pub(crate) fn protect<F, D, C>(
 impl<F, D, C> Future for Protect<F, D, C>
 where
     F: Future,
-    F::Output: Outcome,
-    <F::Output as Outcome>::Error: From<BreakerError>,
     D: Deadline,
-    C: Classify<F::Output>,
+    C: Protects<F::Output>,
 {
     type Output = F::Output;
 
@@ -122,14 +137,14 @@ where
             return this
                 .rejected
                 .take()
-                .map_or(Poll::Pending, |error| Poll::Ready(breaker_error(error)));
+                .map_or(Poll::Pending, |error| Poll::Ready(C::reject(error)));
         };
         match call.poll(cx) {
             Poll::Ready(
                 Finished::Succeeded(output) | Finished::Failed(output) | Finished::Ignored(output),
             ) => Poll::Ready(output),
             Poll::Ready(Finished::TimedOut(error) | Finished::Rejected(error)) => {
-                Poll::Ready(breaker_error(error))
+                Poll::Ready(C::reject(error))
             }
             Poll::Pending => Poll::Pending,
         }

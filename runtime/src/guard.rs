@@ -11,7 +11,7 @@ use pin_project_lite::pin_project;
 
 use crate::breaker::Failure;
 use crate::bulkhead::{Bulkhead, Entry, Slot, Waiting};
-use crate::call::{Finished, Outcome};
+use crate::call::Finished;
 use crate::classify::{Classify, Verdict};
 use crate::deadline::Deadline;
 use crate::{Breaker, BreakerError, Permit};
@@ -50,7 +50,6 @@ impl<F, D, C> Call<F, D, C> {
 impl<F, D, C> Future for Call<F, D, C>
 where
     F: Future,
-    F::Output: Outcome,
     D: Deadline,
     C: Classify<F::Output>,
 {

@@ -40,8 +40,9 @@
 //!   rejected; `success_threshold` successes close the circuit, one failure opens it again.
 //!
 //! A call whose future is dropped by its caller is neither a success nor a failure and gives
-//! its half-open probe slot back. A panic counts as a failure and unwinds on. A result from a
-//! call admitted before a transition never changes the new state.
+//! its half-open probe slot back. A panic counts as a failure and unwinds on, unless the fn
+//! has a fallback, which then answers with [`Cause::Panicked`]. A result from a call admitted
+//! before a transition never changes the new state.
 //!
 //! Time comes from tokio's clock, so tests on a paused clock
 //! (`#[tokio::test(start_paused = true)]` with `tokio::time::advance`) drive recovery without
@@ -60,6 +61,7 @@
 mod breaker;
 mod bulkhead;
 mod call;
+mod cause;
 mod classify;
 mod clock;
 mod config;
@@ -70,11 +72,14 @@ mod deadline;
 mod duration;
 mod error;
 mod event;
+mod fallback;
 mod guard;
+mod judge;
 mod overrides;
 mod permit;
 // The settings' names, shared with the attribute.
 mod registry;
+mod rescue;
 #[path = "../../macros/src/settings.rs"]
 mod settings;
 mod state;
@@ -87,9 +92,78 @@ mod word;
 pub mod __private;
 
 pub use breaker::Breaker;
+pub use cause::Cause;
 pub use config::Config;
 pub use error::{BreakerError, ConfigError};
 pub use event::{Event, Reason};
+/// # Examples
+///
+/// A fallback that learns why it runs, and a fn without one, whose error type carries
+/// rejections:
+///
+/// ```
+/// use fusebox::{circuit_breaker, BreakerError, Cause};
+///
+/// #[derive(Debug)]
+/// enum AppError {
+///     Upstream(u16),
+///     Unavailable(BreakerError),
+/// }
+///
+/// // Needed only by fns without a fallback: rejections and timeouts arrive through it.
+/// impl From<BreakerError> for AppError {
+///     fn from(error: BreakerError) -> Self {
+///         AppError::Unavailable(error)
+///     }
+/// }
+///
+/// #[circuit_breaker(name = "forecast_api", threshold = 2, timeout = "15s", fallback = cached)]
+/// async fn forecast(city: String) -> Result<String, AppError> {
+///     Err(AppError::Upstream(503))
+/// }
+///
+/// async fn cached(city: String, cause: Cause<AppError>) -> Result<String, AppError> {
+///     let why = match cause {
+///         Cause::Failed(AppError::Upstream(status)) => format!("upstream said {status}"),
+///         Cause::Rejected(BreakerError::Open { .. }) => "circuit open".to_owned(),
+///         other => format!("{other:?}"),
+///     };
+///     Ok(format!("{city}: 18°C (cached: {why})"))
+/// }
+///
+/// #[circuit_breaker(name = "geocoder", threshold = 1)]
+/// async fn geocode(city: &str) -> Result<(f64, f64), AppError> {
+///     Err(AppError::Upstream(500))
+/// }
+///
+/// // With a fallback, the return type need not be a `Result`: timeouts, panics and
+/// // rejections go to the fallback.
+/// #[circuit_breaker(name = "greeting", timeout = "1s", fallback = plain_greeting)]
+/// async fn greeting(name: String) -> String {
+///     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+///     format!("Welcome back, {name}!")
+/// }
+///
+/// async fn plain_greeting(name: String) -> String {
+///     format!("Hello, {name}.")
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
+/// let oslo = || forecast("Oslo".to_owned());
+/// assert_eq!(oslo().await.unwrap(), "Oslo: 18°C (cached: upstream said 503)");
+/// assert_eq!(oslo().await.unwrap(), "Oslo: 18°C (cached: upstream said 503)");
+/// // Two failures opened the circuit: `forecast` is not called any more.
+/// assert_eq!(oslo().await.unwrap(), "Oslo: 18°C (cached: circuit open)");
+///
+/// assert!(matches!(geocode("Oslo").await, Err(AppError::Upstream(500))));
+/// assert!(matches!(
+///     geocode("Oslo").await,
+///     Err(AppError::Unavailable(BreakerError::Open { .. }))
+/// ));
+///
+/// assert_eq!(greeting("Ada".to_owned()).await, "Hello, Ada.");
+/// # }
+/// ```
 pub use fusebox_macros::circuit_breaker;
 pub use overrides::{OverrideError, CONFIG_FILE_VAR};
 pub use permit::Permit;

@@ -5,11 +5,14 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub use crate::call::{Finished, Outcome, Protect};
-pub use crate::classify::{Classify, CountErrors, FailureIf, Verdict};
+pub use crate::call::{Finished, Outcome, Protect, Protects};
+pub use crate::classify::{Classify, CountErrors, FailureIf, NeverFails, Verdict};
 pub use crate::deadline::{Deadline, NoDeadline, Timeout};
+pub use crate::fallback::{call as fallback, Fallback, Plain, WithCause};
 pub use crate::guard::Call;
-use crate::{call, registry, Breaker, BreakerError, Config, Permit};
+pub use crate::judge::{returning, AnyValue, Judge, Probe, ResultType};
+pub use crate::rescue::Rescue;
+use crate::{call, registry, Breaker, BreakerError, Cause, Config, Permit};
 
 /// One protected fn: its breaker's name and settings, resolved to the breaker once.
 #[derive(Debug)]
@@ -41,18 +44,29 @@ impl Site {
             .get_or_init(|| registry().register(self.name, self.config))
     }
 
-    /// Runs the fn's future under `permit` and `deadline`, and reports the outcome as
-    /// `classify` judges it.
+    /// Runs the fn's future under `permit` and `deadline`, reports the outcome as `judge`
+    /// judges it, and gives what the fallback needs when it must answer.
     #[inline]
-    pub fn run<F, D, C>(&self, permit: Permit, deadline: D, classify: C, future: F) -> Call<F, D, C>
+    pub fn rescue<F, D, C>(
+        &self,
+        permit: Permit,
+        deadline: D,
+        judge: C,
+        future: F,
+    ) -> Rescue<F, D, C>
     where
         F: Future,
-        F::Output: Outcome,
         D: Deadline,
-        C: Classify<F::Output>,
+        C: Judge<F::Output>,
     {
-        call::run(permit, deadline, classify, future)
+        Rescue::new(call::run(permit, deadline, judge, future))
     }
+}
+
+/// The cause of a call rejected before it ran, typed by the fn's return type `R`.
+#[cold]
+pub fn rejected<R, C: Judge<R>>(_: &Probe<R>, _: &C, error: BreakerError) -> Cause<C::Error> {
+    Cause::Rejected(error)
 }
 
 /// The settings a site was generated with (validated by the macro).
@@ -84,10 +98,8 @@ where
 pub fn protect<F, D, C>(site: &Site, deadline: D, classify: C, future: F) -> Protect<F, D, C>
 where
     F: Future,
-    F::Output: Outcome,
-    <F::Output as Outcome>::Error: From<BreakerError>,
     D: Deadline,
-    C: Classify<F::Output>,
+    C: Protects<F::Output>,
 {
     call::protect(site.breaker(), deadline, classify, future)
 }

@@ -1,6 +1,8 @@
-//! Methods with `&self`, `&mut self` and `self`: a bare fallback name means the method on `Self`,
-//! a path names any fn; the futures stay `Send`.
-use fusebox::{circuit_breaker, BreakerError};
+//! Methods with `&self`, `&mut self`, `self` and `self: Arc<Self>`: a bare fallback name means
+//! the method on `Self` (with or without a `Cause`), a path names any fn; the futures stay `Send`.
+use std::sync::Arc;
+
+use fusebox::{circuit_breaker, BreakerError, Cause};
 
 #[derive(Debug)]
 struct AppError;
@@ -46,6 +48,19 @@ impl Client {
         Ok(key)
     }
 
+    #[circuit_breaker(name = "arc", fallback = cached_arc)]
+    async fn via_arc(self: Arc<Self>, key: String) -> Result<String, AppError> {
+        Ok(format!("{key}{}", self.answers))
+    }
+
+    async fn cached_arc(
+        self: Arc<Self>,
+        key: String,
+        cause: Cause<AppError>,
+    ) -> Result<String, AppError> {
+        Ok(format!("{key}{} {cause:?}", self.answers))
+    }
+
     #[circuit_breaker(name = "no_fallback")]
     async fn plain(&self) -> Result<u32, AppError> {
         Ok(self.answers)
@@ -60,4 +75,5 @@ fn main() {
     assert_send(&client.plain());
     assert_send(&client.count(String::new()));
     assert_send(&client.clone().into_answer(String::new()));
+    assert_send(&Arc::new(client.clone()).via_arc(String::new()));
 }

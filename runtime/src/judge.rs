@@ -1,0 +1,137 @@
+//! What a protected fn's return type means for its fallback: a `Result` counts its errors and
+//! hands them to the fallback in a `Cause<E>`; any other type cannot fail by returning, so only
+//! a rejection, a timeout or a panic runs the fallback.
+//!
+//! The macro cannot see through type aliases, so it asks the type system: `Probe::<R>::judge`
+//! is an inherent method for `Result<T, E>`, which wins over the [`AnyValue`] trait method
+//! every other type gets.
+
+use std::convert::Infallible;
+use std::marker::PhantomData;
+
+use crate::classify::{Classify, CountErrors, FailureIf, NeverFails};
+
+/// The return type `R` of a protected fn, as a value the generated code can ask about.
+pub struct Probe<R>(PhantomData<fn() -> R>);
+
+impl<R> Probe<R> {
+    /// A probe of `R`.
+    #[inline]
+    pub const fn new() -> Probe<R> {
+        Probe(PhantomData)
+    }
+}
+
+impl<R> Default for Probe<R> {
+    fn default() -> Self {
+        Probe::new()
+    }
+}
+
+impl<T, E> Probe<Result<T, E>> {
+    /// A `Result`: every `Err` is a failure the fallback receives.
+    #[inline]
+    pub fn judge(&self) -> CountErrors {
+        CountErrors
+    }
+
+    /// `failure_if = predicate`: only the errors `predicate` accepts are failures. Typed from
+    /// the fn's return type, so that a predicate of the wrong type is reported at its path.
+    #[inline]
+    pub fn failure_if(&self, predicate: fn(&E) -> bool) -> FailureIf<E> {
+        FailureIf(predicate)
+    }
+}
+
+/// Any return type that is not a `Result`: nothing it returns is a failure.
+pub trait AnyValue {
+    /// The fn's return type.
+    type Returns;
+
+    /// Every value is a success.
+    #[inline]
+    fn judge(&self) -> NeverFails {
+        NeverFails
+    }
+
+    /// `failure_if` on a fn that does not return a `Result`: refused by the bound, which says
+    /// why, with a classifier of a known type so that nothing else is reported.
+    #[inline]
+    fn failure_if<E>(&self, _: fn(&E) -> bool) -> NeverFails
+    where
+        Self::Returns: ResultType,
+    {
+        NeverFails
+    }
+}
+
+impl<R> AnyValue for Probe<R> {
+    type Returns = R;
+}
+
+/// A `Result`, whose errors `failure_if` judges.
+#[diagnostic::on_unimplemented(
+    message = "`failure_if` needs the fn to return a `Result`, found `{Self}`",
+    label = "`failure_if` judges the errors of a `Result`; this fn returns `{Self}`",
+    note = "remove `failure_if`: with a fallback, only timeouts, panics and rejections of a fn \
+            that does not return a `Result` run the fallback"
+)]
+pub trait ResultType {
+    /// The error type.
+    type Error;
+}
+
+impl<T, E> ResultType for Result<T, E> {
+    type Error = E;
+}
+
+/// A classifier that also says which error a failed call hands to the fallback.
+pub trait Judge<R>: Classify<R> {
+    /// The error in `Cause::Failed`.
+    type Error;
+
+    /// The error of an output judged a failure, or the output back if it holds none.
+    fn into_error(output: R) -> Result<Self::Error, R>;
+}
+
+impl<T, E> Judge<Result<T, E>> for CountErrors {
+    type Error = E;
+
+    #[inline]
+    fn into_error(output: Result<T, E>) -> Result<E, Result<T, E>> {
+        error_of(output)
+    }
+}
+
+impl<T, E> Judge<Result<T, E>> for FailureIf<E> {
+    type Error = E;
+
+    #[inline]
+    fn into_error(output: Result<T, E>) -> Result<E, Result<T, E>> {
+        error_of(output)
+    }
+}
+
+#[inline]
+fn error_of<T, E>(output: Result<T, E>) -> Result<E, Result<T, E>> {
+    match output {
+        Err(error) => Ok(error),
+        ok => Err(ok),
+    }
+}
+
+impl<R> Judge<R> for NeverFails {
+    type Error = Infallible;
+
+    #[inline]
+    fn into_error(output: R) -> Result<Infallible, R> {
+        Err(output)
+    }
+}
+
+/// The protected fn's own future, its output tied to the fn's return type `R` before anything
+/// else is inferred from it (an `Err(..)?` in the body needs to know the error type).
+#[inline]
+pub fn returning<R, F: std::future::Future<Output = R>>(_: &Probe<R>, future: F) -> F {
+    future
+}
