@@ -6,7 +6,7 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use fusebox::{circuit_breaker, BreakerError};
+use fusebox::{circuit_breaker, BreakerError, Cause};
 use rmcp::model::{ContentBlock, IntoContents};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -121,20 +121,22 @@ impl Store {
         })
     }
 
-    /// The fallback of [`Store::save`]: appends the record to the outbox, durably.
-    async fn queue(&self, record: Record) -> Result<Receipt, StoreError> {
+    /// The fallback of [`Store::save`]: appends the record to the outbox, durably, and says
+    /// why the database did not take it.
+    async fn queue(&self, record: Record, cause: Cause<StoreError>) -> Result<Receipt, StoreError> {
         let id = record.id.clone();
         self.outbox
             .append(record)
             .await
             .map_err(StoreError::Outbox)?;
-        tracing::info!(%id, "database unavailable; record queued in the outbox");
+        tracing::info!(%id, %cause, "database unavailable; record queued in the outbox");
         Ok(Receipt {
             id,
             status: Status::Queued,
-            message: "the database is unavailable: queued on disk, it will be stored when the \
-                      database is back"
-                .to_owned(),
+            message: format!(
+                "the database is unavailable ({cause}): queued on disk, it will be stored when \
+                 the database is back"
+            ),
         })
     }
 

@@ -58,12 +58,11 @@ impl WeatherServer {
     )]
     async fn get_weather(
         &self,
-        params: Parameters<WeatherArgs>,
+        Parameters(WeatherArgs { city }): Parameters<WeatherArgs>,
     ) -> Result<Json<WeatherReport>, WeatherError> {
-        let city = &params.0.city;
-        let observation = self.weather.current(city).await?; // an Err is a counted failure
+        let observation = self.weather.current(&city).await?; // an Err is a counted failure
         self.cache.put(city.as_str(), observation.clone());
-        Ok(Json(WeatherReport::live(city, observation)))
+        Ok(Json(WeatherReport::live(&city, observation)))
     }
 
     /// Stores a record in the database, or queues it on disk while the database is down.

@@ -20,10 +20,16 @@ const ENV: [(&str, &str); 2] = [
 
 /// Stores `data`; gives the record's id and its status.
 async fn store(client: &Client, data: &str) -> (String, String) {
+    let (id, status, _) = store_with_message(client, data).await;
+    (id, status)
+}
+
+/// Stores `data`; gives the record's id, its status and the message that explains it.
+async fn store_with_message(client: &Client, data: &str) -> (String, String, String) {
     let result = call(client, "store_data", json!({ "data": data })).await;
     let receipt = answer(&result);
     let field = |name: &str| receipt[name].as_str().expect("a string").to_owned();
-    (field("id"), field("status"))
+    (field("id"), field("status"), field("message"))
 }
 
 /// Every stored record, data by id, read from the database file itself.
@@ -60,8 +66,15 @@ async fn records_queued_while_the_database_is_down_land_once_when_it_returns() {
     take_database_down(dir.path());
     let mut expected = BTreeMap::from([(first, "before".to_owned())]);
     for n in 0..5 {
-        let (id, status) = store(&client, &format!("queued {n}")).await;
+        let (id, status, message) = store_with_message(&client, &format!("queued {n}")).await;
         assert_eq!(status, "queued");
+        // The fallback is told why: the write failed, then the open circuit rejected it.
+        let why = if n < 2 {
+            "the call failed: database"
+        } else {
+            "circuit breaker `database` is open"
+        };
+        assert!(message.contains(why), "{n}: {message}");
         expected.insert(id, format!("queued {n}"));
     }
     let database = breaker(&client, "database").await;
