@@ -14,7 +14,8 @@ use crate::counts::Counts;
 use crate::deadline::NoDeadline;
 use crate::event::{self, Event, Reason};
 use crate::permit::Permit;
-use crate::window::Window;
+use crate::rates::RateWindow;
+use crate::window::CallWindow;
 use crate::word::{Generation, Word};
 use crate::{BreakerError, Config, State, Stats};
 
@@ -31,9 +32,9 @@ pub struct Breaker {
     /// Consecutive re-opens from half-open, for the recovery backoff.
     reopens: AtomicU32,
     bulkhead: Option<Bulkhead>,
-    window: Option<Window>,
+    window: Option<RateWindow>,
     /// The last 100 counted outcomes, for the adaptive threshold.
-    recent: Option<Window>,
+    recent: Option<CallWindow>,
     /// Whether a success needs more than the closed-state fast path: a window, the adaptive
     /// ring or slow-call timing.
     watches_outcomes: bool,
@@ -65,10 +66,10 @@ impl Breaker {
                 .map(|calls| Bulkhead::new(calls, config.max_wait_value())),
             window: config
                 .has_window()
-                .then(|| Window::new(config.window_value())),
+                .then(|| RateWindow::new(config.window_value())),
             recent: config
                 .adaptive_value()
-                .then(|| Window::new(ADAPTIVE_WINDOW)),
+                .then(|| CallWindow::new(ADAPTIVE_WINDOW)),
             watches_outcomes: config.has_window()
                 || config.adaptive_value()
                 || config.slow_call_value().is_some(),
@@ -251,7 +252,7 @@ impl Breaker {
         let slow = self.is_slow(started_ms);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
         let tripped = if closed_now {
-            self.record_closed(false, slow)
+            self.record_closed(false, slow, clock::now_nanos)
         } else {
             None
         };
@@ -306,7 +307,7 @@ impl Breaker {
         self.counts.last_failure_nanos.store(now, Ordering::Relaxed);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
         let tripped = if closed_now {
-            self.record_closed(true, slow)
+            self.record_closed(true, slow, || now)
         } else {
             None
         };
@@ -353,12 +354,12 @@ impl Breaker {
 
     /// Records an outcome of a call admitted while closed in the current generation into the
     /// windows; the reason to open, if a rate has reached its limit.
-    fn record_closed(&self, failed: bool, slow: bool) -> Option<Reason> {
+    fn record_closed(&self, failed: bool, slow: bool, now: impl FnOnce() -> u64) -> Option<Reason> {
         if let Some(recent) = &self.recent {
             recent.record(failed, slow);
         }
         let window = self.window.as_ref()?;
-        let tally = window.record(failed, slow);
+        let tally = window.record(failed, slow, now);
         let min_calls = self.config.min_calls_value();
         let reached = |rate: Option<f64>, limit: Option<u8>| {
             rate.zip(limit)

@@ -123,6 +123,13 @@ pub enum ConfigError {
         /// The largest window accepted.
         max: u32,
     },
+    /// A time window was outside `min..=max`.
+    WindowDurationOutOfRange {
+        /// The shortest time window accepted.
+        min: Duration,
+        /// The longest time window accepted.
+        max: Duration,
+    },
     /// `min_calls` was 0 or larger than the window.
     MinCallsOutOfRange,
     /// `max_concurrent` was 0; it must be at least 1.
@@ -158,9 +165,12 @@ impl fmt::Display for ConfigError {
             ConfigError::WindowOutOfRange { max } => {
                 write!(f, "`window` must be between 1 and {max} calls")
             }
-            ConfigError::MinCallsOutOfRange => {
-                f.write_str("`min_calls` must be at least 1 and at most the window's size")
+            ConfigError::WindowDurationOutOfRange { min, max } => {
+                write!(f, "a time `window` must be between {min:?} and {max:?}")
             }
+            ConfigError::MinCallsOutOfRange => f.write_str(
+                "`min_calls` must be at least 1, and at most the window's size in calls",
+            ),
             ConfigError::ZeroMaxConcurrent => f.write_str("`max_concurrent` must be at least 1"),
             ConfigError::MaxWaitWithoutBulkhead => {
                 f.write_str("`max_wait` needs a bulkhead: set `max_concurrent` too")

@@ -73,12 +73,14 @@ mod event;
 mod guard;
 mod overrides;
 mod permit;
+mod rates;
 // The settings' names, shared with the attribute.
 mod registry;
 #[path = "../../macros/src/settings.rs"]
 mod settings;
 mod state;
 mod stats;
+mod time_window;
 mod window;
 mod word;
 
@@ -87,7 +89,7 @@ mod word;
 pub mod __private;
 
 pub use breaker::Breaker;
-pub use config::Config;
+pub use config::{Config, Window};
 pub use error::{BreakerError, ConfigError};
 pub use event::{Event, Reason};
 pub use fusebox_macros::circuit_breaker;
