@@ -13,11 +13,12 @@ use crate::config::ADAPTIVE_WINDOW;
 use crate::counts::Counts;
 use crate::deadline::NoDeadline;
 use crate::event::{self, Event, Reason};
+use crate::live::LiveConfig;
 use crate::permit::Permit;
 use crate::rates::RateWindow;
 use crate::window::CallWindow;
 use crate::word::{Generation, Word};
-use crate::{BreakerError, Config, State, Stats};
+use crate::{BreakerError, Config, ConfigError, State, Stats};
 
 /// One named circuit breaker, shared by every fn that names it.
 ///
@@ -26,7 +27,7 @@ use crate::{BreakerError, Config, State, Stats};
 #[derive(Debug)]
 pub struct Breaker {
     name: &'static str,
-    config: Config,
+    config: LiveConfig,
     word: AtomicU64,
     counts: Counts,
     /// Consecutive re-opens from half-open, for the recovery backoff.
@@ -57,7 +58,7 @@ impl Breaker {
             .store(clock::now_nanos(), Ordering::Relaxed);
         Breaker {
             name,
-            config,
+            config: LiveConfig::new(config),
             word: AtomicU64::new(Word::INITIAL.bits()),
             counts,
             reopens: AtomicU32::new(0),
@@ -81,9 +82,58 @@ impl Breaker {
         self.name
     }
 
-    /// The breaker's settings.
-    pub fn config(&self) -> &Config {
-        &self.config
+    /// The breaker's settings in force: those it was built with, or the latest change by
+    /// [`reconfigure`](Breaker::reconfigure).
+    pub fn config(&self) -> Config {
+        self.config.load()
+    }
+
+    /// Changes the breaker's settings while it runs; on an error nothing changes.
+    ///
+    /// `config` is validated as a whole, and the settings that size what the breaker
+    /// allocated when it was built must stay as they are: the window (`window`, and whether
+    /// there is one: `failure_rate` or `slow_rate` set), `adaptive`, whether `slow_call` is
+    /// set, and the bulkhead (`max_concurrent`, `max_wait`). Everything else may change:
+    /// `threshold`, `success_threshold`, `recovery`, `backoff`, `max_recovery`,
+    /// `max_half_open_wait`, the `failure_rate` and `slow_rate` percentages, `min_calls`, the
+    /// `slow_call` limit, and `critical`. A change emits one `tracing` event (target
+    /// `fusebox`) with the old and new settings.
+    ///
+    /// The state and every count stay as they are, and no call path takes a lock: each
+    /// decision reads either the old settings or the new ones, never a mix. A call admitted
+    /// before the change finishes normally and its outcome is counted under the settings in
+    /// force when it finishes: a failure is held against the new `threshold` (so a lower
+    /// threshold opens the circuit at the next counted failure if the consecutive failures
+    /// already reach it), a probe success against the new `success_threshold`. An open
+    /// circuit keeps the probe deadline it opened with; the new `recovery` applies from the
+    /// next opening.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fusebox::{registry, Config, ConfigError};
+    ///
+    /// let breaker = registry().register("catalog", Config::new().threshold(5));
+    /// breaker.reconfigure(Config::new().threshold(8)).unwrap();
+    /// assert_eq!(breaker.config().threshold_value(), 8);
+    /// let refused = breaker.reconfigure(Config::new().threshold(0));
+    /// assert_eq!(refused, Err(ConfigError::ZeroThreshold));
+    /// assert_eq!(breaker.config().threshold_value(), 8, "the old settings are kept");
+    /// # }
+    /// ```
+    pub fn reconfigure(&self, config: Config) -> Result<(), ConfigError> {
+        let config = config.validate()?;
+        let old = self.config.load();
+        self.config
+            .store(&config)
+            .map_err(|setting| ConfigError::FixedSetting { setting })?;
+        tracing::info!(
+            target: "fusebox",
+            name = self.name,
+            old = ?old,
+            new = ?config,
+            "circuit breaker settings changed"
+        );
+        Ok(())
     }
 
     /// The current state. An open breaker whose recovery period has passed reads `Open` until
@@ -189,7 +239,7 @@ impl Breaker {
                     return Ok(Permit::new(self, word.generation()));
                 }
                 State::HalfOpen => {
-                    if word.in_flight() >= self.config.success_threshold_value() {
+                    if word.in_flight() >= self.config.thresholds().1 {
                         return Err(self.reject_half_open_full(word));
                     }
                     Word::half_open(word.generation(), word.in_flight() + 1, word.successes())
@@ -210,7 +260,7 @@ impl Breaker {
     /// Rejects a call to a full half-open circuit; if its probes have not reported within
     /// `max_half_open_wait`, the circuit first opens again, in a new generation.
     fn reject_half_open_full(&self, word: Word) -> BreakerError {
-        let Some(wait) = self.config.max_half_open_wait_value() else {
+        let Some(wait) = self.config.load().max_half_open_wait_value() else {
             return self.reject(BreakerError::HalfOpenFull { name: self.name });
         };
         let now = clock::now_nanos();
@@ -278,7 +328,7 @@ impl Breaker {
 
     fn probe_succeeded(&self, word: Word) -> (Word, Option<Reason>) {
         let successes = word.successes() + 1;
-        if successes >= self.config.success_threshold_value() {
+        if successes >= self.config.thresholds().1 {
             (
                 Word::closed(word.next_generation(), 0),
                 Some(Reason::ProbesSucceeded),
@@ -332,7 +382,7 @@ impl Breaker {
     /// no clock is read).
     #[inline]
     pub(crate) fn call_started_ms(&self) -> u32 {
-        if self.config.slow_call_value().is_none() {
+        if !self.config.times_calls() {
             return 0;
         }
         wrapping_millis(clock::now_nanos())
@@ -341,11 +391,11 @@ impl Breaker {
     /// Whether a call that started at `started_ms` was slow; counts it if so.
     #[inline]
     fn is_slow(&self, started_ms: u32) -> bool {
-        let Some(limit) = self.config.slow_call_value() else {
+        let Some(limit) = self.config.slow_call_millis() else {
             return false;
         };
-        let took = u128::from(wrapping_millis(clock::now_nanos()).wrapping_sub(started_ms));
-        let slow = took >= limit.as_millis();
+        let took = u64::from(wrapping_millis(clock::now_nanos()).wrapping_sub(started_ms));
+        let slow = took >= limit;
         if slow {
             self.counts.slow.incr();
         }
@@ -360,19 +410,14 @@ impl Breaker {
         }
         let window = self.window.as_ref()?;
         let tally = window.record(failed, slow, now);
-        let min_calls = self.config.min_calls_value();
+        let rates = self.config.rates();
         let reached = |rate: Option<f64>, limit: Option<u8>| {
             rate.zip(limit)
                 .is_some_and(|(rate, limit)| rate >= f64::from(limit))
         };
-        if failed
-            && reached(
-                tally.failure_rate(min_calls),
-                self.config.failure_rate_value(),
-            )
-        {
+        if failed && reached(tally.failure_rate(rates.min_calls), rates.failure_rate) {
             Some(Reason::FailureRate)
-        } else if reached(tally.slow_rate(min_calls), self.config.slow_rate_value()) {
+        } else if reached(tally.slow_rate(rates.min_calls), rates.slow_rate) {
             Some(Reason::SlowRate)
         } else {
             None
@@ -382,28 +427,32 @@ impl Breaker {
     /// The slow-call rate over the window in percent: `None` without a window or below
     /// `min_calls`.
     pub(crate) fn slow_rate(&self) -> Option<f64> {
-        self.config.slow_rate_value()?;
+        let rates = self.config.rates();
+        rates.slow_rate?;
         let window = self.window.as_ref()?;
-        window.tally().slow_rate(self.config.min_calls_value())
+        window.tally().slow_rate(rates.min_calls)
     }
 
     /// The consecutive-failure threshold in force: the configured one, or what the adaptive
     /// rule makes of it from the last 100 calls.
     pub(crate) fn effective_threshold(&self) -> u32 {
         let Some(recent) = &self.recent else {
-            return self.config.threshold_value();
+            return self.config.thresholds().0;
         };
         let tally = recent.tally();
         let successes = tally.recorded.saturating_sub(tally.failures);
-        self.config.adapted_threshold(successes, tally.recorded)
+        self.config
+            .load()
+            .adapted_threshold(successes, tally.recorded)
     }
 
     /// The failure rate over the window in percent: `None` without a window or below
     /// `min_calls`.
     pub(crate) fn failure_rate(&self) -> Option<f64> {
-        self.config.failure_rate_value()?;
+        let rates = self.config.rates();
+        rates.failure_rate?;
         let window = self.window.as_ref()?;
-        window.tally().failure_rate(self.config.min_calls_value())
+        window.tally().failure_rate(rates.min_calls)
     }
 
     /// Records that a call admitted in `generation` was dropped before it finished: neither a
@@ -436,13 +485,13 @@ impl Breaker {
 
     /// Open after a closed circuit failed: the plain recovery period.
     fn opened_word(&self, word: Word, now_nanos: u64) -> Word {
-        open_for(word, now_nanos, self.config.recovery_value())
+        open_for(word, now_nanos, self.config.load().recovery_value())
     }
 
     /// Open again after a half-open circuit failed: the recovery period grown by backoff.
     fn reopened_word(&self, word: Word, now_nanos: u64) -> Word {
         let reopens = self.reopens.load(Ordering::Relaxed).saturating_add(1);
-        open_for(word, now_nanos, self.config.recovery_after(reopens))
+        open_for(word, now_nanos, self.config.load().recovery_after(reopens))
     }
 
     /// Applies `step` to the state word until it sticks, as long as the word is still in

@@ -350,10 +350,22 @@ impl Config {
 
     /// Calls the window must hold before its rates count.
     pub const fn min_calls_value(&self) -> u32 {
-        match (self.min_calls, self.window) {
-            (Some(calls), _) | (None, Window::Calls(calls)) => calls,
-            (None, Window::Time(_)) => Config::DEFAULT_MIN_CALLS,
-        }
+        min_calls(self.min_calls, self.window)
+    }
+
+    /// `min_calls` as given, if it was.
+    pub(crate) const fn min_calls_given(&self) -> Option<u32> {
+        self.min_calls
+    }
+
+    /// The factor backoff multiplies the recovery period by on each re-open.
+    pub const fn backoff_value(&self) -> f64 {
+        self.backoff
+    }
+
+    /// The longest recovery period backoff may reach, if limited.
+    pub const fn max_recovery_value(&self) -> Option<Duration> {
+        self.max_recovery
     }
 
     /// Whether the threshold adapts to the recent success rate.
@@ -397,6 +409,15 @@ pub enum Window {
     /// The calls admitted while closed that finished within the latest this long, counted in
     /// ten buckets of a tenth each.
     Time(Duration),
+}
+
+/// `min_calls` in force: as given, or by default the window's size in calls, or
+/// [`Config::DEFAULT_MIN_CALLS`] for a time window.
+pub(crate) const fn min_calls(given: Option<u32>, window: Window) -> u32 {
+    match (given, window) {
+        (Some(calls), _) | (None, Window::Calls(calls)) => calls,
+        (None, Window::Time(_)) => Config::DEFAULT_MIN_CALLS,
+    }
 }
 
 /// How many recent calls the adaptive threshold looks at.

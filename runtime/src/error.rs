@@ -140,6 +140,14 @@ pub enum ConfigError {
     BackoffOutOfRange,
     /// `max_recovery` was shorter than `recovery`.
     MaxRecoveryBelowRecovery,
+    /// A change through [`Breaker::reconfigure`](crate::Breaker::reconfigure) would change a
+    /// setting that is fixed once the breaker is built, because it sizes what the breaker
+    /// allocated then: the window, turning the rates on or off, `adaptive`, turning
+    /// `slow_call` on or off, or the bulkhead (`max_concurrent`, `max_wait`).
+    FixedSetting {
+        /// The setting, as in the attribute.
+        setting: &'static str,
+    },
     /// `success_threshold` was outside `1..=max`.
     SuccessThresholdOutOfRange {
         /// The value given.
@@ -181,6 +189,11 @@ impl fmt::Display for ConfigError {
             ConfigError::MaxRecoveryBelowRecovery => {
                 f.write_str("`max_recovery` must not be shorter than `recovery`")
             }
+            ConfigError::FixedSetting { setting } => write!(
+                f,
+                "`{setting}` cannot change once the breaker is built: it sizes what the breaker \
+                 allocated; the settings in force were kept"
+            ),
             ConfigError::SuccessThresholdOutOfRange { value, max } => {
                 write!(
                     f,

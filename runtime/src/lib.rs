@@ -71,6 +71,7 @@ mod duration;
 mod error;
 mod event;
 mod guard;
+mod live;
 mod overrides;
 mod permit;
 mod rates;

@@ -70,7 +70,8 @@ pub struct Stats {
 
 impl Stats {
     pub(crate) fn read(breaker: &Breaker, word: Word, counts: &Counts, now: u64) -> Stats {
-        let bulkhead = breaker.config().max_concurrent_value();
+        let config = breaker.config();
+        let bulkhead = config.max_concurrent_value();
         let (successes, failures) = (counts.successes.get(), counts.failures.get());
         let (cancelled, ignored) = (counts.cancelled.get(), counts.ignored.get());
         let last_failure = counts.last_failure_nanos.load(Relaxed);
@@ -80,7 +81,7 @@ impl Stats {
             state_for: Duration::from_nanos(
                 now.saturating_sub(counts.state_since_nanos.load(Relaxed)),
             ),
-            critical: breaker.config().critical_value(),
+            critical: config.critical_value(),
             consecutive_failures: word.failures(),
             effective_threshold: breaker.effective_threshold(),
             failure_rate: breaker.failure_rate(),
