@@ -15,6 +15,7 @@ use crate::deadline::NoDeadline;
 use crate::event::{self, Event, Reason};
 use crate::live::LiveConfig;
 use crate::permit::Permit;
+use crate::probe_timer::{self, ProbeTimer};
 use crate::rates::RateWindow;
 use crate::window::CallWindow;
 use crate::word::{Generation, Word};
@@ -39,6 +40,9 @@ pub struct Breaker {
     /// Whether a success needs more than the closed-state fast path: a window, the adaptive
     /// ring or slow-call timing.
     watches_outcomes: bool,
+    /// Clock reading of the last time a half-open circuit's first probe slot was taken, for
+    /// `max_half_open_wait`.
+    probing_since_nanos: AtomicU64,
 }
 
 /// How a finished call turned out, as the breaker counts it.
@@ -74,6 +78,7 @@ impl Breaker {
             watches_outcomes: config.has_window()
                 || config.adaptive_value()
                 || config.slow_call_value().is_some(),
+            probing_since_nanos: AtomicU64::new(0),
         }
     }
 
@@ -137,7 +142,7 @@ impl Breaker {
     }
 
     /// The current state. An open breaker whose recovery period has passed reads `Open` until
-    /// the next call moves it to half-open.
+    /// its probe timer or the next call moves it to half-open.
     pub fn state(&self) -> State {
         self.load().state()
     }
@@ -184,7 +189,7 @@ impl Breaker {
 
     /// Records a call admitted in `generation` that found the bulkhead full: a rejection; a
     /// half-open probe gives its slot back.
-    pub(crate) fn record_bulkhead_full(&self, generation: Generation) {
+    pub(crate) fn record_bulkhead_full(&'static self, generation: Generation) {
         self.counts.rejections.incr();
         self.counts.bulkhead_full.incr();
         self.release(generation);
@@ -207,14 +212,40 @@ impl Breaker {
             .map_err(Word::from_bits)
     }
 
-    /// Admits a call, or says why not. The closed-state path is one atomic load.
+    /// Admits a call, or says why not. The closed-state path is one atomic load; so is the
+    /// open-state rejection while a timer is armed for the probe deadline.
     #[inline]
     pub(crate) fn try_acquire(&'static self) -> Result<Permit, BreakerError> {
         let word = self.load();
         if word.state() == State::Closed {
             return Ok(Permit::new(self, word.generation()));
         }
+        if word.is_armed_open() {
+            // Every so often a rejection checks the clock anyway: a timer whose runtime never
+            // gets to run it (a `block_on` loop whose calls never wait) cannot keep the circuit
+            // open past its deadline.
+            let rejected = self.counts.rejections.incr_from();
+            if !rejected.is_multiple_of(CLOCK_CHECK_EVERY) {
+                return Err(self.open_error(word));
+            }
+            self.counts.rejections.decr();
+        }
         self.acquire_contended(word)
+    }
+
+    /// The error for a call to an open circuit, with the deadline it opened with: no clock
+    /// read.
+    #[inline]
+    fn open_error(&self, word: Word) -> BreakerError {
+        BreakerError::Open {
+            name: self.name,
+            retry_at: clock::instant_at(word.deadline_ms()),
+        }
+    }
+
+    /// Rejects a call to an open circuit.
+    fn reject_open(&self, word: Word) -> BreakerError {
+        self.reject(self.open_error(word))
     }
 
     #[cold]
@@ -223,12 +254,8 @@ impl Breaker {
             let next = match word.state() {
                 State::Closed => return Ok(Permit::new(self, word.generation())),
                 State::Open => {
-                    let now = clock::now_nanos();
-                    if clock::millis(now) < word.deadline_ms() {
-                        return Err(self.reject(BreakerError::Open {
-                            name: self.name,
-                            retry_after: clock::until(word.deadline_ms(), now),
-                        }));
+                    if clock::millis(clock::now_nanos()) < word.deadline_ms() {
+                        return Err(self.reject_open(word));
                     }
                     Word::half_open(word.next_generation(), 1, 0)
                 }
@@ -247,6 +274,10 @@ impl Breaker {
             };
             match self.swap(word, next) {
                 Ok(()) => {
+                    if next.in_flight() == 1 {
+                        self.probing_since_nanos
+                            .store(clock::now_nanos(), Ordering::Relaxed);
+                    }
                     if word.state() == State::Open {
                         self.transitioned(word, next, Reason::RecoveryElapsed);
                     }
@@ -257,25 +288,51 @@ impl Breaker {
         }
     }
 
+    /// The probe timer's deadline has come: an open circuit still in the generation `open`
+    /// moves to half-open without waiting for a call. Anything that moved the state on since
+    /// (a call, a change by hand) makes this a no-op.
+    pub(crate) fn probe_due(&self, open: Word) {
+        let next = Word::half_open(open.next_generation(), 0, 0);
+        if self.swap(open, next).is_ok() {
+            self.transitioned(open, next, Reason::RecoveryElapsed);
+        }
+    }
+
+    /// Calls to the open circuit `armed` read the clock again: its timer is about to fire, or
+    /// will never fire (its runtime is gone). A no-op if the state moved on.
+    pub(crate) fn disarm(&self, armed: Word) {
+        let _ = self.swap(armed, armed.disarmed());
+    }
+
+    /// Arms a timer for the probe deadline of the circuit just opened as `open`, if a tokio
+    /// runtime is there to run it; until it fires, open rejections read no clock.
+    fn arm_probe_timer(&'static self, open: Word) {
+        let Some(runtime) = probe_timer::runtime() else {
+            return;
+        };
+        let armed = open.armed();
+        if self.swap(open, armed).is_ok() {
+            runtime.spawn(ProbeTimer::new(self, armed).run());
+        }
+    }
+
     /// Rejects a call to a full half-open circuit; if its probes have not reported within
     /// `max_half_open_wait`, the circuit first opens again, in a new generation.
-    fn reject_half_open_full(&self, word: Word) -> BreakerError {
-        let Some(wait) = self.config.load().max_half_open_wait_value() else {
+    fn reject_half_open_full(&'static self, word: Word) -> BreakerError {
+        let Some(wait) = self.config.max_half_open_wait_nanos() else {
             return self.reject(BreakerError::HalfOpenFull { name: self.name });
         };
         let now = clock::now_nanos();
-        let since = self.counts.state_since_nanos.load(Ordering::Relaxed);
-        if now.saturating_sub(since) < clock::saturating_nanos(wait) {
+        let since = self.probing_since_nanos.load(Ordering::Relaxed);
+        if now.saturating_sub(since) < wait {
             return self.reject(BreakerError::HalfOpenFull { name: self.name });
         }
         let reopened = self.reopened_word(word, now);
         if self.swap(word, reopened).is_ok() {
             self.transitioned(word, reopened, Reason::HalfOpenTimeout);
+            self.arm_probe_timer(reopened);
         }
-        self.reject(BreakerError::Open {
-            name: self.name,
-            retry_after: clock::until(reopened.deadline_ms(), now),
-        })
+        self.reject_open(reopened)
     }
 
     fn reject(&self, error: BreakerError) -> BreakerError {
@@ -285,7 +342,7 @@ impl Breaker {
 
     /// Records a success of a call admitted in `generation`.
     #[inline]
-    pub(crate) fn record_success(&self, generation: Generation, started_ms: u32) {
+    pub(crate) fn record_success(&'static self, generation: Generation, started_ms: u32) {
         let word = self.load();
         let closed_now = word.generation() == generation && word.state() == State::Closed;
         if closed_now && word.failures() == 0 && !self.watches_outcomes {
@@ -298,7 +355,7 @@ impl Breaker {
     /// The rest of [`record_success`](Breaker::record_success): windows, slow calls, resetting
     /// the failure count, and half-open probes.
     #[inline(never)]
-    fn record_success_in(&self, word: Word, generation: Generation, started_ms: u32) {
+    fn record_success_in(&'static self, word: Word, generation: Generation, started_ms: u32) {
         let slow = self.is_slow(started_ms);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
         let tripped = if closed_now {
@@ -343,7 +400,12 @@ impl Breaker {
     }
 
     /// Records a counted failure of a call admitted in `generation`.
-    pub(crate) fn record_failure(&self, generation: Generation, failure: Failure, started_ms: u32) {
+    pub(crate) fn record_failure(
+        &'static self,
+        generation: Generation,
+        failure: Failure,
+        started_ms: u32,
+    ) {
         let word = self.load();
         if word.records_nothing(generation) {
             return;
@@ -457,20 +519,20 @@ impl Breaker {
 
     /// Records that a call admitted in `generation` was dropped before it finished: neither a
     /// success nor a failure, but a half-open probe gives its slot back.
-    pub(crate) fn record_cancelled(&self, generation: Generation) {
+    pub(crate) fn record_cancelled(&'static self, generation: Generation) {
         self.counts.cancelled.incr();
         self.release(generation);
     }
 
     /// Records an error that does not count (`failure_if` said no): the call changes no
     /// count, and a half-open probe gives its slot back.
-    pub(crate) fn record_ignored(&self, generation: Generation) {
+    pub(crate) fn record_ignored(&'static self, generation: Generation) {
         self.counts.ignored.incr();
         self.release(generation);
     }
 
     /// Gives a half-open probe slot back; a closed or open state is left as it is.
-    fn release(&self, generation: Generation) {
+    fn release(&'static self, generation: Generation) {
         self.update(generation, |word| match word.state() {
             State::HalfOpen => {
                 let in_flight = word.in_flight().saturating_sub(1);
@@ -498,7 +560,7 @@ impl Breaker {
     /// `generation`: a result from an earlier generation never changes the state. `step`
     /// returns the next word and, for a transition, its reason; `None` leaves the word as is.
     fn update(
-        &self,
+        &'static self,
         generation: Generation,
         step: impl Fn(Word) -> Option<(Word, Option<Reason>)>,
     ) {
@@ -511,6 +573,9 @@ impl Breaker {
                 Ok(()) => {
                     if let Some(reason) = reason {
                         self.transitioned(word, next, reason);
+                    }
+                    if next.state() == State::Open {
+                        self.arm_probe_timer(next);
                     }
                     return;
                 }
@@ -602,6 +667,9 @@ impl Breaker {
         }
     }
 }
+
+/// How often an open rejection reads the clock although a timer is armed (one in this many).
+const CLOCK_CHECK_EVERY: u64 = 256;
 
 /// The open word that follows `word`, its probe allowed `recovery` after `now_nanos`.
 fn open_for(word: Word, now_nanos: u64, recovery: Duration) -> Word {

@@ -48,6 +48,17 @@ impl Counter {
         self.0.fetch_add(1, Relaxed);
     }
 
+    /// Counts one more event; how many were counted before it.
+    #[inline]
+    pub(crate) fn incr_from(&self) -> u64 {
+        self.0.fetch_add(1, Relaxed)
+    }
+
+    /// Takes back one event counted by mistake.
+    pub(crate) fn decr(&self) {
+        self.0.fetch_sub(1, Relaxed);
+    }
+
     /// The events counted so far.
     #[inline]
     pub(crate) fn get(&self) -> u64 {

@@ -4,6 +4,8 @@ use std::error::Error;
 use std::fmt;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 /// Why a protected call did not run, or did not finish.
 ///
 /// A fn protected by `#[circuit_breaker]` without a fallback returns it through its own error
@@ -15,8 +17,9 @@ pub enum BreakerError {
     Open {
         /// The breaker's name.
         name: &'static str,
-        /// How long until a probe call will be allowed.
-        retry_after: Duration,
+        /// When a probe call will be allowed, on tokio's clock (the deadline has millisecond
+        /// resolution). [`retry_after`](BreakerError::retry_after) gives the time left.
+        retry_at: Instant,
     },
     /// The breaker was forced open by hand: the call was rejected without running.
     ForcedOpen {
@@ -64,10 +67,14 @@ impl BreakerError {
         )
     }
 
-    /// For an open circuit, how long until a probe will be allowed.
+    /// For an open circuit, how long from now until a probe will be allowed (zero once the
+    /// time has come). Reads tokio's clock; the rejection itself never does while a timer is
+    /// armed for the probe.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            BreakerError::Open { retry_after, .. } => Some(*retry_after),
+            BreakerError::Open { retry_at, .. } => {
+                Some(retry_at.saturating_duration_since(Instant::now()))
+            }
             _ => None,
         }
     }
@@ -76,9 +83,10 @@ impl BreakerError {
 impl fmt::Display for BreakerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BreakerError::Open { name, retry_after } => write!(
+            BreakerError::Open { name, .. } => write!(
                 f,
-                "circuit breaker `{name}` is open; a probe will be allowed in {retry_after:?}"
+                "circuit breaker `{name}` is open; a probe will be allowed in {:?}",
+                self.retry_after().unwrap_or_default()
             ),
             BreakerError::ForcedOpen { name } => {
                 write!(f, "circuit breaker `{name}` was forced open")

@@ -6,8 +6,8 @@
 //! copies the words and keeps the copy only if the number was the same even value before and
 //! after. Writers are rare and take a mutex among themselves, never on a call path. The
 //! settings read on every call are packed so that one word holds what one decision needs
-//! (both thresholds; the rates with `min_calls`; the slow-call limit), and are read with one
-//! load, never torn. The settings that size what the breaker allocated when it was built (its
+//! (both thresholds; the rates with `min_calls`; the slow-call limit; the half-open wait), and
+//! are read with one load, never torn. The settings that size what the breaker allocated when it was built (its
 //! window, the adaptive ring, slow-call timing, the bulkhead) are fixed, kept as plain fields.
 
 use std::sync::atomic::{fence, AtomicU64, Ordering};
@@ -15,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::config::{self, Window};
-use crate::Config;
+use crate::{clock, Config};
 
 const THRESHOLDS: usize = 0;
 const RATES: usize = 1;
@@ -26,7 +26,8 @@ const MAX_RECOVERY: usize = 6;
 const MAX_HALF_OPEN_WAIT: usize = 8;
 const SLOW_CALL: usize = 10;
 const CRITICAL: usize = 12;
-const WORDS: usize = 13;
+const HALF_OPEN_WAIT_NANOS: usize = 13;
+const WORDS: usize = 14;
 
 /// The sub-second part of an absent optional duration.
 const NONE: u64 = u64::MAX;
@@ -131,6 +132,13 @@ impl LiveConfig {
         Some(self.words[SLOW_MILLIS].load(Ordering::Relaxed))
     }
 
+    /// `max_half_open_wait` in nanoseconds (saturating), if set, from one load.
+    #[inline]
+    pub(crate) fn max_half_open_wait_nanos(&self) -> Option<u64> {
+        let nanos = self.words[HALF_OPEN_WAIT_NANOS].load(Ordering::Relaxed);
+        (nanos != NONE).then_some(nanos)
+    }
+
     /// Whether calls are timed for slow calls (fixed when the breaker is built).
     #[inline]
     pub(crate) fn times_calls(&self) -> bool {
@@ -196,6 +204,9 @@ fn encode(config: &Config) -> [u64; WORDS] {
     );
     put_duration(&mut words, SLOW_CALL, config.slow_call_value());
     words[CRITICAL] = u64::from(config.critical_value());
+    words[HALF_OPEN_WAIT_NANOS] = config
+        .max_half_open_wait_value()
+        .map_or(NONE, |wait| clock::saturating_nanos(wait).min(NONE - 1));
     words
 }
 
