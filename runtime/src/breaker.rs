@@ -2,7 +2,7 @@
 //! compare-and-swap on one state word.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crate::bulkhead::Bulkhead;
@@ -17,6 +17,7 @@ use crate::live::LiveConfig;
 use crate::permit::Permit;
 use crate::probe_timer::{self, ProbeTimer};
 use crate::rates::RateWindow;
+use crate::sync::{AtomicU32, AtomicU64};
 use crate::window::CallWindow;
 use crate::word::{Generation, Word};
 use crate::{BreakerError, Config, ConfigError, State, Stats};

@@ -1,7 +1,9 @@
 //! Per-breaker outcome counters, kept apart from the state word so that counting never
 //! contends with a transition.
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
+
+use crate::sync::AtomicU64;
 
 /// Counters of what happened to the calls of one breaker.
 #[derive(Debug, Default)]

@@ -83,6 +83,7 @@ mod registry;
 mod settings;
 mod state;
 mod stats;
+mod sync;
 mod time_window;
 mod window;
 mod word;

@@ -10,11 +10,12 @@
 //! are read with one load, never torn. The settings that size what the breaker allocated when it was built (its
 //! window, the adaptive ring, slow-call timing, the bulkhead) are fixed, kept as plain fields.
 
-use std::sync::atomic::{fence, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::config::{self, Window};
+use crate::sync::{fence, spin_loop, AtomicU64};
 use crate::{clock, Config};
 
 const THRESHOLDS: usize = 0;
@@ -85,7 +86,7 @@ impl LiveConfig {
             if before.is_multiple_of(2) && self.sequence.load(Ordering::Relaxed) == before {
                 return decode(&words, self.fixed);
             }
-            std::hint::spin_loop();
+            spin_loop();
         }
     }
 

@@ -10,8 +10,9 @@
 //! afresh and a reader treats them as empty. No count of the new period is ever lost to the
 //! roll-over.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
+use crate::sync::AtomicU64;
 use crate::window::Tally;
 
 /// How many buckets a time window is counted in.

@@ -2,7 +2,9 @@
 //! closed, kept in a lock-free ring. Each record swaps one slot and adjusts the failure count
 //! by the difference, so concurrent records never lose a count.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
+
+use crate::sync::{AtomicI64, AtomicU64, AtomicU8};
 
 const EMPTY: u8 = 0;
 /// Every recorded outcome has this bit; the next two say failed and slow.
