@@ -221,6 +221,14 @@ impl Breaker {
         if word.state() == State::Closed {
             return Ok(Permit::new(self, word.generation()));
         }
+        self.acquire_not_closed(word)
+    }
+
+    /// [`try_acquire`](Breaker::try_acquire) past the closed state, out of line so that the
+    /// closed-state path stays as short as it was: an open circuit with its timer armed
+    /// rejects at once, without reading the clock.
+    #[inline(never)]
+    fn acquire_not_closed(&'static self, word: Word) -> Result<Permit, BreakerError> {
         if word.is_armed_open() {
             // Every so often a rejection checks the clock anyway: a timer whose runtime never
             // gets to run it (a `block_on` loop whose calls never wait) cannot keep the circuit
