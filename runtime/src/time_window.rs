@@ -8,7 +8,10 @@
 //! first record of a new period moves the epoch on and bumps the rotation; counts whose tag no
 //! longer matches the rotation belong to an earlier period, so the next record starts them
 //! afresh and a reader treats them as empty. No count of the new period is ever lost to the
-//! roll-over.
+//! roll-over. (A record stalled for a whole window between reading the bucket's period and
+//! adding its counts could land in a later period; a record whose clock reading is older
+//! than the whole window is dropped.) A bucket counts at most about a million calls; past
+//! that its rate is the rate of the calls it holds.
 
 use std::sync::atomic::Ordering;
 
