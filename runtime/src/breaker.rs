@@ -2,7 +2,7 @@
 //! compare-and-swap on one state word.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crate::bulkhead::Bulkhead;
@@ -13,10 +13,14 @@ use crate::config::ADAPTIVE_WINDOW;
 use crate::counts::Counts;
 use crate::deadline::NoDeadline;
 use crate::event::{self, Event, Reason};
+use crate::live::LiveConfig;
 use crate::permit::Permit;
-use crate::window::Window;
+use crate::probe_timer::{self, ProbeTimer};
+use crate::rates::RateWindow;
+use crate::sync::{AtomicU32, AtomicU64};
+use crate::window::CallWindow;
 use crate::word::{Generation, Word};
-use crate::{BreakerError, Config, State, Stats};
+use crate::{BreakerError, Config, ConfigError, State, Stats};
 
 /// One named circuit breaker, shared by every fn that names it.
 ///
@@ -25,18 +29,21 @@ use crate::{BreakerError, Config, State, Stats};
 #[derive(Debug)]
 pub struct Breaker {
     name: &'static str,
-    config: Config,
+    config: LiveConfig,
     word: AtomicU64,
     counts: Counts,
     /// Consecutive re-opens from half-open, for the recovery backoff.
     reopens: AtomicU32,
     bulkhead: Option<Bulkhead>,
-    window: Option<Window>,
+    window: Option<RateWindow>,
     /// The last 100 counted outcomes, for the adaptive threshold.
-    recent: Option<Window>,
+    recent: Option<CallWindow>,
     /// Whether a success needs more than the closed-state fast path: a window, the adaptive
     /// ring or slow-call timing.
     watches_outcomes: bool,
+    /// Clock reading of the last time a half-open circuit's first probe slot was taken, for
+    /// `max_half_open_wait`.
+    probing_since_nanos: AtomicU64,
 }
 
 /// How a finished call turned out, as the breaker counts it.
@@ -56,7 +63,7 @@ impl Breaker {
             .store(clock::now_nanos(), Ordering::Relaxed);
         Breaker {
             name,
-            config,
+            config: LiveConfig::new(config),
             word: AtomicU64::new(Word::INITIAL.bits()),
             counts,
             reopens: AtomicU32::new(0),
@@ -65,13 +72,14 @@ impl Breaker {
                 .map(|calls| Bulkhead::new(calls, config.max_wait_value())),
             window: config
                 .has_window()
-                .then(|| Window::new(config.window_value())),
+                .then(|| RateWindow::new(config.window_value())),
             recent: config
                 .adaptive_value()
-                .then(|| Window::new(ADAPTIVE_WINDOW)),
+                .then(|| CallWindow::new(ADAPTIVE_WINDOW)),
             watches_outcomes: config.has_window()
                 || config.adaptive_value()
                 || config.slow_call_value().is_some(),
+            probing_since_nanos: AtomicU64::new(0),
         }
     }
 
@@ -80,13 +88,62 @@ impl Breaker {
         self.name
     }
 
-    /// The breaker's settings.
-    pub fn config(&self) -> &Config {
-        &self.config
+    /// The breaker's settings in force: those it was built with, or the latest change by
+    /// [`reconfigure`](Breaker::reconfigure).
+    pub fn config(&self) -> Config {
+        self.config.load()
+    }
+
+    /// Changes the breaker's settings while it runs; on an error nothing changes.
+    ///
+    /// `config` is validated as a whole, and the settings that size what the breaker
+    /// allocated when it was built must stay as they are: the window (`window`, and whether
+    /// there is one: `failure_rate` or `slow_rate` set), `adaptive`, whether `slow_call` is
+    /// set, and the bulkhead (`max_concurrent`, `max_wait`). Everything else may change:
+    /// `threshold`, `success_threshold`, `recovery`, `backoff`, `max_recovery`,
+    /// `max_half_open_wait`, the `failure_rate` and `slow_rate` percentages, `min_calls`, the
+    /// `slow_call` limit, and `critical`. A change emits one `tracing` event (target
+    /// `fusebox`) with the old and new settings.
+    ///
+    /// The state and every count stay as they are, and no call path takes a lock: each
+    /// decision reads either the old settings or the new ones, never a mix. A call admitted
+    /// before the change finishes normally and its outcome is counted under the settings in
+    /// force when it finishes: a failure is held against the new `threshold` (so a lower
+    /// threshold opens the circuit at the next counted failure if the consecutive failures
+    /// already reach it), a probe success against the new `success_threshold`. An open
+    /// circuit keeps the probe deadline it opened with; the new `recovery` applies from the
+    /// next opening.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fusebox::{registry, Config, ConfigError};
+    ///
+    /// let breaker = registry().register("catalog", Config::new().threshold(5));
+    /// breaker.reconfigure(Config::new().threshold(8)).unwrap();
+    /// assert_eq!(breaker.config().threshold_value(), 8);
+    /// let refused = breaker.reconfigure(Config::new().threshold(0));
+    /// assert_eq!(refused, Err(ConfigError::ZeroThreshold));
+    /// assert_eq!(breaker.config().threshold_value(), 8, "the old settings are kept");
+    /// # }
+    /// ```
+    pub fn reconfigure(&self, config: Config) -> Result<(), ConfigError> {
+        let config = config.validate()?;
+        let old = self.config.load();
+        self.config
+            .store(&config)
+            .map_err(|setting| ConfigError::FixedSetting { setting })?;
+        tracing::info!(
+            target: "fusebox",
+            name = self.name,
+            old = ?old,
+            new = ?config,
+            "circuit breaker settings changed"
+        );
+        Ok(())
     }
 
     /// The current state. An open breaker whose recovery period has passed reads `Open` until
-    /// the next call moves it to half-open.
+    /// its probe timer or the next call moves it to half-open.
     pub fn state(&self) -> State {
         self.load().state()
     }
@@ -133,7 +190,7 @@ impl Breaker {
 
     /// Records a call admitted in `generation` that found the bulkhead full: a rejection; a
     /// half-open probe gives its slot back.
-    pub(crate) fn record_bulkhead_full(&self, generation: Generation) {
+    pub(crate) fn record_bulkhead_full(&'static self, generation: Generation) {
         self.counts.rejections.incr();
         self.counts.bulkhead_full.incr();
         self.release(generation);
@@ -156,14 +213,48 @@ impl Breaker {
             .map_err(Word::from_bits)
     }
 
-    /// Admits a call, or says why not. The closed-state path is one atomic load.
+    /// Admits a call, or says why not. The closed-state path is one atomic load; so is the
+    /// open-state rejection while a timer is armed for the probe deadline.
     #[inline]
     pub(crate) fn try_acquire(&'static self) -> Result<Permit, BreakerError> {
         let word = self.load();
         if word.state() == State::Closed {
             return Ok(Permit::new(self, word.generation()));
         }
+        self.acquire_not_closed(word)
+    }
+
+    /// [`try_acquire`](Breaker::try_acquire) past the closed state, out of line so that the
+    /// closed-state path stays as short as it was: an open circuit with its timer armed
+    /// rejects at once, without reading the clock.
+    #[inline(never)]
+    fn acquire_not_closed(&'static self, word: Word) -> Result<Permit, BreakerError> {
+        if word.is_armed_open() {
+            // Every so often a rejection checks the clock anyway: a timer whose runtime never
+            // gets to run it (a `block_on` loop whose calls never wait) cannot keep the circuit
+            // open past its deadline.
+            let rejected = self.counts.rejections.incr_from();
+            if !rejected.is_multiple_of(CLOCK_CHECK_EVERY) {
+                return Err(self.open_error(word));
+            }
+            self.counts.rejections.decr();
+        }
         self.acquire_contended(word)
+    }
+
+    /// The error for a call to an open circuit, with the deadline it opened with: no clock
+    /// read.
+    #[inline]
+    fn open_error(&self, word: Word) -> BreakerError {
+        BreakerError::Open {
+            name: self.name,
+            retry_at: clock::instant_at(word.deadline_ms()),
+        }
+    }
+
+    /// Rejects a call to an open circuit.
+    fn reject_open(&self, word: Word) -> BreakerError {
+        self.reject(self.open_error(word))
     }
 
     #[cold]
@@ -172,12 +263,8 @@ impl Breaker {
             let next = match word.state() {
                 State::Closed => return Ok(Permit::new(self, word.generation())),
                 State::Open => {
-                    let now = clock::now_nanos();
-                    if clock::millis(now) < word.deadline_ms() {
-                        return Err(self.reject(BreakerError::Open {
-                            name: self.name,
-                            retry_after: clock::until(word.deadline_ms(), now),
-                        }));
+                    if clock::millis(clock::now_nanos()) < word.deadline_ms() {
+                        return Err(self.reject_open(word));
                     }
                     Word::half_open(word.next_generation(), 1, 0)
                 }
@@ -188,7 +275,7 @@ impl Breaker {
                     return Ok(Permit::new(self, word.generation()));
                 }
                 State::HalfOpen => {
-                    if word.in_flight() >= self.config.success_threshold_value() {
+                    if word.in_flight() >= self.config.thresholds().1 {
                         return Err(self.reject_half_open_full(word));
                     }
                     Word::half_open(word.generation(), word.in_flight() + 1, word.successes())
@@ -196,6 +283,10 @@ impl Breaker {
             };
             match self.swap(word, next) {
                 Ok(()) => {
+                    if next.in_flight() == 1 {
+                        self.probing_since_nanos
+                            .store(clock::now_nanos(), Ordering::Relaxed);
+                    }
                     if word.state() == State::Open {
                         self.transitioned(word, next, Reason::RecoveryElapsed);
                     }
@@ -206,25 +297,51 @@ impl Breaker {
         }
     }
 
+    /// The probe timer's deadline has come: an open circuit still in the generation `open`
+    /// moves to half-open without waiting for a call. Anything that moved the state on since
+    /// (a call, a change by hand) makes this a no-op.
+    pub(crate) fn probe_due(&self, open: Word) {
+        let next = Word::half_open(open.next_generation(), 0, 0);
+        if self.swap(open, next).is_ok() {
+            self.transitioned(open, next, Reason::RecoveryElapsed);
+        }
+    }
+
+    /// Calls to the open circuit `armed` read the clock again: its timer is about to fire, or
+    /// will never fire (its runtime is gone). A no-op if the state moved on.
+    pub(crate) fn disarm(&self, armed: Word) {
+        let _ = self.swap(armed, armed.disarmed());
+    }
+
+    /// Arms a timer for the probe deadline of the circuit just opened as `open`, if a tokio
+    /// runtime is there to run it; until it fires, open rejections read no clock.
+    fn arm_probe_timer(&'static self, open: Word) {
+        let Some(runtime) = probe_timer::runtime() else {
+            return;
+        };
+        let armed = open.armed();
+        if self.swap(open, armed).is_ok() {
+            runtime.spawn(ProbeTimer::new(self, armed).run());
+        }
+    }
+
     /// Rejects a call to a full half-open circuit; if its probes have not reported within
     /// `max_half_open_wait`, the circuit first opens again, in a new generation.
-    fn reject_half_open_full(&self, word: Word) -> BreakerError {
-        let Some(wait) = self.config.max_half_open_wait_value() else {
+    fn reject_half_open_full(&'static self, word: Word) -> BreakerError {
+        let Some(wait) = self.config.max_half_open_wait_nanos() else {
             return self.reject(BreakerError::HalfOpenFull { name: self.name });
         };
         let now = clock::now_nanos();
-        let since = self.counts.state_since_nanos.load(Ordering::Relaxed);
-        if now.saturating_sub(since) < clock::saturating_nanos(wait) {
+        let since = self.probing_since_nanos.load(Ordering::Relaxed);
+        if now.saturating_sub(since) < wait {
             return self.reject(BreakerError::HalfOpenFull { name: self.name });
         }
         let reopened = self.reopened_word(word, now);
         if self.swap(word, reopened).is_ok() {
             self.transitioned(word, reopened, Reason::HalfOpenTimeout);
+            self.arm_probe_timer(reopened);
         }
-        self.reject(BreakerError::Open {
-            name: self.name,
-            retry_after: clock::until(reopened.deadline_ms(), now),
-        })
+        self.reject_open(reopened)
     }
 
     fn reject(&self, error: BreakerError) -> BreakerError {
@@ -234,7 +351,7 @@ impl Breaker {
 
     /// Records a success of a call admitted in `generation`.
     #[inline]
-    pub(crate) fn record_success(&self, generation: Generation, started_ms: u32) {
+    pub(crate) fn record_success(&'static self, generation: Generation, started_ms: u32) {
         let word = self.load();
         let closed_now = word.generation() == generation && word.state() == State::Closed;
         if closed_now && word.failures() == 0 && !self.watches_outcomes {
@@ -247,11 +364,11 @@ impl Breaker {
     /// The rest of [`record_success`](Breaker::record_success): windows, slow calls, resetting
     /// the failure count, and half-open probes.
     #[inline(never)]
-    fn record_success_in(&self, word: Word, generation: Generation, started_ms: u32) {
+    fn record_success_in(&'static self, word: Word, generation: Generation, started_ms: u32) {
         let slow = self.is_slow(started_ms);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
         let tripped = if closed_now {
-            self.record_closed(false, slow)
+            self.record_closed(false, slow, clock::now_nanos)
         } else {
             None
         };
@@ -277,7 +394,7 @@ impl Breaker {
 
     fn probe_succeeded(&self, word: Word) -> (Word, Option<Reason>) {
         let successes = word.successes() + 1;
-        if successes >= self.config.success_threshold_value() {
+        if successes >= self.config.thresholds().1 {
             (
                 Word::closed(word.next_generation(), 0),
                 Some(Reason::ProbesSucceeded),
@@ -292,7 +409,12 @@ impl Breaker {
     }
 
     /// Records a counted failure of a call admitted in `generation`.
-    pub(crate) fn record_failure(&self, generation: Generation, failure: Failure, started_ms: u32) {
+    pub(crate) fn record_failure(
+        &'static self,
+        generation: Generation,
+        failure: Failure,
+        started_ms: u32,
+    ) {
         let word = self.load();
         if word.records_nothing(generation) {
             return;
@@ -306,7 +428,7 @@ impl Breaker {
         self.counts.last_failure_nanos.store(now, Ordering::Relaxed);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
         let tripped = if closed_now {
-            self.record_closed(true, slow)
+            self.record_closed(true, slow, || now)
         } else {
             None
         };
@@ -331,7 +453,7 @@ impl Breaker {
     /// no clock is read).
     #[inline]
     pub(crate) fn call_started_ms(&self) -> u32 {
-        if self.config.slow_call_value().is_none() {
+        if !self.config.times_calls() {
             return 0;
         }
         wrapping_millis(clock::now_nanos())
@@ -340,11 +462,11 @@ impl Breaker {
     /// Whether a call that started at `started_ms` was slow; counts it if so.
     #[inline]
     fn is_slow(&self, started_ms: u32) -> bool {
-        let Some(limit) = self.config.slow_call_value() else {
+        let Some(limit) = self.config.slow_call_millis() else {
             return false;
         };
-        let took = u128::from(wrapping_millis(clock::now_nanos()).wrapping_sub(started_ms));
-        let slow = took >= limit.as_millis();
+        let took = u64::from(wrapping_millis(clock::now_nanos()).wrapping_sub(started_ms));
+        let slow = took >= limit;
         if slow {
             self.counts.slow.incr();
         }
@@ -353,25 +475,20 @@ impl Breaker {
 
     /// Records an outcome of a call admitted while closed in the current generation into the
     /// windows; the reason to open, if a rate has reached its limit.
-    fn record_closed(&self, failed: bool, slow: bool) -> Option<Reason> {
+    fn record_closed(&self, failed: bool, slow: bool, now: impl FnOnce() -> u64) -> Option<Reason> {
         if let Some(recent) = &self.recent {
             recent.record(failed, slow);
         }
         let window = self.window.as_ref()?;
-        let tally = window.record(failed, slow);
-        let min_calls = self.config.min_calls_value();
+        let tally = window.record(failed, slow, now);
+        let rates = self.config.rates();
         let reached = |rate: Option<f64>, limit: Option<u8>| {
             rate.zip(limit)
                 .is_some_and(|(rate, limit)| rate >= f64::from(limit))
         };
-        if failed
-            && reached(
-                tally.failure_rate(min_calls),
-                self.config.failure_rate_value(),
-            )
-        {
+        if failed && reached(tally.failure_rate(rates.min_calls), rates.failure_rate) {
             Some(Reason::FailureRate)
-        } else if reached(tally.slow_rate(min_calls), self.config.slow_rate_value()) {
+        } else if reached(tally.slow_rate(rates.min_calls), rates.slow_rate) {
             Some(Reason::SlowRate)
         } else {
             None
@@ -381,46 +498,50 @@ impl Breaker {
     /// The slow-call rate over the window in percent: `None` without a window or below
     /// `min_calls`.
     pub(crate) fn slow_rate(&self) -> Option<f64> {
-        self.config.slow_rate_value()?;
+        let rates = self.config.rates();
+        rates.slow_rate?;
         let window = self.window.as_ref()?;
-        window.tally().slow_rate(self.config.min_calls_value())
+        window.tally().slow_rate(rates.min_calls)
     }
 
     /// The consecutive-failure threshold in force: the configured one, or what the adaptive
     /// rule makes of it from the last 100 calls.
     pub(crate) fn effective_threshold(&self) -> u32 {
         let Some(recent) = &self.recent else {
-            return self.config.threshold_value();
+            return self.config.thresholds().0;
         };
         let tally = recent.tally();
         let successes = tally.recorded.saturating_sub(tally.failures);
-        self.config.adapted_threshold(successes, tally.recorded)
+        self.config
+            .load()
+            .adapted_threshold(successes, tally.recorded)
     }
 
     /// The failure rate over the window in percent: `None` without a window or below
     /// `min_calls`.
     pub(crate) fn failure_rate(&self) -> Option<f64> {
-        self.config.failure_rate_value()?;
+        let rates = self.config.rates();
+        rates.failure_rate?;
         let window = self.window.as_ref()?;
-        window.tally().failure_rate(self.config.min_calls_value())
+        window.tally().failure_rate(rates.min_calls)
     }
 
     /// Records that a call admitted in `generation` was dropped before it finished: neither a
     /// success nor a failure, but a half-open probe gives its slot back.
-    pub(crate) fn record_cancelled(&self, generation: Generation) {
+    pub(crate) fn record_cancelled(&'static self, generation: Generation) {
         self.counts.cancelled.incr();
         self.release(generation);
     }
 
     /// Records an error that does not count (`failure_if` said no): the call changes no
     /// count, and a half-open probe gives its slot back.
-    pub(crate) fn record_ignored(&self, generation: Generation) {
+    pub(crate) fn record_ignored(&'static self, generation: Generation) {
         self.counts.ignored.incr();
         self.release(generation);
     }
 
     /// Gives a half-open probe slot back; a closed or open state is left as it is.
-    fn release(&self, generation: Generation) {
+    fn release(&'static self, generation: Generation) {
         self.update(generation, |word| match word.state() {
             State::HalfOpen => {
                 let in_flight = word.in_flight().saturating_sub(1);
@@ -435,20 +556,20 @@ impl Breaker {
 
     /// Open after a closed circuit failed: the plain recovery period.
     fn opened_word(&self, word: Word, now_nanos: u64) -> Word {
-        open_for(word, now_nanos, self.config.recovery_value())
+        open_for(word, now_nanos, self.config.load().recovery_value())
     }
 
     /// Open again after a half-open circuit failed: the recovery period grown by backoff.
     fn reopened_word(&self, word: Word, now_nanos: u64) -> Word {
         let reopens = self.reopens.load(Ordering::Relaxed).saturating_add(1);
-        open_for(word, now_nanos, self.config.recovery_after(reopens))
+        open_for(word, now_nanos, self.config.load().recovery_after(reopens))
     }
 
     /// Applies `step` to the state word until it sticks, as long as the word is still in
     /// `generation`: a result from an earlier generation never changes the state. `step`
     /// returns the next word and, for a transition, its reason; `None` leaves the word as is.
     fn update(
-        &self,
+        &'static self,
         generation: Generation,
         step: impl Fn(Word) -> Option<(Word, Option<Reason>)>,
     ) {
@@ -461,6 +582,9 @@ impl Breaker {
                 Ok(()) => {
                     if let Some(reason) = reason {
                         self.transitioned(word, next, reason);
+                    }
+                    if next.state() == State::Open {
+                        self.arm_probe_timer(next);
                     }
                     return;
                 }
@@ -552,6 +676,9 @@ impl Breaker {
         }
     }
 }
+
+/// How often an open rejection reads the clock although a timer is armed (one in this many).
+const CLOCK_CHECK_EVERY: u64 = 256;
 
 /// The open word that follows `word`, its probe allowed `recovery` after `now_nanos`.
 fn open_for(word: Word, now_nanos: u64, recovery: Duration) -> Word {

@@ -14,13 +14,26 @@ static ORIGIN: OnceLock<Instant> = OnceLock::new();
 
 const NANOS_PER_MILLI: u64 = 1_000_000;
 
-/// Nanoseconds since the clock's origin, read from tokio's clock.
-pub(crate) fn now_nanos() -> u64 {
-    let origin = *ORIGIN.get_or_init(|| {
+fn origin() -> Instant {
+    *ORIGIN.get_or_init(|| {
         let now = Instant::now();
         now.checked_sub(ORIGIN_MARGIN).unwrap_or(now)
-    });
-    saturating_nanos(Instant::now().saturating_duration_since(origin))
+    })
+}
+
+/// Nanoseconds since the clock's origin, read from tokio's clock.
+pub(crate) fn now_nanos() -> u64 {
+    saturating_nanos(Instant::now().saturating_duration_since(origin()))
+}
+
+/// The instant `millis` milliseconds after the clock's origin, without reading the clock.
+/// (Past what an `Instant` holds, centuries away, it is the origin.)
+#[inline]
+pub(crate) fn instant_at(millis: u64) -> Instant {
+    let origin = origin();
+    origin
+        .checked_add(Duration::from_millis(millis))
+        .unwrap_or(origin)
 }
 
 /// A duration in whole nanoseconds, saturating at `u64::MAX` (584 years).

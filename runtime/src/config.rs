@@ -28,7 +28,7 @@ pub struct Config {
     max_concurrent: Option<u32>,
     max_wait: Duration,
     failure_rate: Option<u8>,
-    window: u32,
+    window: Window,
     min_calls: Option<u32>,
     critical: bool,
     adaptive: bool,
@@ -47,6 +47,12 @@ impl Config {
     pub const DEFAULT_WINDOW: u32 = 100;
     /// The largest failure-rate window accepted, in calls.
     pub const MAX_WINDOW: u32 = 100_000;
+    /// The shortest time window accepted.
+    pub const MIN_WINDOW_DURATION: Duration = Duration::from_millis(100);
+    /// The longest time window accepted.
+    pub const MAX_WINDOW_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+    /// Default `min_calls` of a time window (a window of calls defaults to its size).
+    pub const DEFAULT_MIN_CALLS: u32 = 100;
     /// The largest `success_threshold` accepted.
     pub const MAX_SUCCESS_THRESHOLD: u32 = MAX_PROBES;
 
@@ -62,7 +68,7 @@ impl Config {
             max_concurrent: None,
             max_wait: Duration::ZERO,
             failure_rate: None,
-            window: Config::DEFAULT_WINDOW,
+            window: Window::Calls(Config::DEFAULT_WINDOW),
             min_calls: None,
             critical: true,
             adaptive: false,
@@ -140,16 +146,36 @@ impl Config {
         self
     }
 
-    /// How many of the latest calls admitted while closed the failure rate is taken over
-    /// (default 100).
+    /// Takes the failure and slow-call rates over the latest `calls` calls admitted while
+    /// closed (default 100; 1 to [`Config::MAX_WINDOW`]): `Window::Calls(calls)`.
     #[must_use]
     pub const fn window(mut self, calls: u32) -> Config {
-        self.window = calls;
+        self.window = Window::Calls(calls);
         self
     }
 
-    /// How many calls the window must hold before the failure rate counts; below it the
-    /// rate reads as unknown (default: the window's size).
+    /// Takes the failure and slow-call rates over the calls admitted while closed that
+    /// finished within the last `duration` ([`Config::MIN_WINDOW_DURATION`] to
+    /// [`Config::MAX_WINDOW_DURATION`]): `Window::Time(duration)`. The window moves in steps
+    /// of a tenth of `duration`, so a call counts for at least nine tenths of it and at most
+    /// all of it. `min_calls` defaults to [`Config::DEFAULT_MIN_CALLS`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use fusebox::{Config, Window};
+    ///
+    /// let config = Config::new().failure_rate(50).window_duration(Duration::from_secs(60)).min_calls(20);
+    /// assert_eq!(config.validate().unwrap().window_value(), Window::Time(Duration::from_secs(60)));
+    /// ```
+    #[must_use]
+    pub const fn window_duration(mut self, duration: Duration) -> Config {
+        self.window = Window::Time(duration);
+        self
+    }
+
+    /// How many calls the window must hold before its rates count; below it they read as
+    /// unknown (default: the window's size in calls, or [`Config::DEFAULT_MIN_CALLS`] for a
+    /// time window).
     #[must_use]
     pub const fn min_calls(mut self, calls: u32) -> Config {
         self.min_calls = Some(calls);
@@ -221,15 +247,29 @@ impl Config {
                 return Err(ConfigError::FailureRateOutOfRange);
             }
         }
-        if self.window == 0 || self.window > Config::MAX_WINDOW {
-            return Err(ConfigError::WindowOutOfRange {
-                max: Config::MAX_WINDOW,
-            });
+        match self.window {
+            Window::Calls(calls) if calls == 0 || calls > Config::MAX_WINDOW => {
+                return Err(ConfigError::WindowOutOfRange {
+                    max: Config::MAX_WINDOW,
+                });
+            }
+            Window::Time(duration)
+                if duration.as_nanos() < Config::MIN_WINDOW_DURATION.as_nanos()
+                    || duration.as_nanos() > Config::MAX_WINDOW_DURATION.as_nanos() =>
+            {
+                return Err(ConfigError::WindowDurationOutOfRange {
+                    min: Config::MIN_WINDOW_DURATION,
+                    max: Config::MAX_WINDOW_DURATION,
+                });
+            }
+            _ => {}
         }
-        if let Some(calls) = self.min_calls {
-            if calls == 0 || calls > self.window {
+        match (self.min_calls, self.window) {
+            (Some(0), _) => return Err(ConfigError::MinCallsOutOfRange),
+            (Some(calls), Window::Calls(size)) if calls > size => {
                 return Err(ConfigError::MinCallsOutOfRange);
             }
+            _ => {}
         }
         match self.max_concurrent {
             Some(0) => return Err(ConfigError::ZeroMaxConcurrent),
@@ -303,17 +343,29 @@ impl Config {
         self.failure_rate
     }
 
-    /// The failure-rate window's size, in calls.
-    pub const fn window_value(&self) -> u32 {
+    /// The window the rates are taken over: the latest calls, or the latest stretch of time.
+    pub const fn window_value(&self) -> Window {
         self.window
     }
 
-    /// Calls the window must hold before its failure rate counts.
+    /// Calls the window must hold before its rates count.
     pub const fn min_calls_value(&self) -> u32 {
-        match self.min_calls {
-            Some(calls) => calls,
-            None => self.window,
-        }
+        min_calls(self.min_calls, self.window)
+    }
+
+    /// `min_calls` as given, if it was.
+    pub(crate) const fn min_calls_given(&self) -> Option<u32> {
+        self.min_calls
+    }
+
+    /// The factor backoff multiplies the recovery period by on each re-open.
+    pub const fn backoff_value(&self) -> f64 {
+        self.backoff
+    }
+
+    /// The longest recovery period backoff may reach, if limited.
+    pub const fn max_recovery_value(&self) -> Option<Duration> {
+        self.max_recovery
     }
 
     /// Whether the threshold adapts to the recent success rate.
@@ -345,6 +397,26 @@ impl Config {
 impl Default for Config {
     fn default() -> Config {
         Config::new()
+    }
+}
+
+/// What the failure and slow-call rates are taken over (see [`Config::window`] and
+/// [`Config::window_duration`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Window {
+    /// The latest this many calls admitted while closed.
+    Calls(u32),
+    /// The calls admitted while closed that finished within the latest this long, counted in
+    /// ten buckets of a tenth each.
+    Time(Duration),
+}
+
+/// `min_calls` in force: as given, or by default the window's size in calls, or
+/// [`Config::DEFAULT_MIN_CALLS`] for a time window.
+pub(crate) const fn min_calls(given: Option<u32>, window: Window) -> u32 {
+    match (given, window) {
+        (Some(calls), _) | (None, Window::Calls(calls)) => calls,
+        (None, Window::Time(_)) => Config::DEFAULT_MIN_CALLS,
     }
 }
 

@@ -1,7 +1,9 @@
 //! Per-breaker outcome counters, kept apart from the state word so that counting never
 //! contends with a transition.
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
+
+use crate::sync::AtomicU64;
 
 /// Counters of what happened to the calls of one breaker.
 #[derive(Debug, Default)]
@@ -46,6 +48,17 @@ impl Counter {
     #[inline]
     pub(crate) fn incr(&self) {
         self.0.fetch_add(1, Relaxed);
+    }
+
+    /// Counts one more event; how many were counted before it.
+    #[inline]
+    pub(crate) fn incr_from(&self) -> u64 {
+        self.0.fetch_add(1, Relaxed)
+    }
+
+    /// Takes back one event counted by mistake.
+    pub(crate) fn decr(&self) {
+        self.0.fetch_sub(1, Relaxed);
     }
 
     /// The events counted so far.

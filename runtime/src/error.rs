@@ -4,6 +4,8 @@ use std::error::Error;
 use std::fmt;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 /// Why a protected call did not run, or did not finish.
 ///
 /// A fn protected by `#[circuit_breaker]` without a fallback returns it through its own error
@@ -15,8 +17,9 @@ pub enum BreakerError {
     Open {
         /// The breaker's name.
         name: &'static str,
-        /// How long until a probe call will be allowed.
-        retry_after: Duration,
+        /// When a probe call will be allowed, on tokio's clock (the deadline has millisecond
+        /// resolution). [`retry_after`](BreakerError::retry_after) gives the time left.
+        retry_at: Instant,
     },
     /// The breaker was forced open by hand: the call was rejected without running.
     ForcedOpen {
@@ -64,10 +67,14 @@ impl BreakerError {
         )
     }
 
-    /// For an open circuit, how long until a probe will be allowed.
+    /// For an open circuit, how long from now until a probe will be allowed (zero once the
+    /// time has come). Reads tokio's clock; the rejection itself never does while a timer is
+    /// armed for the probe.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            BreakerError::Open { retry_after, .. } => Some(*retry_after),
+            BreakerError::Open { retry_at, .. } => {
+                Some(retry_at.saturating_duration_since(Instant::now()))
+            }
             _ => None,
         }
     }
@@ -76,9 +83,10 @@ impl BreakerError {
 impl fmt::Display for BreakerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BreakerError::Open { name, retry_after } => write!(
+            BreakerError::Open { name, .. } => write!(
                 f,
-                "circuit breaker `{name}` is open; a probe will be allowed in {retry_after:?}"
+                "circuit breaker `{name}` is open; a probe will be allowed in {:?}",
+                self.retry_after().unwrap_or_default()
             ),
             BreakerError::ForcedOpen { name } => {
                 write!(f, "circuit breaker `{name}` was forced open")
@@ -123,6 +131,13 @@ pub enum ConfigError {
         /// The largest window accepted.
         max: u32,
     },
+    /// A time window was outside `min..=max`.
+    WindowDurationOutOfRange {
+        /// The shortest time window accepted.
+        min: Duration,
+        /// The longest time window accepted.
+        max: Duration,
+    },
     /// `min_calls` was 0 or larger than the window.
     MinCallsOutOfRange,
     /// `max_concurrent` was 0; it must be at least 1.
@@ -133,6 +148,14 @@ pub enum ConfigError {
     BackoffOutOfRange,
     /// `max_recovery` was shorter than `recovery`.
     MaxRecoveryBelowRecovery,
+    /// A change through [`Breaker::reconfigure`](crate::Breaker::reconfigure) would change a
+    /// setting that is fixed once the breaker is built, because it sizes what the breaker
+    /// allocated then: the window, turning the rates on or off, `adaptive`, turning
+    /// `slow_call` on or off, or the bulkhead (`max_concurrent`, `max_wait`).
+    FixedSetting {
+        /// The setting, as in the attribute.
+        setting: &'static str,
+    },
     /// `success_threshold` was outside `1..=max`.
     SuccessThresholdOutOfRange {
         /// The value given.
@@ -158,9 +181,12 @@ impl fmt::Display for ConfigError {
             ConfigError::WindowOutOfRange { max } => {
                 write!(f, "`window` must be between 1 and {max} calls")
             }
-            ConfigError::MinCallsOutOfRange => {
-                f.write_str("`min_calls` must be at least 1 and at most the window's size")
+            ConfigError::WindowDurationOutOfRange { min, max } => {
+                write!(f, "a time `window` must be between {min:?} and {max:?}")
             }
+            ConfigError::MinCallsOutOfRange => f.write_str(
+                "`min_calls` must be at least 1, and at most the window's size in calls",
+            ),
             ConfigError::ZeroMaxConcurrent => f.write_str("`max_concurrent` must be at least 1"),
             ConfigError::MaxWaitWithoutBulkhead => {
                 f.write_str("`max_wait` needs a bulkhead: set `max_concurrent` too")
@@ -171,6 +197,11 @@ impl fmt::Display for ConfigError {
             ConfigError::MaxRecoveryBelowRecovery => {
                 f.write_str("`max_recovery` must not be shorter than `recovery`")
             }
+            ConfigError::FixedSetting { setting } => write!(
+                f,
+                "`{setting}` cannot change once the breaker is built: it sizes what the breaker \
+                 allocated; the settings in force were kept"
+            ),
             ConfigError::SuccessThresholdOutOfRange { value, max } => {
                 write!(
                     f,

@@ -34,8 +34,9 @@
 //! - **Closed**: calls run. An `Err`, a timeout or a panic is a counted failure; a success
 //!   resets the count; `threshold` consecutive failures open the circuit.
 //! - **Open**: the fn is not called. The call is rejected at once with the fallback's answer,
-//!   or `Err(E::from(BreakerError::Open { .. }))`. After `recovery`, the next call is a probe
-//!   and the circuit is half-open.
+//!   or `Err(E::from(BreakerError::Open { .. }))`. After `recovery` the circuit is half-open:
+//!   moved by a timer when it opened inside a tokio runtime, otherwise by the next call, which
+//!   is a probe.
 //! - **Half-open**: at most `success_threshold` probes run at once, other calls are
 //!   rejected; `success_threshold` successes close the circuit, one failure opens it again.
 //!
@@ -75,8 +76,11 @@ mod event;
 mod fallback;
 mod guard;
 mod judge;
+mod live;
 mod overrides;
 mod permit;
+mod probe_timer;
+mod rates;
 // The settings' names, shared with the attribute.
 mod registry;
 mod rescue;
@@ -84,6 +88,8 @@ mod rescue;
 mod settings;
 mod state;
 mod stats;
+mod sync;
+mod time_window;
 mod window;
 mod word;
 
@@ -93,7 +99,7 @@ pub mod __private;
 
 pub use breaker::Breaker;
 pub use cause::Cause;
-pub use config::Config;
+pub use config::{Config, Window};
 pub use error::{BreakerError, ConfigError};
 pub use event::{Event, Reason};
 /// # Examples

@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::settings::SETTINGS;
 use crate::Config;
@@ -50,12 +50,54 @@ struct Settings {
     max_concurrent: Option<u32>,
     max_wait: Option<String>,
     failure_rate: Option<u8>,
-    window: Option<u32>,
+    #[serde(default, deserialize_with = "window")]
+    window: Option<WindowSetting>,
     min_calls: Option<u32>,
     critical: Option<bool>,
     adaptive: Option<bool>,
     slow_call: Option<String>,
     slow_rate: Option<u8>,
+}
+
+/// `window` as written: a number of calls (`window = 20`) or a duration (`window = "60s"`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum WindowSetting {
+    Calls(u32),
+    Time(String),
+}
+
+impl WindowSetting {
+    /// An environment variable's text: a whole number is calls, anything else a duration.
+    fn parse(text: &str) -> WindowSetting {
+        text.trim().parse().map_or_else(
+            |_| WindowSetting::Time(text.trim().to_owned()),
+            WindowSetting::Calls,
+        )
+    }
+}
+
+fn window<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<WindowSetting>, D::Error> {
+    struct Visitor;
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = WindowSetting;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number of calls (window = 20) or a duration (window = \"60s\")")
+        }
+        fn visit_i64<E: serde::de::Error>(self, calls: i64) -> Result<WindowSetting, E> {
+            u32::try_from(calls)
+                .map(WindowSetting::Calls)
+                .map_err(|_| E::custom(format!("`window` of {calls} calls is out of range")))
+        }
+        fn visit_u64<E: serde::de::Error>(self, calls: u64) -> Result<WindowSetting, E> {
+            u32::try_from(calls)
+                .map(WindowSetting::Calls)
+                .map_err(|_| E::custom(format!("`window` of {calls} calls is out of range")))
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<WindowSetting, E> {
+            Ok(WindowSetting::Time(text.to_owned()))
+        }
+    }
+    deserializer.deserialize_any(Visitor).map(Some)
 }
 
 /// The file's layout: `[breakers.<name>]` tables.
@@ -118,8 +160,12 @@ impl Settings {
         if let Some(value) = self.failure_rate {
             config = config.failure_rate(value);
         }
-        if let Some(value) = self.window {
-            config = config.window(value);
+        match &self.window {
+            Some(WindowSetting::Calls(calls)) => config = config.window(*calls),
+            Some(WindowSetting::Time(text)) => {
+                config = config.window_duration(duration("window", text)?);
+            }
+            None => {}
         }
         if let Some(value) = self.min_calls {
             config = config.min_calls(value);
@@ -203,7 +249,7 @@ fn apply_env(
             "threshold" => settings.threshold = Some(number(&value)?),
             "success_threshold" => settings.success_threshold = Some(number(&value)?),
             "max_concurrent" => settings.max_concurrent = Some(number(&value)?),
-            "window" => settings.window = Some(number(&value)?),
+            "window" => settings.window = Some(WindowSetting::parse(&value)),
             "min_calls" => settings.min_calls = Some(number(&value)?),
             "failure_rate" => {
                 settings.failure_rate = Some(
@@ -257,6 +303,7 @@ fn apply_env(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Window;
 
     #[test]
     fn names_become_variable_names() {
@@ -308,6 +355,15 @@ mod tests {
         let bad =
             apply_env(Config::new(), "db", env(&[("FUSEBOX_DB_RECOVERY", "soon")])).unwrap_err();
         assert!(bad.message.contains("invalid duration"), "{bad}");
+
+        let timed = apply_env(Config::new(), "db", env(&[("FUSEBOX_DB_WINDOW", "60s")])).unwrap();
+        assert_eq!(timed.window_value(), Window::Time(Duration::from_secs(60)));
+        let counted = apply_env(Config::new(), "db", env(&[("FUSEBOX_DB_WINDOW", "20")])).unwrap();
+        assert_eq!(counted.window_value(), Window::Calls(20));
+        let bad =
+            apply_env(Config::new(), "db", env(&[("FUSEBOX_DB_WINDOW", "soon")])).unwrap_err();
+        assert_eq!(bad.source, "FUSEBOX_DB_WINDOW");
+        assert!(bad.message.contains("`window`: invalid duration"), "{bad}");
     }
 
     #[test]
@@ -325,6 +381,12 @@ mod tests {
             (config.threshold_value(), config.max_concurrent_value()),
             (8, Some(4))
         );
+        let timed: File =
+            toml::from_str("[breakers.db]\nfailure_rate = 50\nwindow = \"60s\"\n").unwrap();
+        let config = timed.breakers["db"].apply(Config::new()).unwrap();
+        assert_eq!(config.window_value(), Window::Time(Duration::from_secs(60)));
+        let bad = toml::from_str::<File>("[breakers.db]\nwindow = true\n").unwrap_err();
+        assert!(bad.to_string().contains("a number of calls"), "{bad}");
         let typo = toml::from_str::<File>("[breakers.db]\nthresold = 8\n").unwrap_err();
         assert!(typo.to_string().contains("thresold"), "{typo}");
     }

@@ -108,12 +108,12 @@ impl Registry {
 }
 
 fn warn_if_different(existing: &Breaker, config: &Config) {
-    if existing.config() == config {
+    if existing.config() == *config {
         return;
     }
     // The settings may differ only by the start-up overrides the breaker took.
     let config = &config.with_overrides(existing.name()).unwrap_or(*config);
-    if existing.config() != config {
+    if existing.config() != *config {
         tracing::warn!(
             target: "fusebox",
             name = existing.name(),

@@ -1,8 +1,10 @@
-//! The failure-rate window: the outcomes of the last `size` calls admitted while closed, kept
-//! in a lock-free ring. Each record swaps one slot and adjusts the failure count by the
-//! difference, so concurrent records never lose a count.
+//! The count-based failure-rate window: the outcomes of the last `size` calls admitted while
+//! closed, kept in a lock-free ring. Each record swaps one slot and adjusts the failure count
+//! by the difference, so concurrent records never lose a count.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
+
+use crate::sync::{AtomicI64, AtomicU64, AtomicU8};
 
 const EMPTY: u8 = 0;
 /// Every recorded outcome has this bit; the next two say failed and slow.
@@ -12,7 +14,7 @@ const SLOW: u8 = 4;
 
 /// The last `size` outcomes and how many of them failed.
 #[derive(Debug)]
-pub(crate) struct Window {
+pub(crate) struct CallWindow {
     outcomes: Box<[AtomicU8]>,
     next: AtomicU64,
     recorded: AtomicI64,
@@ -48,10 +50,10 @@ impl Tally {
     }
 }
 
-impl Window {
-    pub(crate) fn new(size: u32) -> Window {
+impl CallWindow {
+    pub(crate) fn new(size: u32) -> CallWindow {
         let size = usize::try_from(size.max(1)).unwrap_or(1);
-        Window {
+        CallWindow {
             outcomes: (0..size).map(|_| AtomicU8::new(EMPTY)).collect(),
             next: AtomicU64::new(0),
             recorded: AtomicI64::new(0),
@@ -121,7 +123,7 @@ mod tests {
 
     #[test]
     fn old_outcomes_leave_the_window() {
-        let window = Window::new(4);
+        let window = CallWindow::new(4);
         for _ in 0..4 {
             window.record(true, false);
         }
@@ -149,7 +151,7 @@ mod tests {
 
     #[test]
     fn the_rate_is_unknown_below_min_calls() {
-        let window = Window::new(10);
+        let window = CallWindow::new(10);
         assert_eq!(window.record(true, false).failure_rate(3), None);
         assert_eq!(window.record(true, false).failure_rate(3), None);
         assert_eq!(
@@ -169,7 +171,7 @@ mod tests {
 
     #[test]
     fn concurrent_records_lose_no_count() {
-        let window = std::sync::Arc::new(Window::new(64));
+        let window = std::sync::Arc::new(CallWindow::new(64));
         let threads: Vec<_> = (0..4)
             .map(|thread| {
                 let window = std::sync::Arc::clone(&window);

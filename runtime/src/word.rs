@@ -7,7 +7,8 @@
 //! |--------|------------|----------------------------------------------------------------|
 //! | 0..2   | state      | closed, open, half-open, or a mode set by hand                 |
 //! | 2..22  | generation | bumped on every transition; results of older ones are ignored  |
-//! | 22..64 | payload    | closed: consecutive failures; open: probe deadline (ms);       |
+//! | 22..64 | payload    | closed: consecutive failures; open: probe deadline (ms) and    |
+//! |        |            | whether a timer is armed for it (lowest payload bit);          |
 //! |        |            | half-open: probes in flight (21 bits) and successes (21 bits); |
 //! |        |            | set by hand: which mode (forced open, disabled, metrics only)  |
 
@@ -22,6 +23,9 @@ const STATE_MASK: u64 = (1 << STATE_BITS) - 1;
 const GENERATION_MASK: u64 = (1 << GENERATION_BITS) - 1;
 const PAYLOAD_MAX: u64 = (1 << (64 - PAYLOAD_SHIFT)) - 1;
 const HALF_MAX: u64 = (1 << HALF_BITS) - 1;
+
+/// The payload bit of an open word that says a timer is armed for its deadline.
+const ARMED: u64 = 1;
 
 /// The largest probe count the half-open payload can hold.
 pub(crate) const MAX_PROBES: u32 = 1 << 16;
@@ -53,10 +57,30 @@ impl Word {
         Word::pack(CLOSED, generation, failures.min(PAYLOAD_MAX))
     }
 
-    /// An open word whose first probe is allowed at `deadline_ms` on the breaker clock.
+    /// An open word whose first probe is allowed at `deadline_ms` on the breaker clock, with
+    /// no timer armed: calls read the clock to see whether the deadline has passed.
     #[inline]
     pub(crate) fn open(generation: Generation, deadline_ms: u64) -> Word {
-        Word::pack(OPEN, generation, deadline_ms.min(PAYLOAD_MAX))
+        Word::pack(OPEN, generation, deadline_ms.min(PAYLOAD_MAX >> 1) << 1)
+    }
+
+    /// This open word with a timer armed for its deadline: until the timer fires, calls are
+    /// rejected without reading the clock.
+    #[inline]
+    pub(crate) fn armed(self) -> Word {
+        Word(self.0 | (ARMED << PAYLOAD_SHIFT))
+    }
+
+    /// This open word without its timer.
+    #[inline]
+    pub(crate) fn disarmed(self) -> Word {
+        Word(self.0 & !(ARMED << PAYLOAD_SHIFT))
+    }
+
+    /// True for an open word with a timer armed: one comparison, for the rejection path.
+    #[inline]
+    pub(crate) fn is_armed_open(self) -> bool {
+        self.0 & (STATE_MASK | (ARMED << PAYLOAD_SHIFT)) == OPEN | (ARMED << PAYLOAD_SHIFT)
     }
 
     /// A half-open word with `in_flight` probes running and `successes` recorded.
@@ -148,7 +172,7 @@ impl Word {
     /// The probe deadline in milliseconds (open words).
     #[inline]
     pub(crate) fn deadline_ms(self) -> u64 {
-        self.payload()
+        self.payload() >> 1
     }
 
     /// Probes in flight (half-open words; 0 otherwise).
@@ -192,6 +216,15 @@ mod tests {
         );
         assert_eq!(open.failures(), 0);
 
+        let armed = open.armed();
+        assert!(armed.is_armed_open() && !open.is_armed_open());
+        assert_eq!(
+            (armed.state(), armed.deadline_ms()),
+            (State::Open, 123_456_789)
+        );
+        assert_eq!(armed.disarmed(), open);
+        assert!(!Word::closed(8, 1 << 40).is_armed_open());
+
         let half = Word::half_open(9, 3, 2);
         assert_eq!((half.state(), half.generation()), (State::HalfOpen, 9));
         assert_eq!((half.in_flight(), half.successes()), (3, 2));
@@ -208,7 +241,7 @@ mod tests {
     #[test]
     #[inline]
     fn payloads_saturate_instead_of_spilling() {
-        assert_eq!(Word::open(1, u64::MAX).deadline_ms(), PAYLOAD_MAX);
+        assert_eq!(Word::open(1, u64::MAX).deadline_ms(), PAYLOAD_MAX >> 1);
         assert_eq!(Word::open(1, u64::MAX).state(), State::Open);
         assert_eq!(Word::half_open(1, u32::MAX, 0).successes(), 0);
         assert!(u64::from(MAX_PROBES) <= HALF_MAX);

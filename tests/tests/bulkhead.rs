@@ -41,6 +41,11 @@ async fn the_cap_is_exact_under_a_burst() {
         (UPSTREAM.calls(), stats("bulkhead_cap").bulkhead_in_use),
         (3, Some(3))
     );
+    assert_eq!(
+        stats("bulkhead_cap").in_flight,
+        Some(3),
+        "calls running now"
+    );
     UPSTREAM.release(3);
     let mut results = Vec::new();
     for call in calls {
@@ -63,6 +68,7 @@ async fn the_cap_is_exact_under_a_burst() {
         ),
         (Some(0), 7, 7)
     );
+    assert_eq!(counted.in_flight, Some(0));
     assert_eq!(
         state("bulkhead_cap"),
         State::Closed,

@@ -77,3 +77,46 @@ async fn concurrent_failures_open_the_circuit_exactly_once() {
         [(Closed, Open, FailureThreshold)]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_listener_does_no_harm() {
+    #[circuit_breaker(
+        name = "events_listener",
+        threshold = 1,
+        recovery = "5s",
+        success_threshold = 1
+    )]
+    async fn call(fails: bool) -> Result<u32, AppError> {
+        if fails {
+            Err(AppError::Upstream)
+        } else {
+            Ok(1)
+        }
+    }
+
+    let mut calm = registry().subscribe();
+    let mut panicky = registry().subscribe();
+    let listener = tokio::spawn(async move {
+        loop {
+            let event = panicky.recv().await.expect("events keep coming");
+            assert!(event.name != "events_listener", "the listener panics");
+        }
+    });
+
+    let _ = call(true).await;
+    tokio::task::yield_now().await;
+    let panicked = listener.await.expect_err("the listener panicked");
+    assert!(panicked.is_panic());
+
+    // The breaker goes on, and every other subscriber still hears every transition.
+    tokio::time::advance(Duration::from_secs(5)).await;
+    assert_eq!(call(false).await, Ok(1));
+    assert_eq!(
+        drain(&mut calm, "events_listener"),
+        [
+            (Closed, Open, FailureThreshold),
+            (Open, HalfOpen, RecoveryElapsed),
+            (HalfOpen, Closed, ProbesSucceeded),
+        ]
+    );
+}

@@ -151,3 +151,48 @@ async fn a_probe_whose_caller_gives_up_frees_its_slot() {
     );
     assert_eq!(state("abandoned_probe"), State::Closed);
 }
+
+/// Anchor scenario 7: a probe that times out or panics is a failure, so its slot is not left
+/// taken: the circuit opens again, and after the next recovery a new probe runs.
+#[tokio::test(start_paused = true)]
+async fn a_probe_that_times_out_or_panics_reopens_the_circuit() {
+    static UPSTREAM: LazyLock<Upstream> = LazyLock::new(Upstream::default);
+    #[circuit_breaker(
+        name = "probe_fails_hard",
+        threshold = 1,
+        recovery = "10s",
+        success_threshold = 1,
+        timeout = "1s"
+    )]
+    async fn call(explode: bool) -> Result<u32, AppError> {
+        assert!(!explode, "the probe exploded");
+        UPSTREAM.call().await
+    }
+    let call_ok = || call(false);
+
+    open(call_ok, &UPSTREAM, "probe_fails_hard").await;
+
+    // A probe that hangs past the timeout.
+    tokio::time::advance(Duration::from_secs(10)).await;
+    UPSTREAM.hang(true);
+    assert!(matches!(
+        call(false).await,
+        Err(AppError::Breaker(BreakerError::TimedOut { .. }))
+    ));
+    assert_eq!(state("probe_fails_hard"), State::Open);
+    assert_eq!(stats("probe_fails_hard").half_open_in_flight, 0);
+    UPSTREAM.hang(false);
+
+    // A probe that panics.
+    tokio::time::advance(Duration::from_secs(10)).await;
+    let panicked = tokio::spawn(call(true))
+        .await
+        .expect_err("the probe panicked");
+    assert!(panicked.is_panic());
+    assert_eq!(state("probe_fails_hard"), State::Open);
+
+    // The slot is free: the next probe runs and closes the circuit.
+    tokio::time::advance(Duration::from_secs(10)).await;
+    assert!(call(false).await.is_ok());
+    assert_eq!(state("probe_fails_hard"), State::Closed);
+}

@@ -1,7 +1,8 @@
 //! Model-based property test: random sequences of call outcomes, time advances, resets and
 //! states set by hand, run against the real breaker (public API, paused tokio clock) and a
 //! small reference model of the state machine; after every step the two must agree on the
-//! state and on every count.
+//! state and on every count. The probe timer runs too: an open period that ends moves the
+//! circuit to half-open without a call.
 
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::time::Duration;
@@ -117,6 +118,16 @@ impl Model {
         Some(fails)
     }
 
+    /// Time passes; an open period that ends is ended by the probe timer, without a call.
+    fn advance(&mut self, millis: u64) {
+        self.now_ms += millis;
+        if let ModelState::Open { until_ms } = self.state {
+            if self.now_ms >= until_ms {
+                self.state = ModelState::HalfOpen { successes: 0 };
+            }
+        }
+    }
+
     fn failed_closed(&mut self, config: &Config, count: u64) {
         if count >= u64::from(config.threshold_value()) {
             self.open(config, false);
@@ -202,7 +213,9 @@ fn run(config: Config, ops: &[Op]) {
                 }
                 Op::Advance { millis } => {
                     tokio::time::advance(Duration::from_millis(millis)).await;
-                    model.now_ms += millis;
+                    // Lets a probe timer that came due move the circuit to half-open.
+                    tokio::task::yield_now().await;
+                    model.advance(millis);
                 }
                 Op::ForceOpen => {
                     breaker.force_open();

@@ -24,7 +24,7 @@ async fn refused() -> Result<u32, AppError> {
 }
 
 fn config(name: &str) -> fusebox::Config {
-    *registry().get(name).expect("registered").config()
+    registry().get(name).expect("registered").config()
 }
 
 #[tokio::test(start_paused = true)]
