@@ -144,8 +144,9 @@ mod tests {
         assert_eq!(cause.into_error(), Some(Upstream));
     }
 
-    #[test]
-    fn rejections_carry_the_breaker_error() {
+    // On the paused clock, so that the open error's time left reads the same each time.
+    #[tokio::test(start_paused = true)]
+    async fn rejections_carry_the_breaker_error() {
         let cause: Cause<Upstream> = Cause::Rejected(open());
         assert!(cause.is_rejection() && !cause.is_timeout());
         assert_eq!(cause.breaker_error(), Some(&open()));
