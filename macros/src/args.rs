@@ -25,7 +25,7 @@ pub(crate) struct Args {
     pub(crate) max_concurrent: Option<u32>,
     pub(crate) max_wait_millis: Option<u64>,
     pub(crate) failure_rate: Option<u32>,
-    pub(crate) window: Option<u32>,
+    pub(crate) window: Option<Window>,
     pub(crate) min_calls: Option<u32>,
     pub(crate) critical: Option<bool>,
     pub(crate) adaptive: Option<bool>,
@@ -33,6 +33,15 @@ pub(crate) struct Args {
     pub(crate) slow_rate: Option<u32>,
     /// Where the runtime is, for a crate that re-exports fusebox (`::fusebox` unless given).
     pub(crate) krate: Option<syn::Path>,
+}
+
+/// The window the rates are taken over: the latest calls, or the latest stretch of time.
+#[derive(Clone, Copy)]
+pub(crate) enum Window {
+    /// `window = 20`: the latest 20 calls.
+    Calls(u32),
+    /// `window = "60s"`: the calls that finished in the latest 60 s, in milliseconds.
+    Millis(u64),
 }
 
 /// The keys that belong to one protected fn rather than to its breaker.
@@ -49,6 +58,11 @@ pub(crate) const DEFAULT_RECOVERY_MILLIS: u64 = 60_000;
 /// The runtime's default and largest window sizes (`fusebox::Config::{DEFAULT_WINDOW, MAX_WINDOW}`).
 const DEFAULT_WINDOW: u32 = 100;
 const MAX_WINDOW: u32 = 100_000;
+
+/// The shortest and longest time windows, in milliseconds
+/// (`fusebox::Config::{MIN_WINDOW_DURATION, MAX_WINDOW_DURATION}`).
+const MIN_WINDOW_MILLIS: u64 = 100;
+const MAX_WINDOW_MILLIS: u64 = 24 * 60 * 60 * 1000;
 
 /// The largest `success_threshold` the runtime accepts (`fusebox::Config::MAX_SUCCESS_THRESHOLD`).
 const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
@@ -138,12 +152,10 @@ impl Args {
                     span,
                     format!("`{key}` shapes the window: set `failure_rate` or `slow_rate` too"),
                 );
-            } else if key == "min_calls"
-                && args.min_calls > Some(args.window.unwrap_or(DEFAULT_WINDOW))
-            {
+            } else if key == "min_calls" && args.min_calls > Some(window_calls(args.window)) {
                 errors.at(
                     span,
-                    "`min_calls` must not exceed `window` (100 unless given)",
+                    "`min_calls` must not exceed a window of calls (100 unless given)",
                 );
             }
         }
@@ -172,7 +184,7 @@ impl Args {
             "slow_call" => self.slow_call_millis = Some(duration(value, key, 1)?),
             "slow_rate" => self.slow_rate = Some(count(value, key, 100)?),
             "failure_rate" => self.failure_rate = Some(count(value, key, 100)?),
-            "window" => self.window = Some(count(value, key, MAX_WINDOW)?),
+            "window" => self.window = Some(window(value)?),
             "min_calls" => self.min_calls = Some(count(value, key, MAX_WINDOW)?),
             "max_concurrent" => self.max_concurrent = Some(count(value, key, u32::MAX)?),
             "max_wait" => self.max_wait_millis = Some(duration(value, key, 1)?),
@@ -270,6 +282,44 @@ fn count(value: &Expr, key: &str, max: u32) -> syn::Result<u32> {
         _ => Err(syn::Error::new(
             int.span(),
             format!("`{key}` must be between 1 and {max}"),
+        )),
+    }
+}
+
+/// The most calls `min_calls` may ask of `window`: its size for a window of calls, anything
+/// the attribute accepts for a time window.
+fn window_calls(window: Option<Window>) -> u32 {
+    match window {
+        None => DEFAULT_WINDOW,
+        Some(Window::Calls(calls)) => calls,
+        Some(Window::Millis(_)) => MAX_WINDOW,
+    }
+}
+
+/// `window = 20` (calls) or `window = "60s"` (time).
+fn window(value: &Expr) -> syn::Result<Window> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(_), ..
+        }) => Ok(Window::Calls(count(value, "window", MAX_WINDOW)?)),
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(text),
+            ..
+        }) => {
+            let millis = duration(value, "window", 1)?;
+            if (MIN_WINDOW_MILLIS..=MAX_WINDOW_MILLIS).contains(&millis) {
+                Ok(Window::Millis(millis))
+            } else {
+                Err(syn::Error::new(
+                    text.span(),
+                    "a time `window` must be between \"100ms\" and \"24h\"",
+                ))
+            }
+        }
+        _ => Err(syn::Error::new(
+            value.span(),
+            "`window` takes a number of calls or a duration, like `window = 100` or \
+             `window = \"60s\"`",
         )),
     }
 }

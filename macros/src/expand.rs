@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{ItemFn, Type};
 
-use crate::args::{Args, Errors, DEFAULT_RECOVERY_MILLIS};
+use crate::args::{Args, Errors, Window, DEFAULT_RECOVERY_MILLIS};
 use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
 use crate::signature::{Inputs, Receiver};
@@ -261,8 +261,13 @@ fn settings(args: &Args) -> Vec<TokenStream> {
     if let Some(rate) = args.failure_rate.map(percent) {
         settings.push(quote!(.failure_rate(#rate)));
     }
-    if let Some(calls) = args.window {
-        settings.push(quote!(.window(#calls)));
+    match args.window {
+        Some(Window::Calls(calls)) => settings.push(quote!(.window(#calls))),
+        Some(Window::Millis(span)) => {
+            let span = millis(span);
+            settings.push(quote!(.window_duration(#span)));
+        }
+        None => {}
     }
     if let Some(calls) = args.min_calls {
         settings.push(quote!(.min_calls(#calls)));

@@ -43,8 +43,8 @@ use proc_macro::TokenStream;
 /// | `adaptive` | `true` / `false` | `false` | the threshold follows the last 100 calls: above 95% success it rises to `threshold + 2` (at most 10), below 80% it falls to `threshold - 1` (at least 2); stats show `effective_threshold` |
 /// | `critical` | `true` / `false` | `true` | `false` for what the process can do without (a cache): tripped, it makes health `Degraded` at most |
 /// | `failure_rate` | 1 ..= 100 (percent) | none | also opens the circuit when this share of the window failed, beside the consecutive count |
-/// | `window` | 1 ..= 100000 (calls) | `100` | the latest calls admitted while closed that the failure rate is taken over |
-/// | `min_calls` | 1 ..= `window` | `window` | calls the window must hold before the rate counts (it reads as unknown below) |
+/// | `window` | 1 ..= 100000 (calls), or a duration from `"100ms"` to `"24h"` | `100` | what the rates are taken over: the latest calls admitted while closed, or those that finished within the latest stretch of time (ten buckets) |
+/// | `min_calls` | 1 ..= `window` (1 ..= 100000 for a time window) | `window` (`100` for a time window) | calls the window must hold before the rate counts (it reads as unknown below) |
 /// | `slow_call` | duration | none | a call that takes at least this long is slow, even when it succeeds (counted as `slow`) |
 /// | `slow_rate` | 1 ..= 100 (percent), with `slow_call` | none | also opens the circuit when this share of the window was slow, even if every call succeeded |
 /// | `max_concurrent` | 1 ..= 4294967295 | no bulkhead | a bulkhead: calls of the breaker that run at once; others are rejected (`BreakerError::BulkheadFull`) and run the fallback |

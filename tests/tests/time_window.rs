@@ -159,3 +159,46 @@ fn time_windows_out_of_range_are_refused() {
         Config::DEFAULT_MIN_CALLS
     );
 }
+
+/// `window = "10s"` on the attribute: the fn's failures leave the rate with their bucket.
+#[fusebox::circuit_breaker(
+    name = "time_window_attribute",
+    threshold = 1000,
+    failure_rate = 50,
+    window = "10s",
+    min_calls = 4
+)]
+async fn flaky(fails: bool) -> Result<u32, AppError> {
+    if fails {
+        Err(AppError::Upstream)
+    } else {
+        Ok(1)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_attribute_takes_a_duration_for_a_time_window() {
+    for fails in [true, false, false] {
+        let _ = flaky(fails).await;
+    }
+    let breaker = registry().get("time_window_attribute").unwrap();
+    assert_eq!(
+        breaker.config().window_value(),
+        fusebox::Window::Time(10 * SECOND)
+    );
+    assert_eq!(breaker.stats().failure_rate, None, "below min_calls");
+
+    // Eleven seconds on, the first three calls have left the window: three new calls are
+    // below `min_calls` again, and a fourth makes three failures in four, which trips it.
+    advance(11 * SECOND).await;
+    for fails in [true, false, true] {
+        let _ = flaky(fails).await;
+    }
+    assert_eq!(
+        breaker.stats().failure_rate,
+        None,
+        "the old calls left the window"
+    );
+    let _ = flaky(true).await;
+    assert_eq!(breaker.state(), State::Open);
+}
