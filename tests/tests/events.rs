@@ -8,24 +8,8 @@ use std::time::Duration;
 
 use fusebox::Reason::{FailureThreshold, Manual, ProbesSucceeded, RecoveryElapsed, Reset};
 use fusebox::State::{Closed, ForcedOpen, HalfOpen, Open};
-use fusebox::{circuit_breaker, registry, Event, Reason, State};
-use support::{AppError, Upstream};
-use tokio::sync::broadcast::error::TryRecvError;
-
-fn drain(
-    events: &mut tokio::sync::broadcast::Receiver<Event>,
-    name: &str,
-) -> Vec<(State, State, Reason)> {
-    let mut seen = Vec::new();
-    loop {
-        match events.try_recv() {
-            Ok(event) if event.name == name => seen.push((event.from, event.to, event.reason)),
-            Ok(_) => {}
-            Err(TryRecvError::Empty) => return seen,
-            Err(error) => panic!("the subscriber lost events: {error}"),
-        }
-    }
-}
+use fusebox::{circuit_breaker, registry};
+use support::{transitions, AppError, Upstream};
 
 #[tokio::test(start_paused = true)]
 async fn each_transition_is_published_once_in_order() {
@@ -48,7 +32,7 @@ async fn each_transition_is_published_once_in_order() {
     registry().get("events").unwrap().reset();
 
     assert_eq!(
-        drain(&mut events, "events"),
+        transitions(&mut events, "events"),
         [
             (Closed, Open, FailureThreshold),
             (Open, HalfOpen, RecoveryElapsed),
@@ -73,7 +57,7 @@ async fn concurrent_failures_open_the_circuit_exactly_once() {
         let _ = call.await;
     }
     assert_eq!(
-        drain(&mut events, "events_race"),
+        transitions(&mut events, "events_race"),
         [(Closed, Open, FailureThreshold)]
     );
 }
@@ -112,7 +96,7 @@ async fn a_panicking_listener_does_no_harm() {
     tokio::time::advance(Duration::from_secs(5)).await;
     assert_eq!(call(false).await, Ok(1));
     assert_eq!(
-        drain(&mut calm, "events_listener"),
+        transitions(&mut calm, "events_listener"),
         [
             (Closed, Open, FailureThreshold),
             (Open, HalfOpen, RecoveryElapsed),

@@ -7,23 +7,9 @@ mod support;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use fusebox::{circuit_breaker, registry, Config, Event, Reason, State};
-use support::{state, AppError, Upstream};
-use tokio::sync::broadcast::{error::TryRecvError, Receiver};
+use fusebox::{circuit_breaker, registry, Config, Reason, State};
+use support::{state, transitions, AppError, Upstream};
 use tokio::time::advance;
-
-/// The transitions of the breaker `name` received so far.
-fn transitions(events: &mut Receiver<Event>, name: &str) -> Vec<(State, State, Reason)> {
-    let mut seen = Vec::new();
-    loop {
-        match events.try_recv() {
-            Ok(event) if event.name == name => seen.push((event.from, event.to, event.reason)),
-            Ok(_) => {}
-            Err(TryRecvError::Empty) => return seen,
-            Err(error) => panic!("events lost: {error}"),
-        }
-    }
-}
 
 /// Advances the paused clock, then lets the tasks it woke run (the probe timer among them).
 async fn advance_and_settle(by: Duration) {

@@ -4,7 +4,8 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::SeqCst};
 
-use fusebox::{BreakerError, State};
+use fusebox::{BreakerError, Event, Reason, State};
+use tokio::sync::broadcast::{error::TryRecvError, Receiver};
 use tokio::sync::Semaphore;
 
 /// The error of every protected fn in the tests.
@@ -110,4 +111,17 @@ fn breaker(name: &str) -> &'static fusebox::Breaker {
     fusebox::registry()
         .get(name)
         .unwrap_or_else(|| panic!("no breaker named {name}"))
+}
+
+/// The transitions of the breaker `name` received so far, in order; panics if any were lost.
+pub fn transitions(events: &mut Receiver<Event>, name: &str) -> Vec<(State, State, Reason)> {
+    let mut seen = Vec::new();
+    loop {
+        match events.try_recv() {
+            Ok(event) if event.name == name => seen.push((event.from, event.to, event.reason)),
+            Ok(_) => {}
+            Err(TryRecvError::Empty) => return seen,
+            Err(error) => panic!("the subscriber lost events: {error}"),
+        }
+    }
 }
