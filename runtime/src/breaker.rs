@@ -17,6 +17,7 @@ use crate::live::LiveConfig;
 use crate::permit::Permit;
 use crate::probe_timer::{self, ProbeTimer};
 use crate::rates::RateWindow;
+use crate::stripes::Kind;
 use crate::sync::{AtomicU32, AtomicU64};
 use crate::window::CallWindow;
 use crate::word::{Generation, Word};
@@ -191,7 +192,7 @@ impl Breaker {
     /// Records a call admitted in `generation` that found the bulkhead full: a rejection; a
     /// half-open probe gives its slot back.
     pub(crate) fn record_bulkhead_full(&'static self, generation: Generation) {
-        self.counts.rejections.incr();
+        self.counts.per_call.incr(Kind::Rejections);
         self.counts.bulkhead_full.incr();
         self.release(generation);
     }
@@ -233,11 +234,11 @@ impl Breaker {
             // Every so often a rejection checks the clock anyway: a timer whose runtime never
             // gets to run it (a `block_on` loop whose calls never wait) cannot keep the circuit
             // open past its deadline.
-            let rejected = self.counts.rejections.incr_from();
+            let rejected = self.counts.per_call.incr(Kind::Rejections);
             if !rejected.is_multiple_of(CLOCK_CHECK_EVERY) {
                 return Err(self.open_error(word));
             }
-            self.counts.rejections.decr();
+            self.counts.per_call.decr(Kind::Rejections);
         }
         self.acquire_contended(word)
     }
@@ -345,7 +346,7 @@ impl Breaker {
     }
 
     fn reject(&self, error: BreakerError) -> BreakerError {
-        self.counts.rejections.incr();
+        self.counts.per_call.incr(Kind::Rejections);
         error
     }
 
@@ -355,7 +356,7 @@ impl Breaker {
         let word = self.load();
         let closed_now = word.generation() == generation && word.state() == State::Closed;
         if closed_now && word.failures() == 0 && !self.watches_outcomes {
-            self.counts.successes.incr();
+            self.counts.per_call.incr(Kind::Successes);
             return;
         }
         self.record_success_in(word, generation, started_ms);
@@ -373,13 +374,13 @@ impl Breaker {
             None
         };
         if closed_now && word.failures() == 0 && tripped.is_none() {
-            self.counts.successes.incr();
+            self.counts.per_call.incr(Kind::Successes);
             return;
         }
         if word.records_nothing(generation) {
             return;
         }
-        self.counts.successes.incr();
+        self.counts.per_call.incr(Kind::Successes);
         self.update(generation, |word| match word.state() {
             State::Closed if tripped.is_some() => {
                 Some((self.opened_word(word, clock::now_nanos()), tripped))
