@@ -19,7 +19,7 @@ use crate::probe_timer::{self, ProbeTimer};
 use crate::rates::RateWindow;
 use crate::stripes::Kind;
 use crate::sync::{AtomicU32, AtomicU64};
-use crate::window::CallWindow;
+use crate::window::{CallWindow, Tally};
 use crate::word::{Generation, Word};
 use crate::{BreakerError, Config, ConfigError, State, Stats};
 
@@ -197,6 +197,7 @@ impl Breaker {
         self.release(generation);
     }
 
+    #[inline]
     fn load(&self) -> Word {
         Word::from_bits(self.word.load(Ordering::Acquire))
     }
@@ -476,6 +477,7 @@ impl Breaker {
 
     /// Records an outcome of a call admitted while closed in the current generation into the
     /// windows; the reason to open, if a rate has reached its limit.
+    #[inline]
     fn record_closed(&self, failed: bool, slow: bool, now: impl FnOnce() -> u64) -> Option<Reason> {
         if let Some(recent) = &self.recent {
             recent.record(failed, slow);
@@ -483,13 +485,15 @@ impl Breaker {
         let window = self.window.as_ref()?;
         let tally = window.record(failed, slow, now);
         let rates = self.config.rates();
-        let reached = |rate: Option<f64>, limit: Option<u8>| {
-            rate.zip(limit)
-                .is_some_and(|(rate, limit)| rate >= f64::from(limit))
+        // A rate is worked out only when it has a limit.
+        let reached = |rate: fn(Tally, u32) -> Option<f64>, limit: Option<u8>| {
+            limit.is_some_and(|limit| {
+                rate(tally, rates.min_calls).is_some_and(|rate| rate >= f64::from(limit))
+            })
         };
-        if failed && reached(tally.failure_rate(rates.min_calls), rates.failure_rate) {
+        if failed && reached(Tally::failure_rate, rates.failure_rate) {
             Some(Reason::FailureRate)
-        } else if reached(tally.slow_rate(rates.min_calls), rates.slow_rate) {
+        } else if reached(Tally::slow_rate, rates.slow_rate) {
             Some(Reason::SlowRate)
         } else {
             None

@@ -28,6 +28,7 @@ impl RateWindow {
 
     /// Records one outcome; what the window holds then. `now` gives the clock reading, and is
     /// called only by a time window.
+    #[inline]
     pub(crate) fn record(&self, failed: bool, slow: bool, now: impl FnOnce() -> u64) -> Tally {
         match self {
             RateWindow::Calls(window) => window.record(failed, slow),
