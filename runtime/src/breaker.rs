@@ -39,9 +39,8 @@ pub struct Breaker {
     window: Option<RateWindow>,
     /// The last 100 counted outcomes, for the adaptive threshold.
     recent: Option<CallWindow>,
-    /// Whether a success needs more than the closed-state fast path: a window, the adaptive
-    /// ring or slow-call timing.
-    watches_outcomes: bool,
+    /// What a success in a closed state without failures takes.
+    on_success: OnSuccess,
     /// Clock reading of the last time a half-open circuit's first probe slot was taken, for
     /// `max_half_open_wait`.
     probing_since_nanos: AtomicU64,
@@ -77,9 +76,7 @@ impl Breaker {
             recent: config
                 .adaptive_value()
                 .then(|| CallWindow::new(ADAPTIVE_WINDOW)),
-            watches_outcomes: config.has_window()
-                || config.adaptive_value()
-                || config.slow_call_value().is_some(),
+            on_success: OnSuccess::of(&config),
             probing_since_nanos: AtomicU64::new(0),
         }
     }
@@ -169,6 +166,7 @@ impl Breaker {
     /// assert!(matches!(rejected, Err(BreakerError::Open { .. })));
     /// # }
     /// ```
+    #[inline]
     pub fn call<F, T, E>(&'static self, future: F) -> impl Future<Output = Result<T, E>>
     where
         F: Future<Output = Result<T, E>>,
@@ -223,55 +221,57 @@ impl Breaker {
         if word.state() == State::Closed {
             return Ok(Permit::new(self, word.generation()));
         }
+        // The error is built here, in the caller, from the word that rejected the call: a
+        // word comes back in a register, an error through memory, read back at once.
         self.acquire_not_closed(word)
+            .map_err(|rejected_by| self.rejection(rejected_by))
     }
 
     /// [`try_acquire`](Breaker::try_acquire) past the closed state, out of line so that the
     /// closed-state path stays as short as it was: an open circuit with its timer armed
     /// rejects at once, without reading the clock.
     #[inline(never)]
-    fn acquire_not_closed(&'static self, word: Word) -> Result<Permit, BreakerError> {
+    fn acquire_not_closed(&'static self, word: Word) -> Result<Permit, Word> {
         if word.is_armed_open() {
             // Every so often a rejection checks the clock anyway: a timer whose runtime never
             // gets to run it (a `block_on` loop whose calls never wait) cannot keep the circuit
             // open past its deadline.
             let rejected = self.counts.per_call.incr(Kind::Rejections);
             if !rejected.is_multiple_of(CLOCK_CHECK_EVERY) {
-                return Err(self.open_error(word));
+                return Err(word);
             }
             self.counts.per_call.decr(Kind::Rejections);
         }
         self.acquire_contended(word)
     }
 
-    /// The error for a call to an open circuit, with the deadline it opened with: no clock
-    /// read.
+    /// The error for a call rejected by `word`: open, with the deadline it opened with (no
+    /// clock read), a full half-open circuit, or one forced open.
     #[inline]
-    fn open_error(&self, word: Word) -> BreakerError {
-        BreakerError::Open {
-            name: self.name,
-            retry_at: clock::instant_at(word.deadline_ms()),
+    fn rejection(&self, word: Word) -> BreakerError {
+        match word.state() {
+            State::Open => BreakerError::Open {
+                name: self.name,
+                retry_at: clock::instant_at(word.deadline_ms()),
+            },
+            State::HalfOpen => BreakerError::HalfOpenFull { name: self.name },
+            _ => BreakerError::ForcedOpen { name: self.name },
         }
     }
 
-    /// Rejects a call to an open circuit.
-    fn reject_open(&self, word: Word) -> BreakerError {
-        self.reject(self.open_error(word))
-    }
-
     #[cold]
-    fn acquire_contended(&'static self, mut word: Word) -> Result<Permit, BreakerError> {
+    fn acquire_contended(&'static self, mut word: Word) -> Result<Permit, Word> {
         loop {
             let next = match word.state() {
                 State::Closed => return Ok(Permit::new(self, word.generation())),
                 State::Open => {
                     if clock::millis(clock::now_nanos()) < word.deadline_ms() {
-                        return Err(self.reject_open(word));
+                        return Err(self.reject(word));
                     }
                     Word::half_open(word.next_generation(), 1, 0)
                 }
                 State::ForcedOpen => {
-                    return Err(self.reject(BreakerError::ForcedOpen { name: self.name }));
+                    return Err(self.reject(word));
                 }
                 State::Disabled | State::MetricsOnly => {
                     return Ok(Permit::new(self, word.generation()));
@@ -329,26 +329,27 @@ impl Breaker {
 
     /// Rejects a call to a full half-open circuit; if its probes have not reported within
     /// `max_half_open_wait`, the circuit first opens again, in a new generation.
-    fn reject_half_open_full(&'static self, word: Word) -> BreakerError {
+    fn reject_half_open_full(&'static self, word: Word) -> Word {
         let Some(wait) = self.config.max_half_open_wait_nanos() else {
-            return self.reject(BreakerError::HalfOpenFull { name: self.name });
+            return self.reject(word);
         };
         let now = clock::now_nanos();
         let since = self.probing_since_nanos.load(Ordering::Relaxed);
         if now.saturating_sub(since) < wait {
-            return self.reject(BreakerError::HalfOpenFull { name: self.name });
+            return self.reject(word);
         }
         let reopened = self.reopened_word(word, now);
         if self.swap(word, reopened).is_ok() {
             self.transitioned(word, reopened, Reason::HalfOpenTimeout);
             self.arm_probe_timer(reopened);
         }
-        self.reject_open(reopened)
+        self.reject(reopened)
     }
 
-    fn reject(&self, error: BreakerError) -> BreakerError {
+    /// Counts a rejection by `word`, the word it is reported with.
+    fn reject(&self, word: Word) -> Word {
         self.counts.per_call.incr(Kind::Rejections);
-        error
+        word
     }
 
     /// Records a success of a call admitted in `generation`.
@@ -356,9 +357,21 @@ impl Breaker {
     pub(crate) fn record_success(&'static self, generation: Generation, started_ms: u32) {
         let word = self.load();
         let closed_now = word.generation() == generation && word.state() == State::Closed;
-        if closed_now && word.failures() == 0 && !self.watches_outcomes {
-            self.counts.per_call.incr(Kind::Successes);
-            return;
+        if closed_now && word.failures() == 0 {
+            match (self.on_success, &self.window) {
+                (OnSuccess::Count, _) => {
+                    self.counts.per_call.incr(Kind::Successes);
+                    return;
+                }
+                // Without slow calls, a success can only lower the failure rate: nothing to
+                // check.
+                (OnSuccess::RecordInWindow, Some(window)) => {
+                    window.record(false, false, clock::now_nanos);
+                    self.counts.per_call.incr(Kind::Successes);
+                    return;
+                }
+                _ => {}
+            }
         }
         self.record_success_in(word, generation, started_ms);
     }
@@ -678,6 +691,29 @@ impl Breaker {
                 }
                 Err(actual) => word = actual,
             }
+        }
+    }
+}
+
+/// What a success in a closed state without failures takes, fixed when the breaker is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OnSuccess {
+    /// Counting it: no window, no adaptive ring, no slow-call timing.
+    Count,
+    /// Counting it and recording it in the rate window: no adaptive ring, no slow calls.
+    RecordInWindow,
+    /// The whole of `record_success_in`.
+    Full,
+}
+
+impl OnSuccess {
+    fn of(config: &Config) -> OnSuccess {
+        if config.adaptive_value() || config.slow_call_value().is_some() {
+            OnSuccess::Full
+        } else if config.has_window() {
+            OnSuccess::RecordInWindow
+        } else {
+            OnSuccess::Count
         }
     }
 }
