@@ -366,7 +366,7 @@ impl Breaker {
                 // Without slow calls, a success can only lower the failure rate: nothing to
                 // check.
                 (OnSuccess::RecordInWindow, Some(window)) => {
-                    window.record(false, false, clock::now_nanos);
+                    window.add(false, false, clock::now_nanos);
                     self.counts.per_call.incr(Kind::Successes);
                     return;
                 }

@@ -36,6 +36,15 @@ impl RateWindow {
         }
     }
 
+    /// Records one outcome, without reading what the window holds.
+    #[inline]
+    pub(crate) fn add(&self, failed: bool, slow: bool, now: impl FnOnce() -> u64) {
+        match self {
+            RateWindow::Calls(window) => window.add(failed, slow),
+            RateWindow::Time(window) => window.add(failed, slow, now()),
+        }
+    }
+
     /// What the window holds now.
     pub(crate) fn tally(&self) -> Tally {
         match self {

@@ -68,13 +68,20 @@ impl CallWindow {
     /// Records one outcome, replacing the oldest once the window is full.
     #[inline]
     pub(crate) fn record(&self, failed: bool, slow: bool) -> Tally {
+        self.add(failed, slow);
+        self.tally()
+    }
+
+    /// [`record`](CallWindow::record) without reading what the window holds.
+    #[inline]
+    pub(crate) fn add(&self, failed: bool, slow: bool) {
         let index = self.slot(self.next.fetch_add(1, Relaxed));
         let new = RECORDED | if failed { FAILED } else { 0 } | if slow { SLOW } else { 0 };
         // The same outcome over the same outcome changes nothing: skip the write (in a healthy
         // window, almost every record). A concurrent writer of this slot then simply follows
         // this record.
         if self.outcomes[index].load(Relaxed) == new {
-            return self.tally();
+            return;
         }
         let old = self.outcomes[index].swap(new, Relaxed);
         if old == EMPTY {
@@ -82,7 +89,6 @@ impl CallWindow {
         }
         adjust(&self.failures, old & FAILED != 0, failed);
         adjust(&self.slow, old & SLOW != 0, slow);
-        self.tally()
     }
 
     /// The slot of ring position `position`: its low 32 bits modulo the window's size, by
