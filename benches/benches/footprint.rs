@@ -10,8 +10,8 @@ use std::time::Duration;
 use failsafe::futures::CircuitBreaker as _;
 use fusebox::{registry, Config};
 use fusebox_bench::{
-    maybe_fail, protected, protected_to_open, protected_waiting, protected_with_timeout, trivial,
-    AppError,
+    maybe_fail, protected, protected_to_open, protected_waiting, protected_window,
+    protected_with_timeout, trivial, AppError,
 };
 use tower::{Service, ServiceExt};
 
@@ -92,6 +92,10 @@ fn allocations_table() {
         allocations_per_call(&rt, protected),
     );
     row(
+        "fusebox attribute, failure-rate window, success",
+        allocations_per_call(&rt, protected_window),
+    );
+    row(
         "fusebox handle, closed, failure",
         allocations_per_call(&rt, || async {
             let breaker = registry().register("footprint_fail", Config::new().threshold(u32::MAX));
@@ -112,6 +116,11 @@ fn allocations_table() {
     row(
         "fusebox attribute, open, rejected",
         allocations_per_call(&rt, || protected_to_open(false)),
+    );
+    let half_open = half_open_breaker();
+    row(
+        "fusebox handle, half-open, every probe slot taken, rejected",
+        allocations_per_call(&rt, || half_open.call(trivial())),
     );
     let handle = registry().register("footprint_handle", Config::new());
     row(
@@ -155,6 +164,31 @@ fn allocations_table() {
             }
         }),
     );
+}
+
+/// A half-open breaker whose only probe slot is held by a call that never finishes.
+fn half_open_breaker() -> &'static fusebox::Breaker {
+    let breaker = registry().register(
+        "footprint_half_open",
+        Config::new()
+            .threshold(1)
+            .recovery(Duration::ZERO)
+            .success_threshold(1),
+    );
+    // Outside a runtime, so that no probe timer is armed: the held call is admitted in
+    // half-open, as its only probe.
+    let waker = std::task::Waker::noop();
+    let mut context = std::task::Context::from_waker(waker);
+    let opened = std::pin::pin!(breaker.call(maybe_fail(true))).poll(&mut context);
+    assert!(opened.is_ready());
+    let probe = Box::pin(breaker.call(std::future::pending::<Result<u32, AppError>>()));
+    assert_eq!(breaker.state(), fusebox::State::HalfOpen);
+    // The probe is kept for the life of the process.
+    let probe = Box::leak(Box::new(probe));
+    assert!(probe.as_mut().poll(&mut context).is_pending());
+    let rejected = std::pin::pin!(breaker.call(trivial())).poll(&mut context);
+    assert!(matches!(rejected, std::task::Poll::Ready(Err(AppError))));
+    breaker
 }
 
 fn memory_table() {

@@ -2,14 +2,16 @@
 //!
 //! `cargo bench -p fusebox-bench --bench peers`; the figures go to BENCHMARKS.md.
 
+use std::future::Future;
 use std::hint::black_box;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use circuitbreaker_rs::{CircuitBreaker as CbRs, DefaultPolicy};
 use criterion::{criterion_group, criterion_main, Criterion};
 use failsafe::futures::CircuitBreaker as _;
-use fusebox::{registry, Config};
+use fusebox::{registry, BreakerError, Config, State};
 use fusebox_bench::{
     maybe_fail, protected, protected_shared, protected_to_open, protected_window,
     protected_with_timeout, trivial, AppError,
@@ -184,20 +186,44 @@ fn half_open_rejection(c: &mut Criterion) {
             .recovery(Duration::ZERO)
             .success_threshold(1),
     );
-    // Open it, then hold the only probe slot with a call that never finishes.
+    // Outside a runtime, so that no probe timer is armed: the next call reads the clock, finds
+    // the recovery period over and is admitted as the only probe, in half-open.
+    let opened = poll_once(breaker.call(maybe_fail(true)));
+    assert!(matches!(opened, Poll::Ready(Err(AppError))));
+    assert_eq!(breaker.state(), State::Open);
     let mut probe = Box::pin(breaker.call(std::future::pending::<Result<u32, AppError>>()));
-    rt.block_on(async {
-        let _ = breaker.call(maybe_fail(true)).await;
-        assert!(futures::poll!(probe.as_mut()).is_pending());
-    });
+    assert!(poll_once(probe.as_mut()).is_pending());
+    assert_eq!(breaker.state(), State::HalfOpen);
+    let rejected = poll_once(breaker.call(async { Ok::<u32, BreakerError>(1) }));
+    assert!(
+        matches!(
+            rejected,
+            Poll::Ready(Err(BreakerError::HalfOpenFull { .. }))
+        ),
+        "every probe slot is held: {rejected:?}"
+    );
     group.bench_function("fusebox_handle", |b| {
         b.to_async(&rt).iter(|| breaker.call(trivial()));
     });
     group.finish();
+    assert_eq!(
+        breaker.state(),
+        State::HalfOpen,
+        "measured half-open rejections"
+    );
     drop(probe);
 }
 
-/// 8 tasks on 2 worker threads share one breaker; the time is wall time per call.
+/// Polls `future` once, outside any runtime.
+fn poll_once<F: Future>(future: F) -> Poll<F::Output> {
+    let mut future = std::pin::pin!(future);
+    future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+}
+
+/// One breaker shared by 8 tasks spawned on a multi-thread runtime of 2 worker threads (4
+/// tasks per thread, as tokio balances them); the time is wall time per call.
 fn shared_breaker(c: &mut Criterion) {
     const TASKS: u64 = 8;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -205,7 +231,7 @@ fn shared_breaker(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("a runtime");
-    let mut group = c.benchmark_group("shared_2_threads_8_tasks");
+    let mut group = c.benchmark_group("shared_2_threads_x_4_tasks");
     group.bench_function("fusebox_attribute", |b| {
         b.to_async(&rt).iter_custom(|iters| {
             run_tasks(TASKS, iters, || async {

@@ -17,8 +17,9 @@ use crate::live::LiveConfig;
 use crate::permit::Permit;
 use crate::probe_timer::{self, ProbeTimer};
 use crate::rates::RateWindow;
+use crate::stripes::Kind;
 use crate::sync::{AtomicU32, AtomicU64};
-use crate::window::CallWindow;
+use crate::window::{CallWindow, Tally};
 use crate::word::{Generation, Word};
 use crate::{BreakerError, Config, ConfigError, State, Stats};
 
@@ -38,9 +39,8 @@ pub struct Breaker {
     window: Option<RateWindow>,
     /// The last 100 counted outcomes, for the adaptive threshold.
     recent: Option<CallWindow>,
-    /// Whether a success needs more than the closed-state fast path: a window, the adaptive
-    /// ring or slow-call timing.
-    watches_outcomes: bool,
+    /// What a success in a closed state without failures takes.
+    on_success: OnSuccess,
     /// Clock reading of the last time a half-open circuit's first probe slot was taken, for
     /// `max_half_open_wait`.
     probing_since_nanos: AtomicU64,
@@ -76,9 +76,7 @@ impl Breaker {
             recent: config
                 .adaptive_value()
                 .then(|| CallWindow::new(ADAPTIVE_WINDOW)),
-            watches_outcomes: config.has_window()
-                || config.adaptive_value()
-                || config.slow_call_value().is_some(),
+            on_success: OnSuccess::of(&config),
             probing_since_nanos: AtomicU64::new(0),
         }
     }
@@ -168,6 +166,7 @@ impl Breaker {
     /// assert!(matches!(rejected, Err(BreakerError::Open { .. })));
     /// # }
     /// ```
+    #[inline]
     pub fn call<F, T, E>(&'static self, future: F) -> impl Future<Output = Result<T, E>>
     where
         F: Future<Output = Result<T, E>>,
@@ -191,11 +190,12 @@ impl Breaker {
     /// Records a call admitted in `generation` that found the bulkhead full: a rejection; a
     /// half-open probe gives its slot back.
     pub(crate) fn record_bulkhead_full(&'static self, generation: Generation) {
-        self.counts.rejections.incr();
+        self.counts.per_call.incr(Kind::Rejections);
         self.counts.bulkhead_full.incr();
         self.release(generation);
     }
 
+    #[inline]
     fn load(&self) -> Word {
         Word::from_bits(self.word.load(Ordering::Acquire))
     }
@@ -221,55 +221,57 @@ impl Breaker {
         if word.state() == State::Closed {
             return Ok(Permit::new(self, word.generation()));
         }
+        // The error is built here, in the caller, from the word that rejected the call: a
+        // word comes back in a register, an error through memory, read back at once.
         self.acquire_not_closed(word)
+            .map_err(|rejected_by| self.rejection(rejected_by))
     }
 
     /// [`try_acquire`](Breaker::try_acquire) past the closed state, out of line so that the
     /// closed-state path stays as short as it was: an open circuit with its timer armed
     /// rejects at once, without reading the clock.
     #[inline(never)]
-    fn acquire_not_closed(&'static self, word: Word) -> Result<Permit, BreakerError> {
+    fn acquire_not_closed(&'static self, word: Word) -> Result<Permit, Word> {
         if word.is_armed_open() {
             // Every so often a rejection checks the clock anyway: a timer whose runtime never
             // gets to run it (a `block_on` loop whose calls never wait) cannot keep the circuit
             // open past its deadline.
-            let rejected = self.counts.rejections.incr_from();
+            let rejected = self.counts.per_call.incr(Kind::Rejections);
             if !rejected.is_multiple_of(CLOCK_CHECK_EVERY) {
-                return Err(self.open_error(word));
+                return Err(word);
             }
-            self.counts.rejections.decr();
+            self.counts.per_call.decr(Kind::Rejections);
         }
         self.acquire_contended(word)
     }
 
-    /// The error for a call to an open circuit, with the deadline it opened with: no clock
-    /// read.
+    /// The error for a call rejected by `word`: open, with the deadline it opened with (no
+    /// clock read), a full half-open circuit, or one forced open.
     #[inline]
-    fn open_error(&self, word: Word) -> BreakerError {
-        BreakerError::Open {
-            name: self.name,
-            retry_at: clock::instant_at(word.deadline_ms()),
+    fn rejection(&self, word: Word) -> BreakerError {
+        match word.state() {
+            State::Open => BreakerError::Open {
+                name: self.name,
+                retry_at: clock::instant_at(word.deadline_ms()),
+            },
+            State::HalfOpen => BreakerError::HalfOpenFull { name: self.name },
+            _ => BreakerError::ForcedOpen { name: self.name },
         }
     }
 
-    /// Rejects a call to an open circuit.
-    fn reject_open(&self, word: Word) -> BreakerError {
-        self.reject(self.open_error(word))
-    }
-
     #[cold]
-    fn acquire_contended(&'static self, mut word: Word) -> Result<Permit, BreakerError> {
+    fn acquire_contended(&'static self, mut word: Word) -> Result<Permit, Word> {
         loop {
             let next = match word.state() {
                 State::Closed => return Ok(Permit::new(self, word.generation())),
                 State::Open => {
                     if clock::millis(clock::now_nanos()) < word.deadline_ms() {
-                        return Err(self.reject_open(word));
+                        return Err(self.reject(word));
                     }
                     Word::half_open(word.next_generation(), 1, 0)
                 }
                 State::ForcedOpen => {
-                    return Err(self.reject(BreakerError::ForcedOpen { name: self.name }));
+                    return Err(self.reject(word));
                 }
                 State::Disabled | State::MetricsOnly => {
                     return Ok(Permit::new(self, word.generation()));
@@ -327,26 +329,27 @@ impl Breaker {
 
     /// Rejects a call to a full half-open circuit; if its probes have not reported within
     /// `max_half_open_wait`, the circuit first opens again, in a new generation.
-    fn reject_half_open_full(&'static self, word: Word) -> BreakerError {
+    fn reject_half_open_full(&'static self, word: Word) -> Word {
         let Some(wait) = self.config.max_half_open_wait_nanos() else {
-            return self.reject(BreakerError::HalfOpenFull { name: self.name });
+            return self.reject(word);
         };
         let now = clock::now_nanos();
         let since = self.probing_since_nanos.load(Ordering::Relaxed);
         if now.saturating_sub(since) < wait {
-            return self.reject(BreakerError::HalfOpenFull { name: self.name });
+            return self.reject(word);
         }
         let reopened = self.reopened_word(word, now);
         if self.swap(word, reopened).is_ok() {
             self.transitioned(word, reopened, Reason::HalfOpenTimeout);
             self.arm_probe_timer(reopened);
         }
-        self.reject_open(reopened)
+        self.reject(reopened)
     }
 
-    fn reject(&self, error: BreakerError) -> BreakerError {
-        self.counts.rejections.incr();
-        error
+    /// Counts a rejection by `word`, the word it is reported with.
+    fn reject(&self, word: Word) -> Word {
+        self.counts.per_call.incr(Kind::Rejections);
+        word
     }
 
     /// Records a success of a call admitted in `generation`.
@@ -354,9 +357,21 @@ impl Breaker {
     pub(crate) fn record_success(&'static self, generation: Generation, started_ms: u32) {
         let word = self.load();
         let closed_now = word.generation() == generation && word.state() == State::Closed;
-        if closed_now && word.failures() == 0 && !self.watches_outcomes {
-            self.counts.successes.incr();
-            return;
+        if closed_now && word.failures() == 0 {
+            match (self.on_success, &self.window) {
+                (OnSuccess::Count, _) => {
+                    self.counts.per_call.incr(Kind::Successes);
+                    return;
+                }
+                // Without slow calls, a success can only lower the failure rate: nothing to
+                // check.
+                (OnSuccess::RecordInWindow, Some(window)) => {
+                    window.add(false, false, clock::now_nanos);
+                    self.counts.per_call.incr(Kind::Successes);
+                    return;
+                }
+                _ => {}
+            }
         }
         self.record_success_in(word, generation, started_ms);
     }
@@ -373,13 +388,13 @@ impl Breaker {
             None
         };
         if closed_now && word.failures() == 0 && tripped.is_none() {
-            self.counts.successes.incr();
+            self.counts.per_call.incr(Kind::Successes);
             return;
         }
         if word.records_nothing(generation) {
             return;
         }
-        self.counts.successes.incr();
+        self.counts.per_call.incr(Kind::Successes);
         self.update(generation, |word| match word.state() {
             State::Closed if tripped.is_some() => {
                 Some((self.opened_word(word, clock::now_nanos()), tripped))
@@ -475,6 +490,7 @@ impl Breaker {
 
     /// Records an outcome of a call admitted while closed in the current generation into the
     /// windows; the reason to open, if a rate has reached its limit.
+    #[inline]
     fn record_closed(&self, failed: bool, slow: bool, now: impl FnOnce() -> u64) -> Option<Reason> {
         if let Some(recent) = &self.recent {
             recent.record(failed, slow);
@@ -482,13 +498,15 @@ impl Breaker {
         let window = self.window.as_ref()?;
         let tally = window.record(failed, slow, now);
         let rates = self.config.rates();
-        let reached = |rate: Option<f64>, limit: Option<u8>| {
-            rate.zip(limit)
-                .is_some_and(|(rate, limit)| rate >= f64::from(limit))
+        // A rate is worked out only when it has a limit.
+        let reached = |rate: fn(Tally, u32) -> Option<f64>, limit: Option<u8>| {
+            limit.is_some_and(|limit| {
+                rate(tally, rates.min_calls).is_some_and(|rate| rate >= f64::from(limit))
+            })
         };
-        if failed && reached(tally.failure_rate(rates.min_calls), rates.failure_rate) {
+        if failed && reached(Tally::failure_rate, rates.failure_rate) {
             Some(Reason::FailureRate)
-        } else if reached(tally.slow_rate(rates.min_calls), rates.slow_rate) {
+        } else if reached(Tally::slow_rate, rates.slow_rate) {
             Some(Reason::SlowRate)
         } else {
             None
@@ -673,6 +691,29 @@ impl Breaker {
                 }
                 Err(actual) => word = actual,
             }
+        }
+    }
+}
+
+/// What a success in a closed state without failures takes, fixed when the breaker is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OnSuccess {
+    /// Counting it: no window, no adaptive ring, no slow-call timing.
+    Count,
+    /// Counting it and recording it in the rate window: no adaptive ring, no slow calls.
+    RecordInWindow,
+    /// The whole of `record_success_in`.
+    Full,
+}
+
+impl OnSuccess {
+    fn of(config: &Config) -> OnSuccess {
+        if config.adaptive_value() || config.slow_call_value().is_some() {
+            OnSuccess::Full
+        } else if config.has_window() {
+            OnSuccess::RecordInWindow
+        } else {
+            OnSuccess::Count
         }
     }
 }

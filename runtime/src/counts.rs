@@ -3,15 +3,16 @@
 
 use std::sync::atomic::Ordering::Relaxed;
 
+use crate::stripes::Striped;
 use crate::sync::AtomicU64;
 
 /// Counters of what happened to the calls of one breaker.
 #[derive(Debug, Default)]
 pub(crate) struct Counts {
-    pub(crate) successes: Counter,
+    /// Successes and rejections, counted on every call: per-thread stripes.
+    pub(crate) per_call: Striped,
     pub(crate) failures: Counter,
     pub(crate) timeouts: Counter,
-    pub(crate) rejections: Counter,
     pub(crate) cancelled: Counter,
     pub(crate) ignored: Counter,
     pub(crate) bulkhead_full: Counter,
@@ -25,11 +26,10 @@ pub(crate) struct Counts {
 impl Counts {
     /// Clears every counter (a reset by hand).
     pub(crate) fn reset(&self) {
+        self.per_call.reset();
         for counter in [
-            &self.successes,
             &self.failures,
             &self.timeouts,
-            &self.rejections,
             &self.cancelled,
             &self.ignored,
         ] {
@@ -48,17 +48,6 @@ impl Counter {
     #[inline]
     pub(crate) fn incr(&self) {
         self.0.fetch_add(1, Relaxed);
-    }
-
-    /// Counts one more event; how many were counted before it.
-    #[inline]
-    pub(crate) fn incr_from(&self) -> u64 {
-        self.0.fetch_add(1, Relaxed)
-    }
-
-    /// Takes back one event counted by mistake.
-    pub(crate) fn decr(&self) {
-        self.0.fetch_sub(1, Relaxed);
     }
 
     /// The events counted so far.

@@ -88,6 +88,7 @@ mod rescue;
 mod settings;
 mod state;
 mod stats;
+mod stripes;
 mod sync;
 mod time_window;
 mod window;

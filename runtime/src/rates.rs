@@ -28,10 +28,20 @@ impl RateWindow {
 
     /// Records one outcome; what the window holds then. `now` gives the clock reading, and is
     /// called only by a time window.
+    #[inline]
     pub(crate) fn record(&self, failed: bool, slow: bool, now: impl FnOnce() -> u64) -> Tally {
         match self {
             RateWindow::Calls(window) => window.record(failed, slow),
             RateWindow::Time(window) => window.record(failed, slow, now()),
+        }
+    }
+
+    /// Records one outcome, without reading what the window holds.
+    #[inline]
+    pub(crate) fn add(&self, failed: bool, slow: bool, now: impl FnOnce() -> u64) {
+        match self {
+            RateWindow::Calls(window) => window.add(failed, slow),
+            RateWindow::Time(window) => window.add(failed, slow, now()),
         }
     }
 

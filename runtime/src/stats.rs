@@ -7,6 +7,7 @@ use serde::{Serialize, Serializer};
 
 use crate::clock;
 use crate::counts::Counts;
+use crate::stripes::Kind;
 use crate::word::Word;
 use crate::{Breaker, State};
 
@@ -83,7 +84,7 @@ impl Stats {
     pub(crate) fn read(breaker: &Breaker, word: Word, counts: &Counts, now: u64) -> Stats {
         let config = breaker.config();
         let bulkhead = config.max_concurrent_value();
-        let (successes, failures) = (counts.successes.get(), counts.failures.get());
+        let (successes, failures) = (counts.per_call.get(Kind::Successes), counts.failures.get());
         let (cancelled, ignored) = (counts.cancelled.get(), counts.ignored.get());
         let last_failure = counts.last_failure_nanos.load(Relaxed);
         Stats {
@@ -104,7 +105,7 @@ impl Stats {
             successes,
             failures,
             timeouts: counts.timeouts.get(),
-            rejections: counts.rejections.get(),
+            rejections: counts.per_call.get(Kind::Rejections),
             cancelled,
             ignored,
             bulkhead_full: counts.bulkhead_full.get(),

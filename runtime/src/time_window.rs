@@ -59,12 +59,17 @@ impl TimeWindow {
 
     /// Records one outcome at `now_nanos`; what the window holds then.
     pub(crate) fn record(&self, failed: bool, slow: bool, now_nanos: u64) -> Tally {
+        self.add(failed, slow, now_nanos);
+        self.tally(now_nanos)
+    }
+
+    /// [`record`](TimeWindow::record) without reading what the window holds.
+    pub(crate) fn add(&self, failed: bool, slow: bool, now_nanos: u64) {
         let epoch = now_nanos / self.width_nanos;
         let bucket = &self.buckets[slot(epoch)];
         if let Some(rotation) = bucket.enter(epoch) {
             bucket.add(rotation, failed, slow);
         }
-        self.tally(now_nanos)
     }
 
     /// What the window holds at `now_nanos`: the buckets of the last `BUCKETS` epochs.

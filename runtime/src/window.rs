@@ -16,6 +16,8 @@ const SLOW: u8 = 4;
 #[derive(Debug)]
 pub(crate) struct CallWindow {
     outcomes: Box<[AtomicU8]>,
+    /// `u64::MAX / size + 1`, which turns the ring position into a slot without a division.
+    reciprocal: u64,
     next: AtomicU64,
     recorded: AtomicI64,
     failures: AtomicI64,
@@ -52,9 +54,10 @@ impl Tally {
 
 impl CallWindow {
     pub(crate) fn new(size: u32) -> CallWindow {
-        let size = usize::try_from(size.max(1)).unwrap_or(1);
+        let size = size.max(1);
         CallWindow {
             outcomes: (0..size).map(|_| AtomicU8::new(EMPTY)).collect(),
+            reciprocal: (u64::MAX / u64::from(size)).wrapping_add(1),
             next: AtomicU64::new(0),
             recorded: AtomicI64::new(0),
             failures: AtomicI64::new(0),
@@ -63,15 +66,22 @@ impl CallWindow {
     }
 
     /// Records one outcome, replacing the oldest once the window is full.
+    #[inline]
     pub(crate) fn record(&self, failed: bool, slow: bool) -> Tally {
-        let size = self.outcomes.len() as u64;
-        let index = usize::try_from(self.next.fetch_add(1, Relaxed) % size).unwrap_or(0);
+        self.add(failed, slow);
+        self.tally()
+    }
+
+    /// [`record`](CallWindow::record) without reading what the window holds.
+    #[inline]
+    pub(crate) fn add(&self, failed: bool, slow: bool) {
+        let index = self.slot(self.next.fetch_add(1, Relaxed));
         let new = RECORDED | if failed { FAILED } else { 0 } | if slow { SLOW } else { 0 };
         // The same outcome over the same outcome changes nothing: skip the write (in a healthy
         // window, almost every record). A concurrent writer of this slot then simply follows
         // this record.
         if self.outcomes[index].load(Relaxed) == new {
-            return self.tally();
+            return;
         }
         let old = self.outcomes[index].swap(new, Relaxed);
         if old == EMPTY {
@@ -79,10 +89,26 @@ impl CallWindow {
         }
         adjust(&self.failures, old & FAILED != 0, failed);
         adjust(&self.slow, old & SLOW != 0, slow);
-        self.tally()
+    }
+
+    /// The slot of ring position `position`: its low 32 bits modulo the window's size, by
+    /// Lemire's "fastmod" (two multiplications instead of a division). Once every 2^32
+    /// records the position wraps and the ring skips ahead, which leaves the counts exact.
+    #[inline]
+    fn slot(&self, position: u64) -> usize {
+        // Truncation is the point: the ring position is taken modulo 2^32.
+        #[allow(clippy::cast_possible_truncation)]
+        let position = u64::from(position as u32);
+        let fraction = self.reciprocal.wrapping_mul(position);
+        let size = self.outcomes.len() as u128;
+        // Below `size`, which is a `usize`.
+        #[allow(clippy::cast_possible_truncation)]
+        let slot = ((u128::from(fraction) * size) >> 64) as usize;
+        slot
     }
 
     /// What the window holds now.
+    #[inline]
     pub(crate) fn tally(&self) -> Tally {
         // Concurrent records may leave a count briefly out of range; clamp it.
         let clamp = |value: i64| u32::try_from(value.max(0)).unwrap_or(u32::MAX);
@@ -167,6 +193,22 @@ mod tests {
                 slow: 0
             }
         );
+    }
+
+    #[test]
+    fn the_slot_is_the_position_modulo_the_size() {
+        for size in [1, 2, 3, 7, 64, 100, 99_991, 100_000] {
+            let window = CallWindow::new(size);
+            let positions = (0..1_000).chain(u64::from(u32::MAX) - 1_000..=u64::from(u32::MAX));
+            for position in positions {
+                assert_eq!(
+                    window.slot(position) as u64,
+                    position % u64::from(size),
+                    "position {position}, size {size}"
+                );
+            }
+            assert_eq!(window.slot(1 << 32), 0, "the position wraps at 2^32");
+        }
     }
 
     #[test]
