@@ -277,7 +277,7 @@ impl Breaker {
                     return Ok(Permit::new(self, word.generation()));
                 }
                 State::HalfOpen => {
-                    if word.in_flight() >= self.config.thresholds().1 {
+                    if word.in_flight() >= self.config.success_threshold() {
                         return Err(self.reject_half_open_full(word));
                     }
                     Word::half_open(word.generation(), word.in_flight() + 1, word.successes())
@@ -409,7 +409,7 @@ impl Breaker {
 
     fn probe_succeeded(&self, word: Word) -> (Word, Option<Reason>) {
         let successes = word.successes() + 1;
-        if successes >= self.config.thresholds().1 {
+        if successes >= self.config.success_threshold() {
             (
                 Word::closed(word.next_generation(), 0),
                 Some(Reason::ProbesSucceeded),
@@ -526,7 +526,7 @@ impl Breaker {
     /// rule makes of it from the last 100 calls.
     pub(crate) fn effective_threshold(&self) -> u32 {
         let Some(recent) = &self.recent else {
-            return self.config.thresholds().0;
+            return self.config.threshold();
         };
         let tally = recent.tally();
         let successes = tally.recorded.saturating_sub(tally.failures);

@@ -112,6 +112,18 @@ impl LiveConfig {
         (low(word), low(word >> 32))
     }
 
+    /// `threshold`: consecutive counted failures that open the circuit.
+    #[inline]
+    pub(crate) fn threshold(&self) -> u32 {
+        self.thresholds().0
+    }
+
+    /// `success_threshold`: half-open successes that close it, and probes admitted at once.
+    #[inline]
+    pub(crate) fn success_threshold(&self) -> u32 {
+        self.thresholds().1
+    }
+
     /// The rate rules, from one load.
     #[inline]
     pub(crate) fn rates(&self) -> Rates {

@@ -64,9 +64,9 @@ pub struct Stats {
     ///
     /// Every running call of a breaker with a bulkhead holds one of its slots, so the count
     /// comes from the bulkhead's own semaphore, which that policy already updates on every
-    /// call. Without a bulkhead, knowing it would take a second atomic read-modify-write on
-    /// every call (one when it is admitted, besides the one that counts its outcome), which
-    /// would add about a quarter to the closed-state success path; so it is not counted. A
+    /// call. Without a bulkhead, knowing it would take a second count on every call (one when
+    /// it is admitted, besides the one that counts its outcome) on the closed-state success
+    /// path, which is kept to one load of the state word and one count; so it is not counted. A
     /// breaker that needs the figure can have a bulkhead too large ever to fill
     /// (`max_concurrent = 4294967295`), which pays that cost only for that breaker.
     pub in_flight: Option<u32>,
@@ -84,6 +84,8 @@ impl Stats {
     pub(crate) fn read(breaker: &Breaker, word: Word, counts: &Counts, now: u64) -> Stats {
         let config = breaker.config();
         let bulkhead = config.max_concurrent_value();
+        // Every running call of a breaker with a bulkhead holds one of its slots.
+        let in_use = bulkhead.and(breaker.bulkhead_in_use());
         let (successes, failures) = (counts.per_call.get(Kind::Successes), counts.failures.get());
         let (cancelled, ignored) = (counts.cancelled.get(), counts.ignored.get());
         let last_failure = counts.last_failure_nanos.load(Relaxed);
@@ -109,8 +111,8 @@ impl Stats {
             cancelled,
             ignored,
             bulkhead_full: counts.bulkhead_full.get(),
-            bulkhead_in_use: bulkhead.and(breaker.bulkhead_in_use()),
-            in_flight: bulkhead.and(breaker.bulkhead_in_use()),
+            bulkhead_in_use: in_use,
+            in_flight: in_use,
             max_concurrent: bulkhead,
             last_failure_ago: (last_failure != 0)
                 .then(|| Duration::from_nanos(now.saturating_sub(last_failure))),
