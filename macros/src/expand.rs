@@ -129,8 +129,26 @@ fn without_fallback(
         }
     };
     let krate = respan(krate, output_span);
-    let protect = quote_spanned! {output_span=>
-        #krate::__private::protect(&__FUSEBOX_SITE, #deadline, #classify, __fusebox_future).await
+    // Admission comes first: a rejected call returns its error before it is ever polled.
+    let admit = quote_spanned! {output_span=>
+        let __fusebox_classify = #classify;
+        let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+            ::core::result::Result::Err(__fusebox_error) => {
+                return #krate::__private::reject(
+                    &__fusebox_future,
+                    &__fusebox_classify,
+                    __fusebox_error,
+                );
+            }
+        };
+        #krate::__private::admitted(
+            __fusebox_permit,
+            #deadline,
+            __fusebox_classify,
+            __fusebox_future,
+        )
+        .await
     };
     // With a predicate, tie the future's output to the fn's return type first, so that a
     // predicate of the wrong type is reported at its path, not inferred from.
@@ -139,7 +157,7 @@ fn without_fallback(
             return __fusebox_future.await;
         })
     });
-    quote!(let __fusebox_future = async move #body; #hint #protect)
+    quote!(let __fusebox_future = async move #body; #hint #admit)
 }
 
 /// The body when a fallback answers rejections, timeouts, failures and panics. The arguments

@@ -154,10 +154,11 @@ use proc_macro::TokenStream;
 /// }
 /// ```
 ///
-/// Without a fallback nothing is cloned or caught: the body becomes
-/// `protect(&SITE, deadline, CountErrors, async move { body }).await`, which returns
-/// `Err(AppError::from(BreakerError::Open { .. }))` for a rejected call without running it,
-/// and `Err(AppError::from(BreakerError::TimedOut { .. }))` for a call past its deadline.
+/// Without a fallback nothing is cloned or caught: the call is admitted first, a rejected call
+/// returns `Err(AppError::from(BreakerError::Open { .. }))` at once without running, and an
+/// admitted one runs as `admitted(permit, deadline, CountErrors, async move { body }).await`,
+/// which returns `Err(AppError::from(BreakerError::TimedOut { .. }))` for a call past its
+/// deadline.
 #[proc_macro_attribute]
 pub fn circuit_breaker(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::circuit_breaker(args.into(), &item.into()).into()

@@ -92,11 +92,57 @@ pub(crate) fn run<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) 
 }
 
 pin_project! {
-    /// A call through a breaker without a fallback: rejected at once, or run to its end. A
-    /// rejection or a timeout comes back as the fn's own error.
+    /// A call admitted through its breaker without a fallback, run to its end: a timeout or a
+    /// full bulkhead comes back as the fn's own error.
+    pub struct Admitted<F, D, C> {
+        #[pin]
+        call: Call<F, D, C>,
+    }
+}
+
+/// Runs `future` under `permit`, with no fallback to answer for it.
+#[inline]
+pub(crate) fn admitted<F, D, C>(
+    permit: Permit,
+    deadline: D,
+    classify: C,
+    future: F,
+) -> Admitted<F, D, C> {
+    Admitted {
+        call: run(permit, deadline, classify, future),
+    }
+}
+
+impl<F, D, C> Future for Admitted<F, D, C>
+where
+    F: Future,
+    D: Deadline,
+    C: Protects<F::Output>,
+{
+    type Output = F::Output;
+
+    // Always, as `Call::poll`: the call's result is written in parts and read back whole.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        match self.project().call.poll(cx) {
+            Poll::Ready(
+                Finished::Succeeded(output) | Finished::Failed(output) | Finished::Ignored(output),
+            ) => Poll::Ready(output),
+            Poll::Ready(Finished::TimedOut(error) | Finished::Rejected(error)) => {
+                Poll::Ready(C::reject(error))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+pin_project! {
+    /// A call through a breaker's handle: rejected at once, or run to its end. A rejection
+    /// comes back as the fn's own error.
     pub struct Protect<F, D, C> {
         #[pin]
-        call: Option<Call<F, D, C>>,
+        call: Option<Admitted<F, D, C>>,
         rejected: Option<BreakerError>,
     }
 }
@@ -114,7 +160,7 @@ pub(crate) fn protect<F, D, C>(
 ) -> Protect<F, D, C> {
     match breaker.try_acquire() {
         Ok(permit) => Protect {
-            call: Some(run(permit, deadline, classify, future)),
+            call: Some(admitted(permit, deadline, classify, future)),
             rejected: None,
         },
         Err(error) => Protect {
@@ -144,14 +190,6 @@ where
                 .take()
                 .map_or(Poll::Pending, |error| Poll::Ready(C::reject(error)));
         };
-        match call.poll(cx) {
-            Poll::Ready(
-                Finished::Succeeded(output) | Finished::Failed(output) | Finished::Ignored(output),
-            ) => Poll::Ready(output),
-            Poll::Ready(Finished::TimedOut(error) | Finished::Rejected(error)) => {
-                Poll::Ready(C::reject(error))
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        call.poll(cx)
     }
 }

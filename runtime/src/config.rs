@@ -125,6 +125,7 @@ impl Config {
 
     /// Lets at most `calls` calls run at once (a bulkhead); others wait up to
     /// [`max_wait`](Config::max_wait), then are rejected with `BreakerError::BulkheadFull`.
+    /// A call takes its slot when it is first polled.
     #[must_use]
     pub const fn max_concurrent(mut self, calls: u32) -> Config {
         self.max_concurrent = Some(calls);

@@ -33,9 +33,13 @@ pin_project! {
 impl<F, D, C> Call<F, D, C> {
     #[inline]
     pub(crate) fn new(permit: Permit, deadline: D, classify: C, inner: F) -> Call<F, D, C> {
-        let bulkhead = match permit.breaker().bulkhead() {
-            None => Gate::Free,
-            Some(bulkhead) => Gate::enter(bulkhead),
+        // Only a tag here: the slot is taken at the first poll. A gate built by an out-of-line
+        // call and moved in is written to the stack in one width and read back in another,
+        // which stalls on store forwarding on every call (measured).
+        let bulkhead = if permit.breaker().bulkhead().is_some() {
+            Gate::Unentered
+        } else {
+            Gate::Free
         };
         Call {
             inner,
@@ -62,7 +66,11 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         if this.bulkhead.is_waiting() {
-            match this.bulkhead.poll_pass(cx) {
+            let bulkhead = this
+                .permit
+                .as_ref()
+                .and_then(|permit| permit.breaker().bulkhead());
+            match this.bulkhead.poll_pass(bulkhead, cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(true) => {}
                 Poll::Ready(false) => return Poll::Ready(bulkhead_full(this.permit.take())),
@@ -113,40 +121,46 @@ fn finish<T>(permit: Option<Permit>, verdict: Verdict, output: T) -> Finished<T>
 enum Gate {
     /// No bulkhead, or the call finished and gave its slot back.
     Free,
+    /// Not polled yet: the call takes its slot, or is turned away, at its first poll.
+    Unentered,
     /// Running in a bulkhead slot, held for its `Drop`, which gives the slot back.
     Held { _slot: Slot },
     /// Waiting up to `max_wait` for a slot.
     Waiting(Waiting),
-    /// Every slot taken and no waiting allowed: rejected at the first poll.
-    Full,
 }
 
 impl Gate {
+    /// True until the call has a slot (or has no bulkhead).
+    #[inline]
+    fn is_waiting(&self) -> bool {
+        matches!(self, Gate::Unentered | Gate::Waiting(_))
+    }
+
+    /// Takes or waits for a slot of `bulkhead`: `true` to run, `false` when turned away.
     #[cold]
-    fn enter(bulkhead: &'static Bulkhead) -> Gate {
-        match bulkhead.enter() {
-            Entry::Entered(slot) => Gate::Held { _slot: slot },
-            Entry::Wait(waiting) => Gate::Waiting(waiting),
-            Entry::Full => Gate::Full,
+    fn poll_pass(
+        &mut self,
+        bulkhead: Option<&'static Bulkhead>,
+        cx: &mut Context<'_>,
+    ) -> Poll<bool> {
+        if matches!(self, Gate::Unentered) {
+            *self = match bulkhead.map(Bulkhead::enter) {
+                Some(Entry::Entered(slot)) => return self.pass(Some(slot)),
+                Some(Entry::Wait(waiting)) => Gate::Waiting(waiting),
+                Some(Entry::Full) | None => return self.pass(None),
+            };
+        }
+        match self {
+            Gate::Waiting(waiting) => match waiting.as_mut().poll(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(slot) => self.pass(slot),
+            },
+            _ => Poll::Ready(true),
         }
     }
 
-    /// True until the call has a slot or was turned away.
-    #[inline]
-    fn is_waiting(&self) -> bool {
-        matches!(self, Gate::Waiting(_) | Gate::Full)
-    }
-
-    /// Polls for a slot: `true` to run, `false` when rejected.
-    #[cold]
-    fn poll_pass(&mut self, cx: &mut Context<'_>) -> Poll<bool> {
-        let slot = match self {
-            Gate::Waiting(waiting) => match waiting.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(slot) => slot,
-            },
-            _ => None,
-        };
+    /// Runs the call in `slot`, or turns it away without one.
+    fn pass(&mut self, slot: Option<Slot>) -> Poll<bool> {
         let entered = slot.is_some();
         *self = slot.map_or(Gate::Free, |slot| Gate::Held { _slot: slot });
         Poll::Ready(entered)

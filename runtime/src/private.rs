@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub use crate::call::{Finished, Outcome, Protect, Protects};
+pub use crate::call::{Admitted, Finished, Outcome, Protects};
 pub use crate::classify::{Classify, CountErrors, FailureIf, NeverFails, Verdict};
 pub use crate::deadline::{Deadline, NoDeadline, Timeout};
 pub use crate::fallback::{call as fallback, Fallback, Plain, WithCause};
@@ -92,14 +92,24 @@ where
     FailureIf(predicate)
 }
 
-/// Runs `future` through `site`'s breaker when there is no fallback: a rejection or a
-/// timeout comes back as the fn's own error.
+/// A call rejected before it ran, without a fallback: the rejection as the fn's own error.
 #[inline]
-pub fn protect<F, D, C>(site: &Site, deadline: D, classify: C, future: F) -> Protect<F, D, C>
+pub fn reject<F, C>(_: &F, _: &C, error: BreakerError) -> F::Output
+where
+    F: Future,
+    C: Protects<F::Output>,
+{
+    C::reject(error)
+}
+
+/// Runs `future`, admitted by `permit`, when there is no fallback: a timeout or a full
+/// bulkhead comes back as the fn's own error.
+#[inline]
+pub fn admitted<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) -> Admitted<F, D, C>
 where
     F: Future,
     D: Deadline,
     C: Protects<F::Output>,
 {
-    call::protect(site.breaker(), deadline, classify, future)
+    call::admitted(permit, deadline, classify, future)
 }

@@ -173,3 +173,35 @@ async fn a_full_bulkhead_runs_the_fallback() {
     assert_eq!(holder.await.unwrap(), Ok(7));
     assert_eq!(state("bulkhead_fallback"), State::Closed);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_call_takes_its_slot_when_first_polled_not_when_made() {
+    static UPSTREAM: LazyLock<Upstream> = LazyLock::new(Upstream::default);
+    let breaker = fusebox::registry().register(
+        "bulkhead_first_poll",
+        fusebox::Config::new().max_concurrent(1),
+    );
+    let in_use = || stats("bulkhead_first_poll").bulkhead_in_use;
+
+    UPSTREAM.close_gate();
+    let mut made_first = pin!(breaker.call(UPSTREAM.call()));
+    let mut polled_first = pin!(breaker.call(UPSTREAM.call()));
+    assert_eq!(
+        in_use(),
+        Some(0),
+        "a call that was never polled holds no slot"
+    );
+
+    assert!(futures::poll!(polled_first.as_mut()).is_pending());
+    assert_eq!(in_use(), Some(1));
+    assert!(
+        matches!(
+            futures::poll!(made_first.as_mut()),
+            std::task::Poll::Ready(Err(AppError::Breaker(BreakerError::BulkheadFull { .. })))
+        ),
+        "the slot went to the call that ran first"
+    );
+    UPSTREAM.release(1);
+    assert_eq!(polled_first.await, Ok(1));
+    assert_eq!(in_use(), Some(0));
+}
