@@ -21,7 +21,7 @@ use crate::stripes::Kind;
 use crate::sync::{AtomicU32, AtomicU64};
 use crate::window::{CallWindow, Tally};
 use crate::word::{Generation, Word};
-use crate::{BreakerError, Config, ConfigError, State, Stats};
+use crate::{BreakerError, Config, ConfigError, RetryAt, State, Stats};
 
 /// One named circuit breaker, shared by every fn that names it.
 ///
@@ -252,7 +252,7 @@ impl Breaker {
         match word.state() {
             State::Open => BreakerError::Open {
                 name: self.name,
-                retry_at: clock::instant_at(word.deadline_ms()),
+                retry_at: RetryAt::from_millis(word.deadline_ms()),
             },
             State::HalfOpen => BreakerError::HalfOpenFull { name: self.name },
             _ => BreakerError::ForcedOpen { name: self.name },

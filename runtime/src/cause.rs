@@ -129,7 +129,7 @@ mod tests {
     fn open() -> BreakerError {
         BreakerError::Open {
             name: "weather_api",
-            retry_at: tokio::time::Instant::now() + Duration::from_secs(3),
+            retry_at: (tokio::time::Instant::now() + Duration::from_secs(3)).into(),
         }
     }
 

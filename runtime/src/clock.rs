@@ -36,6 +36,12 @@ pub(crate) fn instant_at(millis: u64) -> Instant {
         .unwrap_or(origin)
 }
 
+/// Whole milliseconds from the clock's origin to `instant`, rounded up (zero before it).
+pub(crate) fn millis_at(instant: Instant) -> u64 {
+    let nanos = saturating_nanos(instant.saturating_duration_since(origin()));
+    nanos.div_ceil(NANOS_PER_MILLI)
+}
+
 /// A duration in whole nanoseconds, saturating at `u64::MAX` (584 years).
 pub(crate) fn saturating_nanos(duration: Duration) -> u64 {
     u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)

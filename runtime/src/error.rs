@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::clock;
+
 /// Why a protected call did not run, or did not finish.
 ///
 /// A fn protected by `#[circuit_breaker]` without a fallback returns it through its own error
@@ -17,9 +19,9 @@ pub enum BreakerError {
     Open {
         /// The breaker's name.
         name: &'static str,
-        /// When a probe call will be allowed, on tokio's clock (the deadline has millisecond
-        /// resolution). [`retry_after`](BreakerError::retry_after) gives the time left.
-        retry_at: Instant,
+        /// When a probe call will be allowed, on tokio's clock (millisecond resolution).
+        /// [`retry_after`](BreakerError::retry_after) gives the time left.
+        retry_at: RetryAt,
     },
     /// The breaker was forced open by hand: the call was rejected without running.
     ForcedOpen {
@@ -72,11 +74,57 @@ impl BreakerError {
     /// armed for the probe.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            BreakerError::Open { retry_at, .. } => {
-                Some(retry_at.saturating_duration_since(Instant::now()))
-            }
+            BreakerError::Open { retry_at, .. } => Some(retry_at.remaining()),
             _ => None,
         }
+    }
+}
+
+/// When an open circuit lets a probe call through: a point on tokio's clock, with millisecond
+/// resolution.
+///
+/// It is kept as the breaker keeps its deadline, so that rejecting a call does no clock
+/// arithmetic; [`instant`](RetryAt::instant) gives it as a tokio [`Instant`].
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RetryAt {
+    /// Milliseconds after the breaker clock's origin.
+    millis: u64,
+}
+
+impl RetryAt {
+    /// The deadline the breaker keeps, in milliseconds after its clock's origin.
+    #[inline]
+    pub(crate) const fn from_millis(millis: u64) -> RetryAt {
+        RetryAt { millis }
+    }
+
+    /// The deadline as a tokio `Instant`.
+    pub fn instant(self) -> Instant {
+        clock::instant_at(self.millis)
+    }
+
+    /// How long from now until the deadline; zero once it has passed. Reads tokio's clock.
+    pub fn remaining(self) -> Duration {
+        clock::until(self.millis, clock::now_nanos())
+    }
+}
+
+impl From<Instant> for RetryAt {
+    /// The deadline at `instant`, rounded up to the next millisecond.
+    fn from(instant: Instant) -> RetryAt {
+        RetryAt::from_millis(clock::millis_at(instant))
+    }
+}
+
+impl From<RetryAt> for Instant {
+    fn from(retry_at: RetryAt) -> Instant {
+        retry_at.instant()
+    }
+}
+
+impl fmt::Debug for RetryAt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RetryAt").field(&self.instant()).finish()
     }
 }
 
@@ -213,3 +261,44 @@ impl fmt::Display for ConfigError {
 }
 
 impl Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_at_keeps_an_instant_to_the_next_millisecond() {
+        let at = Instant::now() + Duration::from_micros(2_500);
+        let retry_at = RetryAt::from(at);
+        assert!(retry_at.instant() >= at, "rounded up, never early");
+        assert!(retry_at.instant() < at + Duration::from_millis(1));
+        assert_eq!(Instant::from(retry_at), retry_at.instant());
+        assert_eq!(RetryAt::from(retry_at.instant()), retry_at);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_counts_down_on_tokio_clock_to_zero() {
+        let retry_at = RetryAt::from(Instant::now() + Duration::from_secs(3));
+        let error = BreakerError::Open {
+            name: "weather_api",
+            retry_at,
+        };
+        let left = retry_at.instant() - Instant::now();
+        assert!(left >= Duration::from_secs(3) && left < Duration::from_millis(3_001));
+        assert_eq!(error.retry_after(), Some(left));
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(
+            error.retry_after(),
+            Some(left.saturating_sub(Duration::from_secs(1)))
+        );
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert_eq!(error.retry_after(), Some(Duration::ZERO));
+        assert_eq!(
+            BreakerError::HalfOpenFull {
+                name: "weather_api"
+            }
+            .retry_after(),
+            None
+        );
+    }
+}

@@ -101,7 +101,7 @@ pub mod __private;
 pub use breaker::Breaker;
 pub use cause::Cause;
 pub use config::{Config, Window};
-pub use error::{BreakerError, ConfigError};
+pub use error::{BreakerError, ConfigError, RetryAt};
 pub use event::{Event, Reason};
 /// # Examples
 ///
