@@ -5,9 +5,13 @@
 #![allow(clippy::unused_async)]
 
 use std::fmt;
+use std::future::Future;
 use std::hint::black_box;
+use std::time::Duration;
 
 use fusebox::{circuit_breaker, BreakerError};
+
+pub mod counting;
 
 /// The error of every benchmarked call.
 #[derive(Debug)]
@@ -78,4 +82,35 @@ pub async fn protected_to_open(fail: bool) -> Result<u32, AppError> {
 #[circuit_breaker(name = "bench_shared", threshold = 5)]
 pub async fn protected_shared() -> Result<u32, AppError> {
     trivial().await
+}
+
+/// A half-open breaker whose only probe slot is held by a call that never finishes.
+///
+/// # Panics
+///
+/// If the breaker does not end half-open with its probe slot taken.
+pub fn half_open_breaker() -> &'static fusebox::Breaker {
+    let breaker = fusebox::registry().register(
+        "footprint_half_open",
+        fusebox::Config::new()
+            .threshold(1)
+            .recovery(Duration::ZERO)
+            .success_threshold(1),
+    );
+    // Outside a runtime, so that no probe timer is armed: the held call is admitted in
+    // half-open, as its only probe.
+    let waker = std::task::Waker::noop();
+    let mut context = std::task::Context::from_waker(waker);
+    let opened = std::pin::pin!(breaker.call(maybe_fail(true)))
+        .as_mut()
+        .poll(&mut context);
+    assert!(opened.is_ready());
+    let probe = Box::pin(breaker.call(std::future::pending::<Result<u32, AppError>>()));
+    assert_eq!(breaker.state(), fusebox::State::HalfOpen);
+    // The probe is kept for the life of the process.
+    let probe = Box::leak(Box::new(probe));
+    assert!(probe.as_mut().poll(&mut context).is_pending());
+    let rejected = std::pin::pin!(breaker.call(trivial())).poll(&mut context);
+    assert!(matches!(rejected, std::task::Poll::Ready(Err(AppError))));
+    breaker
 }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use pin_project_lite::pin_project;
 use tokio::time::Sleep;
 
 /// When a call must give up.
@@ -26,15 +27,17 @@ impl Deadline for NoDeadline {
     }
 }
 
-/// A deadline of `limit`, counted from the first time the fn returned `Pending`.
-///
-/// The timer is boxed and made only then: a call that finishes at its first poll pays nothing
-/// for its timeout, and the future stays small (a tokio `Sleep` held inline would be copied
-/// with every move of the call's future, which costs more than the timer itself).
-#[derive(Debug)]
-pub struct Timeout {
-    limit: Duration,
-    sleep: Option<Pin<Box<Sleep>>>,
+pin_project! {
+    /// A deadline of `limit`, counted from the first time the fn returned `Pending`.
+    ///
+    /// The timer is made only then, in place: a call that finishes at its first poll pays
+    /// nothing for its timeout, and a call that waits allocates nothing for it.
+    #[derive(Debug)]
+    pub struct Timeout {
+        limit: Duration,
+        #[pin]
+        sleep: Option<Sleep>,
+    }
 }
 
 impl Timeout {
@@ -45,16 +48,17 @@ impl Timeout {
 }
 
 impl Deadline for Timeout {
-    fn poll_expired(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Duration> {
-        let limit = self.limit;
-        if self.sleep.is_none() {
+    fn poll_expired(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Duration> {
+        let mut this = self.project();
+        let limit = *this.limit;
+        if this.sleep.is_none() {
             if tokio::runtime::Handle::try_current().is_err() {
                 warn_no_runtime();
                 return Poll::Pending;
             }
-            self.sleep = Some(Box::pin(tokio::time::sleep(limit)));
+            this.sleep.set(Some(tokio::time::sleep(limit)));
         }
-        match self.sleep.as_mut().map(|sleep| sleep.as_mut().poll(cx)) {
+        match this.sleep.as_pin_mut().map(|sleep| sleep.poll(cx)) {
             Some(Poll::Ready(())) => Poll::Ready(limit),
             _ => Poll::Pending,
         }

@@ -1,0 +1,74 @@
+//! No call without a fallback allocates, on any path: closed (success, failure, failure-rate
+//! window), a timeout not reached and one whose timer is armed, a bulkhead slot, an open
+//! rejection and a half-open one. Counted by the benchmarks' counting allocator, on a
+//! current-thread runtime, after a warm-up call that registers the breaker.
+
+use fusebox::{circuit_breaker, registry, Config};
+use fusebox_bench::counting::{allocations_per_call, Counting};
+use fusebox_bench::{
+    half_open_breaker, maybe_fail, protected, protected_to_open, protected_waiting,
+    protected_window, protected_with_timeout, trivial, AppError,
+};
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// A fn behind a bulkhead with a timeout, which waits once: its slot and its timer are taken.
+#[circuit_breaker(name = "no_allocations_bulkhead", max_concurrent = 2, timeout = "1s")]
+async fn protected_in_bulkhead() -> Result<u32, AppError> {
+    tokio::task::yield_now().await;
+    trivial().await
+}
+
+// One test, so that no other test thread allocates while a path is counted.
+#[test]
+fn no_path_without_a_fallback_allocates() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let failing = registry().register("no_allocations_fail", Config::new().threshold(u32::MAX));
+    rt.block_on(async {
+        let _ = protected_to_open(true).await;
+    });
+    let half_open = half_open_breaker();
+    let paths = [
+        ("closed, success", allocations_per_call(&rt, protected)),
+        (
+            "closed, failure",
+            allocations_per_call(&rt, || failing.call(maybe_fail(true))),
+        ),
+        (
+            "failure-rate window, success",
+            allocations_per_call(&rt, protected_window),
+        ),
+        (
+            "timeout set, not reached",
+            allocations_per_call(&rt, protected_with_timeout),
+        ),
+        (
+            "timeout set, the call waits (timer armed)",
+            allocations_per_call(&rt, protected_waiting),
+        ),
+        (
+            "bulkhead slot taken, timer armed",
+            allocations_per_call(&rt, protected_in_bulkhead),
+        ),
+        (
+            "open, rejected",
+            allocations_per_call(&rt, || protected_to_open(false)),
+        ),
+        (
+            "half-open, every probe slot taken, rejected",
+            allocations_per_call(&rt, || half_open.call(trivial())),
+        ),
+    ];
+    let allocating: Vec<_> = paths
+        .iter()
+        .filter(|(_, per_call)| *per_call > 0.0)
+        .collect();
+    assert!(
+        allocating.is_empty(),
+        "allocations per call: {allocating:?}"
+    );
+}
