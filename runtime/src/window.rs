@@ -75,6 +75,12 @@ impl CallWindow {
     /// [`record`](CallWindow::record) without reading what the window holds.
     #[inline]
     pub(crate) fn add(&self, failed: bool, slow: bool) {
+        if !failed && !slow && self.holds_only_successes() {
+            // Another success over a ring of successes changes nothing wherever it lands, so
+            // it takes no ring position: a healthy breaker's calls run no locked instruction
+            // here. (Concurrent with a failure, it is as if it had been recorded just before.)
+            return;
+        }
         let index = self.slot(self.next.fetch_add(1, Relaxed));
         let new = RECORDED | if failed { FAILED } else { 0 } | if slow { SLOW } else { 0 };
         // The same outcome over the same outcome changes nothing: skip the write (in a healthy
@@ -89,6 +95,14 @@ impl CallWindow {
         }
         adjust(&self.failures, old & FAILED != 0, failed);
         adjust(&self.slow, old & SLOW != 0, slow);
+    }
+
+    /// True when the window is full and holds only successes that were not slow.
+    #[inline]
+    fn holds_only_successes(&self) -> bool {
+        self.failures.load(Relaxed) == 0
+            && self.slow.load(Relaxed) == 0
+            && usize::try_from(self.recorded.load(Relaxed)) == Ok(self.outcomes.len())
     }
 
     /// The slot of ring position `position`: its low 32 bits modulo the window's size, by
@@ -173,6 +187,41 @@ mod tests {
             }
         );
         assert_eq!(window.record(true, false).failure_rate(4), Some(25.0));
+    }
+
+    #[test]
+    fn a_success_over_only_successes_takes_no_position_and_changes_no_count() {
+        let window = CallWindow::new(4);
+        for _ in 0..4 {
+            window.record(false, false);
+        }
+        assert_eq!(
+            window.next.load(Relaxed),
+            4,
+            "filling the window takes positions"
+        );
+        for _ in 0..10 {
+            window.record(false, false);
+        }
+        assert_eq!(window.next.load(Relaxed), 4, "a healthy window stays put");
+        assert_eq!(window.record(true, false).failures, 1);
+        for _ in 0..3 {
+            assert_eq!(
+                window.record(false, false).failures,
+                1,
+                "still among the last 4"
+            );
+        }
+        assert_eq!(
+            window.record(false, false).failures,
+            0,
+            "4 calls later it left"
+        );
+        assert_eq!(
+            window.record(false, true).slow,
+            1,
+            "a slow success is recorded"
+        );
     }
 
     #[test]

@@ -153,3 +153,28 @@ fn the_count_window_loses_no_outcome() {
         assert_eq!(breaker.stats().failure_rate, Some(50.0));
     });
 }
+
+#[test]
+fn a_success_that_skips_a_healthy_window_never_hides_a_failure() {
+    loom::model(|| {
+        let site = site(
+            Config::new()
+                .threshold(100)
+                .failure_rate(100)
+                .window(2)
+                .min_calls(2),
+        );
+        for _ in 0..2 {
+            site.acquire().unwrap().success();
+        }
+        let permits = [site.acquire().unwrap(), site.acquire().unwrap()];
+        let breaker = permits[0].breaker();
+        assert_eq!(breaker.stats().failure_rate, Some(0.0), "a healthy window");
+        let [failed, succeeded] = permits;
+        let failing = thread::spawn(move || failed.failure());
+        let succeeding = thread::spawn(move || succeeded.success());
+        failing.join().unwrap();
+        succeeding.join().unwrap();
+        assert_eq!(breaker.stats().failure_rate, Some(50.0));
+    });
+}
