@@ -4,9 +4,7 @@ use std::error::Error;
 use std::fmt;
 use std::time::Duration;
 
-use tokio::time::Instant;
-
-use crate::clock;
+use crate::RetryAt;
 
 /// Why a protected call did not run, or did not finish.
 ///
@@ -77,54 +75,6 @@ impl BreakerError {
             BreakerError::Open { retry_at, .. } => Some(retry_at.remaining()),
             _ => None,
         }
-    }
-}
-
-/// When an open circuit lets a probe call through: a point on tokio's clock, with millisecond
-/// resolution.
-///
-/// It is kept as the breaker keeps its deadline, so that rejecting a call does no clock
-/// arithmetic; [`instant`](RetryAt::instant) gives it as a tokio [`Instant`].
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RetryAt {
-    /// Milliseconds after the breaker clock's origin.
-    millis: u64,
-}
-
-impl RetryAt {
-    /// The deadline the breaker keeps, in milliseconds after its clock's origin.
-    #[inline]
-    pub(crate) const fn from_millis(millis: u64) -> RetryAt {
-        RetryAt { millis }
-    }
-
-    /// The deadline as a tokio `Instant`.
-    pub fn instant(self) -> Instant {
-        clock::instant_at(self.millis)
-    }
-
-    /// How long from now until the deadline; zero once it has passed. Reads tokio's clock.
-    pub fn remaining(self) -> Duration {
-        clock::until(self.millis, clock::now_nanos())
-    }
-}
-
-impl From<Instant> for RetryAt {
-    /// The deadline at `instant`, rounded up to the next millisecond.
-    fn from(instant: Instant) -> RetryAt {
-        RetryAt::from_millis(clock::millis_at(instant))
-    }
-}
-
-impl From<RetryAt> for Instant {
-    fn from(retry_at: RetryAt) -> Instant {
-        retry_at.instant()
-    }
-}
-
-impl fmt::Debug for RetryAt {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("RetryAt").field(&self.instant()).finish()
     }
 }
 
@@ -261,44 +211,3 @@ impl fmt::Display for ConfigError {
 }
 
 impl Error for ConfigError {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn retry_at_keeps_an_instant_to_the_next_millisecond() {
-        let at = Instant::now() + Duration::from_micros(2_500);
-        let retry_at = RetryAt::from(at);
-        assert!(retry_at.instant() >= at, "rounded up, never early");
-        assert!(retry_at.instant() < at + Duration::from_millis(1));
-        assert_eq!(Instant::from(retry_at), retry_at.instant());
-        assert_eq!(RetryAt::from(retry_at.instant()), retry_at);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn retry_after_counts_down_on_tokio_clock_to_zero() {
-        let retry_at = RetryAt::from(Instant::now() + Duration::from_secs(3));
-        let error = BreakerError::Open {
-            name: "weather_api",
-            retry_at,
-        };
-        let left = retry_at.instant() - Instant::now();
-        assert!(left >= Duration::from_secs(3) && left < Duration::from_millis(3_001));
-        assert_eq!(error.retry_after(), Some(left));
-        tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(
-            error.retry_after(),
-            Some(left.saturating_sub(Duration::from_secs(1)))
-        );
-        tokio::time::advance(Duration::from_secs(5)).await;
-        assert_eq!(error.retry_after(), Some(Duration::ZERO));
-        assert_eq!(
-            BreakerError::HalfOpenFull {
-                name: "weather_api"
-            }
-            .retry_after(),
-            None
-        );
-    }
-}

@@ -81,11 +81,11 @@ mod overrides;
 mod permit;
 mod probe_timer;
 mod rates;
-// The settings' names, shared with the attribute.
 mod registry;
 mod rescue;
+mod retry_at;
 #[path = "../../macros/src/settings.rs"]
-mod settings;
+mod settings; // The settings' names, shared with the attribute.
 mod state;
 mod stats;
 mod stripes;
@@ -101,7 +101,7 @@ pub mod __private;
 pub use breaker::Breaker;
 pub use cause::Cause;
 pub use config::{Config, Window};
-pub use error::{BreakerError, ConfigError, RetryAt};
+pub use error::{BreakerError, ConfigError};
 pub use event::{Event, Reason};
 /// # Examples
 ///
@@ -175,5 +175,6 @@ pub use fusebox_macros::circuit_breaker;
 pub use overrides::{OverrideError, CONFIG_FILE_VAR};
 pub use permit::Permit;
 pub use registry::{registry, Registry};
+pub use retry_at::RetryAt;
 pub use state::State;
 pub use stats::{Health, Stats};
