@@ -10,6 +10,8 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 use tokio::time::Sleep;
 
+use crate::probe_timer;
+
 /// When a call must give up.
 pub trait Deadline {
     /// Polled after the fn returned `Pending`: `Ready(limit)` once the deadline has passed.
@@ -52,11 +54,10 @@ impl Deadline for Timeout {
         let mut this = self.project();
         let limit = *this.limit;
         if this.sleep.is_none() {
-            if tokio::runtime::Handle::try_current().is_err() {
-                warn_no_runtime();
+            let Some(sleep) = timer(limit) else {
                 return Poll::Pending;
-            }
-            this.sleep.set(Some(tokio::time::sleep(limit)));
+            };
+            this.sleep.set(Some(sleep));
         }
         match this.sleep.as_pin_mut().map(|sleep| sleep.poll(cx)) {
             Some(Poll::Ready(())) => Poll::Ready(limit),
@@ -65,14 +66,32 @@ impl Deadline for Timeout {
     }
 }
 
-/// Timers need a tokio runtime; outside one the call runs without its deadline rather than
-/// panicking, and says so once.
+/// A timer of `limit`, or `None` where none can run: the call then runs without its deadline
+/// rather than panicking. Outside a tokio runtime that is said once; in a runtime built
+/// without its timer, tokio panics making the timer, which is caught, said once, and no timer
+/// is made again in this process.
+fn timer(limit: Duration) -> Option<Sleep> {
+    if probe_timer::runtime().is_none() {
+        warn_no_runtime();
+        return None;
+    }
+    match std::panic::catch_unwind(|| tokio::time::sleep(limit)) {
+        Ok(sleep) => Some(sleep),
+        Err(_) => {
+            probe_timer::timers_do_not_work();
+            None
+        }
+    }
+}
+
+/// Says once that a call with a timeout ran where no timer could run.
 fn warn_no_runtime() {
     static WARNED: AtomicBool = AtomicBool::new(false);
     if !WARNED.swap(true, Ordering::Relaxed) {
         tracing::warn!(
             target: "fusebox",
-            "a call with a timeout ran outside a tokio runtime; the timeout was not applied"
+            "a call with a timeout ran outside a tokio runtime with a working timer; the \
+             timeout was not applied"
         );
     }
 }

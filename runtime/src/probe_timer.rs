@@ -24,11 +24,12 @@ use crate::breaker::Breaker;
 use crate::clock;
 use crate::word::Word;
 
-/// False once a runtime without a timer has made one panic: from then on no timer is armed
-/// in this process, and open circuits are checked against the clock by each call.
+/// False once a runtime without a timer has made one panic: from then on no timer is made in
+/// this process; timeouts are not applied, and open circuits are checked against the clock
+/// by each call.
 static TIMERS_WORK: AtomicBool = AtomicBool::new(true);
 
-/// The runtime to run a probe timer on: the current tokio runtime, if there is one.
+/// The runtime to run a timer on: the current tokio runtime, if there is one and timers work.
 pub(crate) fn runtime() -> Option<Handle> {
     if !TIMERS_WORK.load(Relaxed) {
         return None;
@@ -110,11 +111,18 @@ struct NoTimerWatch;
 
 impl Drop for NoTimerWatch {
     fn drop(&mut self) {
-        if TIMERS_WORK.swap(false, Relaxed) {
-            tracing::warn!(
-                target: "fusebox",
-                "a tokio runtime without its timer: open circuits are checked against the clock by each call"
-            );
-        }
+        timers_do_not_work();
+    }
+}
+
+/// Records that a tokio runtime without its timer made a timer panic: from then on no timer
+/// is made in this process. Says so once.
+pub(crate) fn timers_do_not_work() {
+    if TIMERS_WORK.swap(false, Relaxed) {
+        tracing::warn!(
+            target: "fusebox",
+            "a tokio runtime without its timer: timeouts are not applied, and open circuits are \
+             checked against the clock by each call"
+        );
     }
 }
