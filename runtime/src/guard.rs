@@ -65,7 +65,7 @@ where
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        if this.bulkhead.is_waiting() {
+        if this.bulkhead.needs_slot() {
             let bulkhead = this
                 .permit
                 .as_ref()
@@ -132,12 +132,13 @@ enum Gate {
 impl Gate {
     /// True until the call has a slot (or has no bulkhead).
     #[inline]
-    fn is_waiting(&self) -> bool {
+    fn needs_slot(&self) -> bool {
         matches!(self, Gate::Unentered | Gate::Waiting(_))
     }
 
-    /// Takes or waits for a slot of `bulkhead`: `true` to run, `false` when turned away.
-    #[cold]
+    /// Takes or waits for a slot of `bulkhead`: `true` to run, `false` when turned away. Out
+    /// of line: only calls of a breaker with a bulkhead come here.
+    #[inline(never)]
     fn poll_pass(
         &mut self,
         bulkhead: Option<&'static Bulkhead>,
