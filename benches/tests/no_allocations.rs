@@ -1,9 +1,12 @@
-//! No call without a fallback allocates, on any path: closed (success, failure, failure-rate
-//! window), a timeout not reached and one whose timer is armed, a bulkhead slot, an open
-//! rejection and a half-open one. Counted by the benchmarks' counting allocator, on a
-//! current-thread runtime, after a warm-up call that registers the breaker.
+//! No call without a fallback allocates on any path it takes call after call: closed (success,
+//! failure, failure-rate window), a timeout not reached and one whose timer is armed, a
+//! bulkhead slot, an open rejection and a half-open one. Counted by the benchmarks' counting
+//! allocator, on a current-thread runtime, after a warm-up call that registers the breaker.
+//! Two rarer paths do allocate: the call that opens a circuit starts its probe timer (a task,
+//! once per opening), and a call that finds its bulkhead full and may wait for a slot
+//! (`max_wait`) boxes its wait.
 
-use fusebox::{circuit_breaker, registry, Config};
+use fusebox::{circuit_breaker, registry, Config, State};
 use fusebox_bench::counting::{allocations_per_call, Counting};
 use fusebox_bench::{
     half_open_breaker, maybe_fail, protected, protected_to_open, protected_waiting,
@@ -31,6 +34,8 @@ fn no_path_without_a_fallback_allocates() {
     rt.block_on(async {
         let _ = protected_to_open(true).await;
     });
+    let opened = registry().get("bench_open").expect("registered");
+    assert_eq!(opened.state(), State::Open, "rejections are measured");
     let half_open = half_open_breaker();
     let paths = [
         ("closed, success", allocations_per_call(&rt, protected)),
@@ -63,6 +68,12 @@ fn no_path_without_a_fallback_allocates() {
             allocations_per_call(&rt, || half_open.call(trivial())),
         ),
     ];
+    assert_eq!(
+        opened.state(),
+        State::Open,
+        "every rejection was measured open"
+    );
+    assert_eq!(half_open.state(), State::HalfOpen);
     let allocating: Vec<_> = paths
         .iter()
         .filter(|(_, per_call)| *per_call > 0.0)

@@ -154,11 +154,13 @@ use proc_macro::TokenStream;
 /// }
 /// ```
 ///
-/// Without a fallback nothing is cloned or caught: the call is admitted first, a rejected call
-/// returns `Err(AppError::from(BreakerError::Open { .. }))` at once without running, and an
-/// admitted one runs as `admitted(permit, deadline, CountErrors, async move { body }).await`,
-/// which returns `Err(AppError::from(BreakerError::TimedOut { .. }))` for a call past its
-/// deadline.
+/// Without a fallback nothing is cloned or caught: the call is admitted first, and a rejected
+/// call returns `Err(AppError::from(error))` at once without running (`BreakerError::Open`,
+/// `ForcedOpen` or `HalfOpenFull`). An admitted one runs as
+/// `admitted(permit, deadline, CountErrors, async move { body }).await`, which returns
+/// `Err(AppError::from(BreakerError::TimedOut { .. }))` for a call past its deadline and
+/// `Err(AppError::from(BreakerError::BulkheadFull { .. }))` for one turned away by the
+/// bulkhead.
 #[proc_macro_attribute]
 pub fn circuit_breaker(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::circuit_breaker(args.into(), &item.into()).into()
