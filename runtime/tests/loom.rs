@@ -133,16 +133,21 @@ fn a_reader_never_sees_half_of_a_change_of_settings() {
     });
 }
 
+/// A site whose breaker opens only on its failure rate, over its last two calls.
+fn window_of_two() -> &'static Site {
+    site(
+        Config::new()
+            .threshold(100)
+            .failure_rate(100)
+            .window(2)
+            .min_calls(2),
+    )
+}
+
 #[test]
 fn the_count_window_loses_no_outcome() {
     loom::model(|| {
-        let site = site(
-            Config::new()
-                .threshold(100)
-                .failure_rate(100)
-                .window(2)
-                .min_calls(2),
-        );
+        let site = window_of_two();
         let permits = [site.acquire().unwrap(), site.acquire().unwrap()];
         let breaker = permits[0].breaker();
         let [failed, succeeded] = permits;
@@ -157,13 +162,7 @@ fn the_count_window_loses_no_outcome() {
 #[test]
 fn a_success_that_skips_a_healthy_window_never_hides_a_failure() {
     loom::model(|| {
-        let site = site(
-            Config::new()
-                .threshold(100)
-                .failure_rate(100)
-                .window(2)
-                .min_calls(2),
-        );
+        let site = window_of_two();
         for _ in 0..2 {
             site.acquire().unwrap().success();
         }
