@@ -2,19 +2,17 @@
 //!
 //! `cargo bench -p fusebox-bench --bench peers`; the figures go to BENCHMARKS.md.
 
-use std::future::Future;
 use std::hint::black_box;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use circuitbreaker_rs::{CircuitBreaker as CbRs, DefaultPolicy};
 use criterion::{criterion_group, criterion_main, Criterion};
 use failsafe::futures::CircuitBreaker as _;
-use fusebox::{registry, BreakerError, Config, State};
+use fusebox::{registry, Config, State};
 use fusebox_bench::{
-    maybe_fail, protected, protected_shared, protected_to_open, protected_window,
-    protected_with_timeout, trivial, AppError,
+    half_open_breaker, maybe_fail, protected, protected_shared, protected_to_open,
+    protected_window, protected_with_timeout, trivial, AppError,
 };
 use recloser::{AsyncRecloser, Recloser};
 use tokio::runtime::Runtime;
@@ -179,29 +177,7 @@ fn timeout_not_reached(c: &mut Criterion) {
 fn half_open_rejection(c: &mut Criterion) {
     let rt = current_thread();
     let mut group = c.benchmark_group("half_open_rejection");
-    let breaker = registry().register(
-        "bench_half_open",
-        Config::new()
-            .threshold(1)
-            .recovery(Duration::ZERO)
-            .success_threshold(1),
-    );
-    // Outside a runtime, so that no probe timer is armed: the next call reads the clock, finds
-    // the recovery period over and is admitted as the only probe, in half-open.
-    let opened = poll_once(breaker.call(maybe_fail(true)));
-    assert!(matches!(opened, Poll::Ready(Err(AppError))));
-    assert_eq!(breaker.state(), State::Open);
-    let mut probe = Box::pin(breaker.call(std::future::pending::<Result<u32, AppError>>()));
-    assert!(poll_once(probe.as_mut()).is_pending());
-    assert_eq!(breaker.state(), State::HalfOpen);
-    let rejected = poll_once(breaker.call(async { Ok::<u32, BreakerError>(1) }));
-    assert!(
-        matches!(
-            rejected,
-            Poll::Ready(Err(BreakerError::HalfOpenFull { .. }))
-        ),
-        "every probe slot is held: {rejected:?}"
-    );
+    let breaker = half_open_breaker();
     group.bench_function("fusebox_handle", |b| {
         b.to_async(&rt).iter(|| breaker.call(trivial()));
     });
@@ -211,15 +187,6 @@ fn half_open_rejection(c: &mut Criterion) {
         State::HalfOpen,
         "measured half-open rejections"
     );
-    drop(probe);
-}
-
-/// Polls `future` once, outside any runtime.
-fn poll_once<F: Future>(future: F) -> Poll<F::Output> {
-    let mut future = std::pin::pin!(future);
-    future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
 }
 
 /// One breaker shared by 8 tasks spawned on a multi-thread runtime of 2 worker threads (4

@@ -7,9 +7,10 @@
 use std::fmt;
 use std::future::Future;
 use std::hint::black_box;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use fusebox::{circuit_breaker, BreakerError};
+use fusebox::{circuit_breaker, BreakerError, State};
 
 pub mod counting;
 
@@ -84,33 +85,45 @@ pub async fn protected_shared() -> Result<u32, AppError> {
     trivial().await
 }
 
-/// A half-open breaker whose only probe slot is held by a call that never finishes.
+/// A half-open breaker whose only probe slot is held by a call that never finishes (kept for
+/// the life of the process), and which rejects every other call with `HalfOpenFull`.
 ///
 /// # Panics
 ///
 /// If the breaker does not end half-open with its probe slot taken.
 pub fn half_open_breaker() -> &'static fusebox::Breaker {
     let breaker = fusebox::registry().register(
-        "footprint_half_open",
+        "bench_half_open",
         fusebox::Config::new()
             .threshold(1)
             .recovery(Duration::ZERO)
             .success_threshold(1),
     );
-    // Outside a runtime, so that no probe timer is armed: the held call is admitted in
-    // half-open, as its only probe.
-    let waker = std::task::Waker::noop();
-    let mut context = std::task::Context::from_waker(waker);
-    let opened = std::pin::pin!(breaker.call(maybe_fail(true)))
-        .as_mut()
-        .poll(&mut context);
-    assert!(opened.is_ready());
-    let probe = Box::pin(breaker.call(std::future::pending::<Result<u32, AppError>>()));
-    assert_eq!(breaker.state(), fusebox::State::HalfOpen);
-    // The probe is kept for the life of the process.
-    let probe = Box::leak(Box::new(probe));
-    assert!(probe.as_mut().poll(&mut context).is_pending());
-    let rejected = std::pin::pin!(breaker.call(trivial())).poll(&mut context);
-    assert!(matches!(rejected, std::task::Poll::Ready(Err(AppError))));
+    // Outside a runtime, so that no probe timer is armed: the next call reads the clock, finds
+    // the recovery period over and is admitted as the only probe, in half-open.
+    let opened = poll_once(breaker.call(maybe_fail(true)));
+    assert!(matches!(opened, Poll::Ready(Err(AppError))));
+    assert_eq!(breaker.state(), State::Open);
+    let probe = Box::leak(Box::new(Box::pin(
+        breaker.call(std::future::pending::<Result<u32, AppError>>()),
+    )));
+    assert!(poll_once(probe.as_mut()).is_pending());
+    assert_eq!(breaker.state(), State::HalfOpen);
+    let rejected = poll_once(breaker.call(async { Ok::<u32, BreakerError>(1) }));
+    assert!(
+        matches!(
+            rejected,
+            Poll::Ready(Err(BreakerError::HalfOpenFull { .. }))
+        ),
+        "every probe slot is held: {rejected:?}"
+    );
     breaker
+}
+
+/// Polls `future` once, outside any runtime.
+pub fn poll_once<F: Future>(future: F) -> Poll<F::Output> {
+    let mut future = std::pin::pin!(future);
+    future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
 }
