@@ -145,11 +145,11 @@ impl Gate {
         cx: &mut Context<'_>,
     ) -> Poll<bool> {
         if matches!(self, Gate::Unentered) {
-            *self = match bulkhead.map(Bulkhead::enter) {
+            match bulkhead.map(Bulkhead::enter) {
                 Some(Entry::Entered(slot)) => return self.pass(Some(slot)),
-                Some(Entry::Wait(waiting)) => Gate::Waiting(waiting),
+                Some(Entry::Wait(waiting)) => *self = Gate::Waiting(waiting),
                 Some(Entry::Full) | None => return self.pass(None),
-            };
+            }
         }
         match self {
             Gate::Waiting(waiting) => match waiting.as_mut().poll(cx) {
