@@ -6,8 +6,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, ExprPath, Lit, LitStr, Meta, MetaNameValue, Token};
 
-use crate::duration;
-use crate::settings::SETTINGS;
+use fusebox_settings::SETTINGS;
 
 /// The checked arguments of one `#[circuit_breaker(...)]`.
 #[derive(Default)]
@@ -364,7 +363,7 @@ fn factor(value: &Expr) -> syn::Result<f64> {
 
 fn duration(value: &Expr, key: &str, min_millis: u64) -> syn::Result<u64> {
     let text = string(value, key)?;
-    let millis = duration::parse_millis(&text.value())
+    let millis = fusebox_settings::parse_millis(&text.value())
         .map_err(|message| syn::Error::new(text.span(), message))?;
     if millis < min_millis {
         return Err(syn::Error::new(

@@ -6,11 +6,9 @@
 #![forbid(unsafe_code)]
 
 mod args;
-mod duration;
 mod expand;
 mod fallback;
 mod form;
-mod settings;
 mod signature;
 
 use proc_macro::TokenStream;

@@ -68,9 +68,6 @@ mod clock;
 mod config;
 mod counts;
 mod deadline;
-// One parser for durations, shared with the attribute, which checks them at compile time.
-#[path = "../../macros/src/duration.rs"]
-mod duration;
 mod error;
 mod event;
 mod fallback;
@@ -84,8 +81,6 @@ mod rates;
 mod registry;
 mod rescue;
 mod retry_at;
-#[path = "../../macros/src/settings.rs"]
-mod settings; // The settings' names, shared with the attribute.
 mod state;
 mod stats;
 mod stripes;

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::settings::SETTINGS;
 use crate::Config;
+use fusebox_settings::SETTINGS;
 
 /// The environment variable that names the TOML file of overrides.
 pub const CONFIG_FILE_VAR: &str = "FUSEBOX_CONFIG";
@@ -187,7 +187,7 @@ impl Settings {
 }
 
 fn duration(key: &str, text: &str) -> Result<Duration, String> {
-    crate::duration::parse_millis(text)
+    fusebox_settings::parse_millis(text)
         .map(Duration::from_millis)
         .map_err(|message| format!("`{key}`: {message}"))
 }

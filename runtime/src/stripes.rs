@@ -5,8 +5,8 @@
 //! it back when it exits, through a mutex, so the next owner sees every count the last one
 //! made. A stripe is written only by its owner, with a plain load and store; a reader sums the
 //! stripes. Threads beyond the pool's size, and threads counting while they exit, share one
-//! more stripe, counted with `fetch_add`. Under `--cfg loom` every thread counts on the shared
-//! stripe, the path loom can model.
+//! more stripe, counted with `fetch_add`. Under `--cfg fusebox_loom` every thread counts on
+//! the shared stripe, the path loom can model.
 
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -90,7 +90,7 @@ impl Striped {
     }
 }
 
-#[cfg(not(loom))]
+#[cfg(not(fusebox_loom))]
 mod lease {
     //! The pool of stripe indices, and each thread's lease on one.
 
@@ -147,7 +147,7 @@ mod lease {
     }
 }
 
-#[cfg(loom)]
+#[cfg(fusebox_loom)]
 mod lease {
     /// Under loom every thread counts on the shared stripe.
     #[inline]

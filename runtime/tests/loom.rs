@@ -1,9 +1,9 @@
 //! Model check of the breaker's atomic transitions with loom: every interleaving of a few
 //! threads sharing one breaker, under the C++11 memory model loom simulates. Built only with
-//! `--cfg loom`, which swaps the breaker's atomics for loom's (`runtime/src/sync.rs`):
+//! `--cfg fusebox_loom`, which swaps the breaker's atomics for loom's (`runtime/src/sync.rs`):
 //!
 //! ```sh
-//! RUSTFLAGS="--cfg loom" cargo test -p fusebox --test loom --release
+//! RUSTFLAGS="--cfg fusebox_loom" cargo test -p fusebox --test loom --release
 //! ```
 //!
 //! Covered: the open -> half-open race and half-open probe slots, results of an earlier
@@ -11,7 +11,7 @@
 //! count window. Not covered: the bulkhead, whose slots are a tokio `Semaphore` that loom
 //! cannot see into (its cap is tested under real contention in `tests/tests/bulkhead.rs`).
 
-#![cfg(loom)]
+#![cfg(fusebox_loom)]
 
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;

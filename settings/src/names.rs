@@ -1,9 +1,9 @@
 //! The settings of a breaker, by name: each is an attribute key and a start-up override
 //! (`[breakers.<name>]` in the `FUSEBOX_CONFIG` file, `FUSEBOX_<NAME>_<SETTING>`). One list,
-//! included by the attribute and by the runtime, so the two cannot drift apart.
+//! read by the attribute and by the runtime, so the two cannot drift apart.
 
 /// Every setting of a breaker, in the order the documentation gives them.
-pub(crate) const SETTINGS: &[&str] = &[
+pub const SETTINGS: &[&str] = &[
     "threshold",
     "recovery",
     "success_threshold",
