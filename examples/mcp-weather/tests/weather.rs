@@ -106,7 +106,6 @@ async fn an_open_breaker_stops_calling_the_service_and_the_fallbacks_answer() {
     let env = [
         ("FUSEBOX_WEATHER_API_THRESHOLD", "3"),
         ("FUSEBOX_WEATHER_API_RECOVERY", "10m"),
-        ("FUSEBOX_CACHE_THRESHOLD", "2"),
     ];
     let client = start(dir.path(), &upstream.url(), &env).await;
     assert_eq!(source(&client, "Oslo").await, "live_api");
@@ -130,16 +129,39 @@ async fn an_open_breaker_stops_calling_the_service_and_the_fallbacks_answer() {
     );
     assert_eq!(breaker(&client, "weather_api").await["rejections"], 5);
 
-    // Lima was never answered live: the cache misses twice, and its own breaker opens.
+    // Lima was never answered live: the cache misses, which is an answer, not a failure.
     assert_eq!(source(&client, "Lima").await, "static_fallback");
-    assert_eq!(source(&client, "Lima").await, "static_fallback");
-    assert_eq!(breaker(&client, "cache").await["state"], "open");
-    assert_eq!(source(&client, "Oslo").await, "static_fallback");
-
     let stats = stats(&client).await;
     // The one critical breaker used so far is open; the cache is not critical.
     assert_eq!(stats["health"], "critical", "{stats}");
     assert_eq!(breaker(&client, "cache").await["critical"], false);
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cache_miss_answers_statically_for_that_city_only_and_is_no_failure_of_the_cache() {
+    let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("FUSEBOX_WEATHER_API_THRESHOLD", "1"),
+        ("FUSEBOX_WEATHER_API_RECOVERY", "10m"),
+    ];
+    let client = start(dir.path(), &upstream.url(), &env).await;
+    assert_eq!(source(&client, "Oslo").await, "live_api");
+
+    upstream.set_faults(FAILING);
+    for city in ["Lima", "Kyiv", "Tokyo", "Quito", "Accra"] {
+        assert_eq!(source(&client, city).await, "static_fallback", "{city}");
+    }
+    let answer = weather(&client, "Oslo").await;
+    assert_eq!(answer["source"], "cache_fallback", "{answer}");
+    assert!(answer["temperature_c"].is_number(), "{answer}");
+
+    let cache = breaker(&client, "cache").await;
+    assert_eq!(cache["state"], "closed", "{cache}");
+    assert_eq!(cache["failures"], 0, "{cache}");
+    assert_eq!(cache["successes"], 6, "five misses and a hit: {cache}");
+    assert_eq!(breaker(&client, "weather_api").await["state"], "open");
     client.cancel().await.unwrap();
 }
 
