@@ -34,10 +34,13 @@ async fn lists_both_tools_with_input_schemas_and_the_stats_resource() {
     let tools = client.list_all_tools().await.unwrap();
     let names: BTreeSet<&str> = tools.iter().map(|tool| tool.name.as_ref()).collect();
     assert_eq!(names, BTreeSet::from(["get_weather", "store_data"]));
-    for (tool, argument) in [("get_weather", "city"), ("store_data", "data")] {
+    for (tool, argument, kind) in [
+        ("get_weather", "city", "string"),
+        ("store_data", "data", "object"),
+    ] {
         let tool = tools.iter().find(|t| t.name == tool).unwrap();
         let schema = serde_json::Value::Object((*tool.input_schema).clone());
-        assert_eq!(schema["properties"][argument]["type"], "string", "{schema}");
+        assert_eq!(schema["properties"][argument]["type"], kind, "{schema}");
         assert_eq!(schema["required"], json!([argument]), "{schema}");
         assert!(
             tool.output_schema.is_some(),
@@ -78,8 +81,23 @@ async fn answers_live_and_refuses_bad_arguments_clearly() {
         ("get_weather", json!({}), "missing field `city`"),
         (
             "store_data",
-            json!({ "data": "" }),
-            "`data` must not be empty",
+            json!({ "data": "order 42" }),
+            "`data` must be a JSON object, like {\"order\": 42}, not a string",
+        ),
+        (
+            "store_data",
+            json!({ "data": [42] }),
+            "`data` must be a JSON object, like {\"order\": 42}, not an array",
+        ),
+        (
+            "store_data",
+            json!({ "data": {} }),
+            "`data` must not be an empty object",
+        ),
+        (
+            "store_data",
+            json!({ "data": { "note": "x".repeat(70_000) } }),
+            "`data` must be at most 65536 bytes as JSON, got 70011",
         ),
     ] {
         let result = call(&client, tool, arguments).await;

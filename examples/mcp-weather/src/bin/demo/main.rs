@@ -164,10 +164,15 @@ async fn store_while_down(session: &Session, dir: &Path) -> Result<Vec<String>, 
     phase("5. The database goes down (the control file db-down exists): records are queued");
     std::fs::write(dir.join(DB_DOWN_FILE), b"")?;
     let mut ids = Vec::new();
-    for data in ["order 1001 paid", "order 1002 paid", "order 1003 refunded"] {
-        let receipt = session.call("store_data", json!({ "data": data })).await?;
+    let orders = [
+        json!({ "order": 1001, "item": "umbrella", "status": "paid" }),
+        json!({ "order": 1002, "item": "raincoat", "status": "paid" }),
+        json!({ "order": 1003, "item": "umbrella", "status": "refunded" }),
+    ];
+    for data in orders {
+        let receipt = session.call("store_data", json!({ "data": &data })).await?;
         println!(
-            "  store_data({data:?}) -> {:<7} id {}",
+            "  store_data({data}) -> {:<7} id {}",
             receipt["status"].as_str().unwrap_or("?"),
             receipt["id"].as_str().unwrap_or("?")
         );
@@ -195,7 +200,7 @@ async fn watch_replay(session: &Session, dir: &Path, ids: &[String]) -> Result<(
         {
             println!("  landed after {} ms:", started.elapsed().as_millis());
             for (id, data) in rows.iter().filter(|(id, _)| ids.contains(id)) {
-                println!("    {id}  {data:?}");
+                println!("    {id}  {data}");
             }
             break;
         }
@@ -212,7 +217,7 @@ async fn watch_replay(session: &Session, dir: &Path, ids: &[String]) -> Result<(
     Ok(())
 }
 
-/// Every stored record, id and data, read from the database file.
+/// Every stored record, id and data (JSON text), read from the database file.
 fn stored(database: &PathBuf) -> Result<Vec<(String, String)>, Error> {
     let connection = rusqlite::Connection::open(database)?;
     let mut select = connection.prepare("SELECT id, data FROM records ORDER BY accepted_at_ms")?;
