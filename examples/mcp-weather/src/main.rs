@@ -66,7 +66,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
     let server = WeatherServer::new(weather, cache, store.clone());
     tokio::spawn(store.replay_forever(cli.replay_every));
     match cli.http {
-        Some(addr) => transport::serve_http(server, addr).await,
+        Some(addr) => transport::serve_http(server, addr, &cli.allowed_origins()).await,
         None => transport::serve_stdio(server).await,
     }
 }
