@@ -17,14 +17,15 @@ use crate::WeatherServer;
 /// Serves MCP as `cli` says until the client leaves (stdio) or Ctrl-C (HTTP), logging to
 /// stderr; builds its own tokio runtime. Gives the process's exit code.
 pub fn main(cli: &Cli) -> ExitCode {
-    // stdout carries the protocol: logs go to stderr only.
-    tracing_subscriber::fmt()
+    // stdout carries the protocol: logs go to stderr only. A subscriber the caller set
+    // already is kept.
+    let _already_set = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .init();
+        .try_init();
     let outcome = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
