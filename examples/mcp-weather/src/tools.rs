@@ -22,8 +22,7 @@ const MAX_DATA_BYTES: usize = 64 * 1024;
 /// The arguments of `store_data`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 pub struct StoreArgs {
-    /// The record to store: a JSON object with at least one key, at most 64 KiB as JSON,
-    /// like {"order": 42, "item": "umbrella"}.
+    /// The record: a JSON object with at least one key, at most 64 KiB, like {"order": 42}.
     #[schemars(with = "Map<String, Value>", extend("minProperties" = 1))]
     pub data: Data,
 }
