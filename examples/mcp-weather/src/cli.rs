@@ -22,8 +22,22 @@ pub const DB_DOWN_FILE: &str = "db-down";
 )]
 pub struct Cli {
     /// Serve streamable HTTP on ADDR (like 127.0.0.1:8000) at path /mcp, instead of stdio.
+    /// A request whose Origin header is not a loopback origin (or one given with
+    /// --allow-origin) is refused with 403; a request without Origin is served.
     #[arg(long, value_name = "ADDR")]
     pub http: Option<SocketAddr>,
+
+    /// The browser origins served besides loopback ones (`--allow-origin`).
+    #[arg(
+        long = "allow-origin",
+        value_name = "ORIGIN",
+        requires = "http",
+        value_parser = parse_origin,
+        help = "With --http, also serve requests from this browser origin, like \
+                https://app.example.com or https://app.example.com:8443 (\":*\" for any port). \
+                Repeat it for more"
+    )]
+    pub allow_origin: Vec<String>,
 
     /// The weather service to call, instead of starting the built-in flaky one on loopback.
     #[arg(long, value_name = "URL")]
@@ -69,6 +83,56 @@ impl Cli {
                 |home| PathBuf::from(home).join(".local/share/mcp-weather"),
             )
         })
+    }
+
+    /// The origins served over HTTP: every loopback origin (`localhost`, `127.0.0.1` and
+    /// `[::1]`, http or https, any port), then those given with `--allow-origin`.
+    pub fn allowed_origins(&self) -> Vec<String> {
+        LOOPBACK_ORIGINS
+            .iter()
+            .map(|origin| (*origin).to_owned())
+            .chain(self.allow_origin.iter().cloned())
+            .collect()
+    }
+}
+
+/// The origins of pages served from this machine, any port: a browser page elsewhere must
+/// not reach a local server through DNS rebinding.
+const LOOPBACK_ORIGINS: [&str; 6] = [
+    "http://localhost:*",
+    "https://localhost:*",
+    "http://127.0.0.1:*",
+    "https://127.0.0.1:*",
+    "http://[::1]:*",
+    "https://[::1]:*",
+];
+
+/// Reads an origin: `http` or `https`, a host, an optional port or `:*`, and no path. Without
+/// a port it is the scheme's own (as a browser omits it), written out: rmcp reads an origin
+/// without a port as any port.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let origin = text.trim().trim_end_matches('/');
+    let bad = |why: &str| {
+        format!("{text:?} is not an origin like \"https://app.example.com:8443\": {why}")
+    };
+    let (base, any_port) = match origin.strip_suffix(":*") {
+        Some(base) => (base, true),
+        None => (origin, false),
+    };
+    let uri: axum::http::Uri = base.parse().map_err(|_| bad("it does not parse"))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(bad("it has no host"));
+    }
+    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+        return Err(bad("an origin has no path"));
+    }
+    match (any_port, uri.port_u16(), uri.scheme_str()) {
+        (false, None, Some("https")) => Ok(format!("{origin}:443")),
+        (false, None, _) => Ok(format!("{origin}:80")),
+        _ => Ok(origin.to_owned()),
     }
 }
 
@@ -159,6 +223,43 @@ mod tests {
             Latency::fixed(Duration::from_secs(1))
         );
         assert!(parse_latency("500ms..100ms").is_err());
+    }
+
+    #[test]
+    fn reads_origins_and_refuses_what_is_not_one() {
+        assert_eq!(
+            parse_origin("https://app.example.com/"),
+            Ok("https://app.example.com:443".to_owned())
+        );
+        assert_eq!(
+            parse_origin("http://app.example.com:8080"),
+            Ok("http://app.example.com:8080".to_owned())
+        );
+        assert!(parse_origin("http://app.example.com:*").is_ok());
+        assert!(parse_origin("http://[::1]:8080").is_ok());
+        for bad in [
+            "app.example.com",
+            "ftp://app.example.com",
+            "https://a.example/mcp",
+            "*",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+        let cli = Cli::try_parse_from([
+            "mcp-weather",
+            "--http",
+            "127.0.0.1:0",
+            "--allow-origin",
+            "https://app.example.com",
+        ])
+        .unwrap();
+        let origins = cli.allowed_origins();
+        assert!(origins.contains(&"http://localhost:*".to_owned()));
+        assert_eq!(origins.last().unwrap(), "https://app.example.com:443");
+        assert!(
+            Cli::try_parse_from(["mcp-weather", "--allow-origin", "https://a.example"]).is_err(),
+            "--allow-origin is for --http"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rusqlite::{params, Connection};
 
 use crate::record::{now_ms, Record};
 
-/// The records table and its idempotency key.
+/// The records table and its idempotency key. `data` is the record's JSON object, as text.
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS records (
     id TEXT PRIMARY KEY,
     data TEXT NOT NULL,

@@ -9,9 +9,10 @@
 //! - The resource `circuit-breaker://stats` serves every breaker's stats and the health.
 //!
 //! The binary `mcp-weather` serves it over stdio (or streamable HTTP with `--http`); the binary
-//! `demo` drives it with a real MCP client. The weather service the example ships
+//! `demo` drives it with a real MCP client, serving it from its own executable ([`app`]). The weather service the example ships
 //! ([`upstream`]) is a small flaky HTTP server with fault injection.
 
+pub mod app;
 pub mod cache;
 pub mod cli;
 pub mod database;

@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 pub struct Record {
     /// A random UUID, given once when the record is accepted.
     pub id: String,
-    /// The data as the client sent it.
+    /// The data the client sent (a JSON object), as compact JSON text.
     pub data: String,
     /// When it was accepted, in milliseconds since the Unix epoch.
     pub accepted_at_ms: u64,
 }
 
 impl Record {
-    /// A new record for `data`, with a fresh id.
+    /// A new record for `data` (JSON text), with a fresh id.
     pub fn accept(data: String) -> Record {
         Record {
             id: uuid::Uuid::new_v4().to_string(),

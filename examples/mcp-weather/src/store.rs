@@ -10,6 +10,7 @@ use fusebox::{circuit_breaker, BreakerError, Cause};
 use rmcp::model::{ContentBlock, IntoContents};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::cli::DB_DOWN_FILE;
 use crate::database::{Database, DatabaseError};
@@ -38,10 +39,19 @@ pub enum Status {
 pub struct Receipt {
     /// The record's id, given when it was accepted.
     pub id: String,
+    /// The record's data, as it is stored.
+    pub data: Map<String, Value>,
     /// Stored now, or queued for later.
     pub status: Status,
     /// What happened, in words.
     pub message: String,
+}
+
+/// What became of a record, from the database or from the outbox.
+#[derive(Debug)]
+struct Outcome {
+    status: Status,
+    message: String,
 }
 
 /// Why `store_data` could neither store nor queue a record, or a replay failed.
@@ -100,22 +110,29 @@ impl Store {
         Ok(Store { database, outbox })
     }
 
-    /// Gives `data` an id and stores it, or queues it in the outbox when the database cannot
-    /// take it. The same id goes both ways, so the record lands once whichever way it goes.
-    pub async fn accept(&self, data: String) -> Result<Receipt, StoreError> {
-        self.save(Record::accept(data)).await
+    /// Gives `data` an id and stores it as JSON, or queues it in the outbox when the database
+    /// cannot take it. The same id goes both ways, so the record lands once whichever way it
+    /// goes.
+    pub async fn accept(&self, data: Map<String, Value>) -> Result<Receipt, StoreError> {
+        let record = Record::accept(Value::Object(data.clone()).to_string());
+        let id = record.id.clone();
+        let Outcome { status, message } = self.save(record).await?;
+        Ok(Receipt {
+            id,
+            data,
+            status,
+            message,
+        })
     }
 
     /// Writes one record, behind the `database` breaker.
     #[circuit_breaker(name = "database", threshold = 3, timeout = "2s", recovery = "5s", success_threshold = 1, fallback = queue)]
-    async fn save(&self, record: Record) -> Result<Receipt, StoreError> {
-        let id = record.id.clone();
+    async fn save(&self, record: Record) -> Result<Outcome, StoreError> {
         self.database
             .insert(vec![record])
             .await
             .map_err(StoreError::Database)?;
-        Ok(Receipt {
-            id,
+        Ok(Outcome {
             status: Status::Stored,
             message: "stored in the database".to_owned(),
         })
@@ -123,15 +140,14 @@ impl Store {
 
     /// The fallback of [`Store::save`]: appends the record to the outbox, durably, and says
     /// why the database did not take it.
-    async fn queue(&self, record: Record, cause: Cause<StoreError>) -> Result<Receipt, StoreError> {
+    async fn queue(&self, record: Record, cause: Cause<StoreError>) -> Result<Outcome, StoreError> {
         let id = record.id.clone();
         self.outbox
             .append(record)
             .await
             .map_err(StoreError::Outbox)?;
         tracing::info!(%id, %cause, "database unavailable; record queued in the outbox");
-        Ok(Receipt {
-            id,
+        Ok(Outcome {
             status: Status::Queued,
             message: format!(
                 "the database is unavailable ({cause}): queued on disk, it will be stored when \

@@ -1,47 +1,70 @@
 //! The MCP tools. `get_weather` is itself the protected call: `#[circuit_breaker]` sits above
 //! `#[tool]`, so it sees the `async fn` as written. `store_data` gives each record its id
 //! before the protected call, so the live write and its fallback share it.
+//!
+//! Arguments are checked when they are read, before any breaker sees the call: a bad one is
+//! an `isError` result that says why, never a counted failure.
 
 use fusebox::circuit_breaker;
 use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::{tool, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::store::{Receipt, StoreError};
 use crate::weather::{WeatherArgs, WeatherError, WeatherReport};
 use crate::WeatherServer;
 
-/// The largest record `store_data` accepts, in bytes.
+/// The largest record `store_data` accepts, in bytes of compact JSON.
 const MAX_DATA_BYTES: usize = 64 * 1024;
 
 /// The arguments of `store_data`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 pub struct StoreArgs {
-    /// The text to store (1 byte to 64 KiB).
-    #[schemars(with = "String", length(min = 1, max = 65536))]
+    /// The record: a JSON object with at least one key, at most 64 KiB, like {"order": 42}.
+    #[schemars(with = "Map<String, Value>", extend("minProperties" = 1))]
     pub data: Data,
 }
 
-/// The text of a record: not empty, at most 64 KiB.
+/// A record's data: a JSON object, not empty, at most 64 KiB as compact JSON. Anything else is
+/// refused when the arguments are read, with a message that says why.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(try_from = "String")]
-pub struct Data(String);
+#[serde(try_from = "Value")]
+pub struct Data(Map<String, Value>);
 
-impl TryFrom<String> for Data {
+impl TryFrom<Value> for Data {
     type Error = String;
 
-    fn try_from(data: String) -> Result<Data, String> {
-        if data.is_empty() {
-            return Err("`data` must not be empty".to_owned());
-        }
-        if data.len() > MAX_DATA_BYTES {
+    fn try_from(data: Value) -> Result<Data, String> {
+        let Value::Object(object) = data else {
             return Err(format!(
-                "`data` must be at most {MAX_DATA_BYTES} bytes, got {}",
-                data.len()
+                "`data` must be a JSON object, like {{\"order\": 42}}, not {}",
+                kind(&data)
+            ));
+        };
+        if object.is_empty() {
+            return Err("`data` must not be an empty object".to_owned());
+        }
+        let len = serde_json::to_string(&object).map_or(usize::MAX, |json| json.len());
+        if len > MAX_DATA_BYTES {
+            return Err(format!(
+                "`data` must be at most {MAX_DATA_BYTES} bytes as JSON, got {len}"
             ));
         }
-        Ok(Data(data))
+        Ok(Data(object))
+    }
+}
+
+/// What a JSON value is, in words.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -67,9 +90,10 @@ impl WeatherServer {
 
     /// Stores a record in the database, or queues it on disk while the database is down.
     #[tool(
-        description = "Store a piece of text. Answers its id and `status`: stored, or queued \
-                       when the database is unavailable (it is stored, once, when the database \
-                       is back)."
+        description = "Store a record: a JSON object, like {\"order\": 42, \"item\": \
+                       \"umbrella\"}. Answers its id, the data as stored, and `status`: stored, \
+                       or queued when the database is unavailable (it is stored, once, when the \
+                       database is back)."
     )]
     async fn store_data(
         &self,

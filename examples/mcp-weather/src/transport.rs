@@ -23,10 +23,20 @@ pub async fn serve_stdio(server: WeatherServer) -> Result<(), Error> {
     Ok(())
 }
 
-/// Serves MCP over streamable HTTP at `http://addr/mcp` until Ctrl-C.
-pub async fn serve_http(server: WeatherServer, addr: SocketAddr) -> Result<(), Error> {
+/// Serves MCP over streamable HTTP at `http://addr/mcp` until Ctrl-C. A request whose
+/// `Origin` is not one of `allowed_origins` (rmcp's patterns: `http://localhost:*`, an exact
+/// port, ...) is answered 403, as the MCP specification requires against DNS rebinding; a
+/// request without `Origin` (not from a browser) is served. rmcp also refuses a `Host` that
+/// is not loopback.
+pub async fn serve_http(
+    server: WeatherServer,
+    addr: SocketAddr,
+    allowed_origins: &[String],
+) -> Result<(), Error> {
     let stop = CancellationToken::new();
-    let config = StreamableHttpServerConfig::default().with_cancellation_token(stop.child_token());
+    let config = StreamableHttpServerConfig::default()
+        .with_allowed_origins(allowed_origins.iter().cloned())
+        .with_cancellation_token(stop.child_token());
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),
@@ -35,6 +45,10 @@ pub async fn serve_http(server: WeatherServer, addr: SocketAddr) -> Result<(), E
     let router = axum::Router::new().nest_service("/mcp", service);
     let listener = TcpListener::bind(addr).await?;
     let url = format!("http://{}/mcp", listener.local_addr()?);
+    tracing::info!(
+        ?allowed_origins,
+        "requests from other browser origins are refused (403)"
+    );
     tracing::info!(%url, "serving MCP over streamable HTTP");
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {

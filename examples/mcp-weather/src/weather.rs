@@ -140,15 +140,12 @@ impl WeatherReport {
 pub enum WeatherError {
     /// The weather service failed: no connection, or an error status.
     Upstream(String),
-    /// The cache has no recent answer for the city.
-    NotCached(String),
 }
 
 impl fmt::Display for WeatherError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WeatherError::Upstream(reason) => write!(f, "weather service failed: {reason}"),
-            WeatherError::NotCached(city) => write!(f, "no recent cached weather for {city}"),
         }
     }
 }

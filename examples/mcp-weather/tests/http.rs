@@ -11,8 +11,9 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, ChildStderr, Command};
 
-/// Starts the server on a free loopback port; gives the process and its MCP endpoint.
-async fn start_http(data_dir: &std::path::Path, upstream: &str) -> (Child, String) {
+/// Starts the server on a free loopback port, with more arguments `args`; gives the process
+/// and its MCP endpoint.
+async fn start_http(data_dir: &std::path::Path, upstream: &str, args: &[&str]) -> (Child, String) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_mcp-weather"))
         .args([
             "--http",
@@ -22,6 +23,7 @@ async fn start_http(data_dir: &std::path::Path, upstream: &str) -> (Child, Strin
             "--data-dir",
         ])
         .arg(data_dir)
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -40,7 +42,7 @@ async fn endpoint(stderr: ChildStderr) -> String {
     let mut lines = BufReader::new(stderr).lines();
     while let Some(line) = lines.next_line().await.expect("read the server's log") {
         if let Some((_, url)) = line.split_once("serving MCP over streamable HTTP url=") {
-            let url = url.trim().to_owned();
+            let url = url.split_whitespace().next().unwrap_or_default().to_owned();
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
             return url;
         }
@@ -52,7 +54,7 @@ async fn endpoint(stderr: ChildStderr) -> String {
 async fn serves_the_tools_and_the_stats_over_streamable_http() {
     let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (_server, url) = start_http(dir.path(), &upstream.url()).await;
+    let (_server, url) = start_http(dir.path(), &upstream.url(), &[]).await;
 
     let client =
         ().serve(StreamableHttpClientTransport::from_uri(url))
@@ -77,4 +79,59 @@ async fn serves_the_tools_and_the_stats_over_streamable_http() {
     let text = serde_json::to_string(&stats.contents).unwrap();
     assert!(text.contains("weather_api"), "{text}");
     client.cancel().await.unwrap();
+}
+
+/// The HTTP status of an `initialize` request to `url`, sent with `origin` if any.
+async fn initialize_status(url: &str, origin: Option<&str>) -> u16 {
+    let body = json!({
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": { "name": "origin-test", "version": "1" }
+        }
+    });
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .header("accept", "application/json, text/event-stream")
+        .json(&body);
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    request
+        .send()
+        .await
+        .expect("an HTTP answer")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn refuses_a_foreign_origin_with_403_and_serves_loopback_ones_and_those_allowed() {
+    let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let allowed = ["--allow-origin", "https://app.example.com"];
+    let (_server, url) = start_http(dir.path(), &upstream.url(), &allowed).await;
+
+    for (origin, status) in [
+        (Some("http://evil.example"), 403),
+        (Some("https://app.example.com.evil.example"), 403),
+        (Some("https://app.example.com:8443"), 403),
+        (Some("http://app.example.com"), 403),
+        (Some("null"), 403),
+        (None, 200),
+        (Some("http://localhost:6274"), 200),
+        (Some("http://127.0.0.1:3000"), 200),
+        (Some("https://[::1]"), 200),
+        (Some("https://app.example.com"), 200),
+    ] {
+        assert_eq!(
+            initialize_status(&url, origin).await,
+            status,
+            "Origin: {origin:?}"
+        );
+    }
+    assert_eq!(upstream.requests(), 0);
 }

@@ -34,10 +34,13 @@ async fn lists_both_tools_with_input_schemas_and_the_stats_resource() {
     let tools = client.list_all_tools().await.unwrap();
     let names: BTreeSet<&str> = tools.iter().map(|tool| tool.name.as_ref()).collect();
     assert_eq!(names, BTreeSet::from(["get_weather", "store_data"]));
-    for (tool, argument) in [("get_weather", "city"), ("store_data", "data")] {
+    for (tool, argument, kind) in [
+        ("get_weather", "city", "string"),
+        ("store_data", "data", "object"),
+    ] {
         let tool = tools.iter().find(|t| t.name == tool).unwrap();
         let schema = serde_json::Value::Object((*tool.input_schema).clone());
-        assert_eq!(schema["properties"][argument]["type"], "string", "{schema}");
+        assert_eq!(schema["properties"][argument]["type"], kind, "{schema}");
         assert_eq!(schema["required"], json!([argument]), "{schema}");
         assert!(
             tool.output_schema.is_some(),
@@ -78,8 +81,23 @@ async fn answers_live_and_refuses_bad_arguments_clearly() {
         ("get_weather", json!({}), "missing field `city`"),
         (
             "store_data",
-            json!({ "data": "" }),
-            "`data` must not be empty",
+            json!({ "data": "order 42" }),
+            "`data` must be a JSON object, like {\"order\": 42}, not a string",
+        ),
+        (
+            "store_data",
+            json!({ "data": [42] }),
+            "`data` must be a JSON object, like {\"order\": 42}, not an array",
+        ),
+        (
+            "store_data",
+            json!({ "data": {} }),
+            "`data` must not be an empty object",
+        ),
+        (
+            "store_data",
+            json!({ "data": { "note": "x".repeat(70_000) } }),
+            "`data` must be at most 65536 bytes as JSON, got 70011",
         ),
     ] {
         let result = call(&client, tool, arguments).await;
@@ -106,7 +124,6 @@ async fn an_open_breaker_stops_calling_the_service_and_the_fallbacks_answer() {
     let env = [
         ("FUSEBOX_WEATHER_API_THRESHOLD", "3"),
         ("FUSEBOX_WEATHER_API_RECOVERY", "10m"),
-        ("FUSEBOX_CACHE_THRESHOLD", "2"),
     ];
     let client = start(dir.path(), &upstream.url(), &env).await;
     assert_eq!(source(&client, "Oslo").await, "live_api");
@@ -130,16 +147,39 @@ async fn an_open_breaker_stops_calling_the_service_and_the_fallbacks_answer() {
     );
     assert_eq!(breaker(&client, "weather_api").await["rejections"], 5);
 
-    // Lima was never answered live: the cache misses twice, and its own breaker opens.
+    // Lima was never answered live: the cache misses, which is an answer, not a failure.
     assert_eq!(source(&client, "Lima").await, "static_fallback");
-    assert_eq!(source(&client, "Lima").await, "static_fallback");
-    assert_eq!(breaker(&client, "cache").await["state"], "open");
-    assert_eq!(source(&client, "Oslo").await, "static_fallback");
-
     let stats = stats(&client).await;
     // The one critical breaker used so far is open; the cache is not critical.
     assert_eq!(stats["health"], "critical", "{stats}");
     assert_eq!(breaker(&client, "cache").await["critical"], false);
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cache_miss_answers_statically_for_that_city_only_and_is_no_failure_of_the_cache() {
+    let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("FUSEBOX_WEATHER_API_THRESHOLD", "1"),
+        ("FUSEBOX_WEATHER_API_RECOVERY", "10m"),
+    ];
+    let client = start(dir.path(), &upstream.url(), &env).await;
+    assert_eq!(source(&client, "Oslo").await, "live_api");
+
+    upstream.set_faults(FAILING);
+    for city in ["Lima", "Kyiv", "Tokyo", "Quito", "Accra"] {
+        assert_eq!(source(&client, city).await, "static_fallback", "{city}");
+    }
+    let answer = weather(&client, "Oslo").await;
+    assert_eq!(answer["source"], "cache_fallback", "{answer}");
+    assert!(answer["temperature_c"].is_number(), "{answer}");
+
+    let cache = breaker(&client, "cache").await;
+    assert_eq!(cache["state"], "closed", "{cache}");
+    assert_eq!(cache["failures"], 0, "{cache}");
+    assert_eq!(cache["successes"], 6, "five misses and a hit: {cache}");
+    assert_eq!(breaker(&client, "weather_api").await["state"], "open");
     client.cancel().await.unwrap();
 }
 

@@ -3,18 +3,23 @@
 //! comes back. Watch the breakers open, the fallbacks answer, and every record land once.
 //!
 //! Run it with `cargo run -p mcp-weather --bin demo`. It finishes by itself in a few seconds.
+//! The server it talks to is this same executable started again with `--serve` (the rest of
+//! the arguments are `mcp-weather`'s), so the demo needs nothing else built.
 
 mod report;
 mod session;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::time::Duration;
 
-use mcp_weather::cli::{Latency, DB_DOWN_FILE};
+use clap::Parser;
+use mcp_weather::cli::{Cli, Latency, DB_DOWN_FILE};
 use mcp_weather::upstream::{Faults, Upstream};
 use report::{print_breakers, print_request, Request};
 use serde_json::json;
-use session::{server_binary, Error, Session};
+use session::{Error, Session};
 
 /// Breaker settings for the demo, given to the server as start-up overrides: small
 /// thresholds and short recoveries, so that everything happens in seconds.
@@ -28,24 +33,44 @@ const SERVER_ENV: [(&str, &str); 4] = [
 /// How long the demo waits for the outbox to be replayed before it gives up.
 const REPLAY_DEADLINE: Duration = Duration::from_secs(15);
 
+fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    if args
+        .next()
+        .is_some_and(|first| first == session::SERVE_FLAG)
+    {
+        // The server side of the demo: `mcp-weather` itself, with the remaining arguments.
+        let server_args = std::iter::once(OsString::from("mcp-weather")).chain(args);
+        return mcp_weather::app::main(&Cli::parse_from(server_args));
+    }
+    demo()
+}
+
 #[tokio::main]
-async fn main() {
+async fn demo() -> ExitCode {
     let dir = std::env::temp_dir().join(format!("mcp-weather-demo-{}", std::process::id()));
-    let outcome = run(&dir).await;
-    match outcome {
+    match run(&dir).await {
         Ok(()) => {
             let _ = std::fs::remove_dir_all(&dir);
+            ExitCode::SUCCESS
         }
         Err(error) => {
             eprintln!("demo failed: {error}");
             eprintln!("the server's log is in {}", dir.display());
-            std::process::exit(1);
+            ExitCode::FAILURE
         }
     }
 }
 
+/// The settings, the way a shell would set them: `NAME=value, NAME=value`.
+fn settings(env: &[(&str, &str)]) -> String {
+    env.iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 async fn run(dir: &Path) -> Result<(), Error> {
-    let server = server_binary()?;
     std::fs::create_dir_all(dir)?;
     let latency = Latency {
         min: Duration::from_millis(20),
@@ -53,16 +78,16 @@ async fn run(dir: &Path) -> Result<(), Error> {
     };
     let upstream = Upstream::start(healthy(latency), 7).await?;
     println!(
-        "mcp-weather demo: an MCP client talks to {}",
-        server.display()
-    );
-    println!(
-        "over stdio; the weather service runs at {}.",
+        "mcp-weather demo: an MCP client talks to the mcp-weather server over stdio; the \
+         weather service runs at {}.",
         upstream.url()
     );
-    println!("Breaker settings for the demo (start-up overrides): {SERVER_ENV:?}");
+    println!(
+        "Breaker settings for this run, read by the server from its environment: {}.",
+        settings(&SERVER_ENV)
+    );
     let log = dir.join("server.log");
-    let session = Session::start(&server, dir, &upstream.url(), &SERVER_ENV, &log).await?;
+    let session = Session::start(dir, &upstream.url(), &SERVER_ENV, &log).await?;
     let mut request = Request::default();
 
     phase("1. The weather service is healthy: live answers, which fill the cache");
@@ -164,10 +189,15 @@ async fn store_while_down(session: &Session, dir: &Path) -> Result<Vec<String>, 
     phase("5. The database goes down (the control file db-down exists): records are queued");
     std::fs::write(dir.join(DB_DOWN_FILE), b"")?;
     let mut ids = Vec::new();
-    for data in ["order 1001 paid", "order 1002 paid", "order 1003 refunded"] {
-        let receipt = session.call("store_data", json!({ "data": data })).await?;
+    let orders = [
+        json!({ "order": 1001, "item": "umbrella", "status": "paid" }),
+        json!({ "order": 1002, "item": "raincoat", "status": "paid" }),
+        json!({ "order": 1003, "item": "umbrella", "status": "refunded" }),
+    ];
+    for data in orders {
+        let receipt = session.call("store_data", json!({ "data": &data })).await?;
         println!(
-            "  store_data({data:?}) -> {:<7} id {}",
+            "  store_data({data}) -> {:<7} id {}",
             receipt["status"].as_str().unwrap_or("?"),
             receipt["id"].as_str().unwrap_or("?")
         );
@@ -195,7 +225,7 @@ async fn watch_replay(session: &Session, dir: &Path, ids: &[String]) -> Result<(
         {
             println!("  landed after {} ms:", started.elapsed().as_millis());
             for (id, data) in rows.iter().filter(|(id, _)| ids.contains(id)) {
-                println!("    {id}  {data:?}");
+                println!("    {id}  {data}");
             }
             break;
         }
@@ -212,7 +242,7 @@ async fn watch_replay(session: &Session, dir: &Path, ids: &[String]) -> Result<(
     Ok(())
 }
 
-/// Every stored record, id and data, read from the database file.
+/// Every stored record, id and data (JSON text), read from the database file.
 fn stored(database: &PathBuf) -> Result<Vec<(String, String)>, Error> {
     let connection = rusqlite::Connection::open(database)?;
     let mut select = connection.prepare("SELECT id, data FROM records ORDER BY accepted_at_ms")?;

@@ -1,6 +1,7 @@
-//! The demo's MCP client: spawns the server binary over stdio and calls it.
+//! The demo's MCP client: spawns the server (this executable, with `--serve`) over stdio and
+//! calls it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 
 use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams, ResourceContents};
@@ -18,37 +19,23 @@ pub struct Session {
     client: RunningService<RoleClient, ()>,
 }
 
-/// The `mcp-weather` binary cargo built beside this one.
-pub fn server_binary() -> Result<PathBuf, Error> {
-    let demo = std::env::current_exe()?;
-    let dir = demo
-        .parent()
-        .ok_or("the demo's executable has no directory")?;
-    let server = dir.join(format!("mcp-weather{}", std::env::consts::EXE_SUFFIX));
-    if server.is_file() {
-        Ok(server)
-    } else {
-        Err(format!(
-            "the server binary {} is missing: run the demo with `cargo run -p mcp-weather --bin \
-             demo`, which builds both, or build it with `cargo build -p mcp-weather`",
-            server.display()
-        )
-        .into())
-    }
-}
+/// The first argument that makes the demo's executable serve MCP on stdio, as `mcp-weather`
+/// would with the arguments after it.
+pub const SERVE_FLAG: &str = "--serve";
 
 impl Session {
-    /// Starts `server` over stdio with its data in `data_dir`, calling `upstream`, with the
-    /// environment `env`; its log goes to `log`.
+    /// Starts the server over stdio with its data in `data_dir`, calling `upstream`, with the
+    /// environment `env`; its log goes to `log`. The server is this very executable, run
+    /// again with [`SERVE_FLAG`].
     pub async fn start(
-        server: &Path,
         data_dir: &Path,
         upstream: &str,
         env: &[(&str, &str)],
         log: &Path,
     ) -> Result<Session, Error> {
-        let mut command = Command::new(server);
+        let mut command = Command::new(std::env::current_exe()?);
         command
+            .arg(SERVE_FLAG)
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--upstream")
