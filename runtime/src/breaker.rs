@@ -387,11 +387,9 @@ impl Breaker {
     fn record_success_in(&'static self, word: Word, generation: Generation, started_ms: u32) {
         let slow = self.is_slow(started_ms);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
-        let tripped = if closed_now {
-            self.record_closed(false, slow, clock::now_nanos)
-        } else {
-            None
-        };
+        let tripped = closed_now
+            .then(|| self.record_closed(false, slow, clock::now_nanos))
+            .flatten();
         self.settle_success(word, generation, tripped);
     }
 
@@ -456,11 +454,9 @@ impl Breaker {
         }
         self.counts.last_failure_nanos.store(now, Ordering::Relaxed);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
-        let tripped = if closed_now {
-            self.record_closed(true, slow, || now)
-        } else {
-            None
-        };
+        let tripped = closed_now
+            .then(|| self.record_closed(true, slow, || now))
+            .flatten();
         let threshold = self.effective_threshold();
         self.update(generation, |word| match word.state() {
             State::Closed => {
@@ -658,13 +654,17 @@ impl Breaker {
         self.set_by_hand(State::Closed);
     }
 
-    /// Closes the circuit and clears every count. Results of calls admitted before the reset
-    /// change nothing.
+    /// Closes the circuit and clears every count the stats show, the rates' window and the
+    /// adaptive threshold's history; emits reason `reset` unless the circuit was closed. A
+    /// call admitted before the reset that ends after it is counted, but changes no state.
     pub fn reset(&self) {
         self.move_to(|generation| Word::closed(generation, 0), Reason::Reset);
         self.counts.reset();
         if let Some(window) = &self.window {
             window.clear();
+        }
+        if let Some(recent) = &self.recent {
+            recent.clear();
         }
     }
 
