@@ -366,8 +366,7 @@ impl Breaker {
                 // A success reads the rates only if it may have raised one (over a full
                 // count window, never): see `RateWindow::record`.
                 (OnSuccess::RecordInWindow, Some(window)) => {
-                    let rates = || self.config.rates();
-                    match window.record(false, false, clock::now_nanos, rates) {
+                    match window.record(false, false, clock::now_nanos, &self.config) {
                         None => {
                             self.counts.per_call.incr(Kind::Successes);
                         }
@@ -506,7 +505,7 @@ impl Breaker {
             recent.add(failed, slow);
         }
         let window = self.window.as_ref()?;
-        window.record(failed, slow, now, || self.config.rates())
+        window.record(failed, slow, now, &self.config)
     }
 
     /// The slow-call rate over the window in percent: `None` without a window or below

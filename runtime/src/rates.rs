@@ -4,7 +4,7 @@
 use crate::clock;
 use crate::config::Window;
 use crate::event::Reason;
-use crate::live::Rates;
+use crate::live::LiveConfig;
 use crate::time_window::TimeWindow;
 use crate::window::{Added, CallWindow, Tally};
 
@@ -29,31 +29,88 @@ impl RateWindow {
     }
 
     /// Records one outcome of a call admitted while closed; the rate that has reached its
-    /// limit with it, if one has. `now` gives the clock reading, and is called only by a time
-    /// window; `rates` gives the rules in force, and is called only when a rate is checked.
+    /// limit with it, if one has, under the rules in `config`. `now` gives the clock reading,
+    /// and is called only by a time window.
     ///
     /// A rate is worked out only when this outcome may have raised it or made it known: a
     /// failure, the failure rate; a slow call, the slow-call rate; any call that makes the
     /// window grow, or comes first after older calls left a time window, both. Any other
-    /// outcome only lowers them, so a healthy breaker's success reads no rate.
+    /// outcome only lowers them, so a healthy breaker's success over a full count window
+    /// reads no rate, and the check stays out of line.
     #[inline]
     pub(crate) fn record(
         &self,
         failed: bool,
         slow: bool,
         now: impl FnOnce() -> u64,
-        rates: impl FnOnce() -> Rates,
+        config: &LiveConfig,
     ) -> Option<Reason> {
         match self {
             RateWindow::Calls(window) => {
                 let added = window.add(failed, slow);
-                reached(failed, slow, added, rates, || window.tally())
+                if !failed && !slow && added == Added::Replaced {
+                    return None;
+                }
+                self.reached(failed, slow, added, 0, config)
             }
-            RateWindow::Time(window) => {
-                let now = now();
-                let added = window.add(failed, slow, now);
-                reached(failed, slow, added, rates, || window.tally(now))
-            }
+            RateWindow::Time(window) => self.record_in(window, failed, slow, now, config),
+        }
+    }
+
+    /// [`record`](RateWindow::record) in a time window. Out of line, which costs little beside
+    /// the clock reading and the compare-and-swap this window's record takes anyway, and
+    /// keeps the count window's healthy path, inlined into every call, as short as it was.
+    #[inline(never)]
+    fn record_in(
+        &self,
+        window: &TimeWindow,
+        failed: bool,
+        slow: bool,
+        now: impl FnOnce() -> u64,
+        config: &LiveConfig,
+    ) -> Option<Reason> {
+        let now_nanos = now();
+        let added = window.add(failed, slow, now_nanos);
+        if !failed && !slow && added == Added::Replaced {
+            return None;
+        }
+        self.reached(failed, slow, added, now_nanos, config)
+    }
+
+    /// The rate that has reached its limit after an outcome was recorded as `added` at
+    /// `now_nanos` (a time window's reading), if one has.
+    #[inline(never)]
+    fn reached(
+        &self,
+        failed: bool,
+        slow: bool,
+        added: Added,
+        now_nanos: u64,
+        config: &LiveConfig,
+    ) -> Option<Reason> {
+        let rates = config.rates();
+        let grew = added.may_raise_rates(rates.min_calls);
+        let failure_limit = rates.failure_rate.filter(|_| failed || grew);
+        let slow_limit = rates.slow_rate.filter(|_| slow || grew);
+        if failure_limit.is_none() && slow_limit.is_none() {
+            return None;
+        }
+        let tally = match self {
+            RateWindow::Calls(window) => window.tally(),
+            RateWindow::Time(window) => window.tally(now_nanos),
+        };
+        // A rate is worked out only when it is checked.
+        let at_limit = |rate: fn(Tally, u32) -> Option<f64>, limit: Option<u8>| {
+            limit.is_some_and(|limit| {
+                rate(tally, rates.min_calls).is_some_and(|rate| rate >= f64::from(limit))
+            })
+        };
+        if at_limit(Tally::failure_rate, failure_limit) {
+            Some(Reason::FailureRate)
+        } else if at_limit(Tally::slow_rate, slow_limit) {
+            Some(Reason::SlowRate)
+        } else {
+            None
         }
     }
 
@@ -74,99 +131,89 @@ impl RateWindow {
     }
 }
 
-/// The rate that has reached its limit after an outcome was recorded as `added`, if one has;
-/// `tally` reads the window, only if a rate is checked.
-#[inline]
-fn reached(
-    failed: bool,
-    slow: bool,
-    added: Added,
-    rates: impl FnOnce() -> Rates,
-    tally: impl FnOnce() -> Tally,
-) -> Option<Reason> {
-    if !failed && !slow && added == Added::Replaced {
-        return None;
-    }
-    let rates = rates();
-    let grew = added.may_raise_rates(rates.min_calls);
-    let failure_limit = rates.failure_rate.filter(|_| failed || grew);
-    let slow_limit = rates.slow_rate.filter(|_| slow || grew);
-    if failure_limit.is_none() && slow_limit.is_none() {
-        return None;
-    }
-    let tally = tally();
-    // A rate is worked out only when it is checked.
-    let at_limit = |rate: fn(Tally, u32) -> Option<f64>, limit: Option<u8>| {
-        limit.is_some_and(|limit| {
-            rate(tally, rates.min_calls).is_some_and(|rate| rate >= f64::from(limit))
-        })
-    };
-    if at_limit(Tally::failure_rate, failure_limit) {
-        Some(Reason::FailureRate)
-    } else if at_limit(Tally::slow_rate, slow_limit) {
-        Some(Reason::SlowRate)
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::Config;
 
-    const RULES: Rates = Rates {
-        failure_rate: Some(50),
-        slow_rate: Some(50),
-        min_calls: 4,
-    };
+    const SECOND: u64 = 1_000_000_000;
+    /// A clock reading well after the origin, at a bucket edge of a 10 s window.
+    const START: u64 = 100_000 * SECOND;
 
-    fn never() -> Rates {
-        panic!("the rates were read")
+    /// Limits of `failure_rate` and 50% slow calls from 4 calls on.
+    fn rules(failure_rate: u8) -> Config {
+        Config::new()
+            .failure_rate(failure_rate)
+            .slow_call(Duration::from_secs(1))
+            .slow_rate(50)
+            .min_calls(4)
     }
 
     #[test]
-    fn the_success_that_makes_the_rate_known_trips_it_and_later_ones_read_no_rate() {
-        let window = RateWindow::new(Window::Calls(4));
+    fn the_success_that_makes_the_rate_known_trips_it() {
+        let config = rules(50).window(4);
+        let (window, live) = (
+            RateWindow::new(config.window_value()),
+            LiveConfig::new(config),
+        );
         for failed in [true, true, false] {
-            assert_eq!(window.record(failed, false, || 0, || RULES), None);
+            assert_eq!(window.record(failed, false, || 0, &live), None);
         }
         assert_eq!(
-            window.record(false, false, || 0, || RULES),
+            window.record(false, false, || 0, &live),
             Some(Reason::FailureRate)
         );
-        // Full now: a success that is not slow can only lower a rate.
-        assert_eq!(window.record(false, false, || 0, never), None);
-        assert_eq!(
-            window.record(false, true, || 0, || RULES),
-            None,
-            "1 slow call in 4"
+    }
+
+    #[test]
+    fn over_a_full_count_window_only_a_failure_or_a_slow_call_is_checked() {
+        // Filled under a limit of 100%: 3 failures in 4 calls trip nothing.
+        let config = rules(100).window(4);
+        let (window, live) = (
+            RateWindow::new(config.window_value()),
+            LiveConfig::new(config),
         );
+        for failed in [true, true, true, false] {
+            assert_eq!(window.record(failed, false, || 0, &live), None);
+        }
+        live.store(&rules(50).window(4)).unwrap();
+        // A success over a full window can only lower the rate: 50% is at the new limit, but
+        // the success that brought it there from 75% is not checked.
+        assert_eq!(window.record(false, false, || 0, &live), None);
         assert_eq!(
-            window.record(false, true, || 0, || RULES),
-            Some(Reason::SlowRate)
+            window.record(true, false, || 0, &live),
+            Some(Reason::FailureRate),
+            "a failure is"
+        );
+        live.store(&rules(100).window(4)).unwrap();
+        assert_eq!(window.record(false, true, || 0, &live), None, "1 slow in 4");
+        assert_eq!(
+            window.record(false, true, || 0, &live),
+            Some(Reason::SlowRate),
+            "a slow success is"
         );
     }
 
     #[test]
     fn a_time_window_checks_a_success_only_among_the_first_min_calls_of_its_tenth() {
-        const SECOND: u64 = 1_000_000_000;
-        let start = 100_000 * SECOND;
-        let window = RateWindow::new(Window::Time(std::time::Duration::from_secs(10)));
-        // Recorded with no failure-rate limit: nothing trips while the window fills.
-        let unlimited = Rates {
-            failure_rate: None,
-            ..RULES
-        };
+        let config = rules(100).window_duration(Duration::from_secs(10));
+        let (window, live) = (
+            RateWindow::new(config.window_value()),
+            LiveConfig::new(config),
+        );
         for failed in [true, true, true, false] {
-            assert_eq!(window.record(failed, false, || start, || unlimited), None);
+            assert_eq!(window.record(failed, false, || START, &live), None);
         }
-        // 3 failures in 5 calls is over the limit, but a success after `min_calls` calls in
-        // its tenth is not checked: it can only have lowered the rate.
-        assert_eq!(window.record(false, false, || start, || RULES), None);
+        live.store(&rules(50).window_duration(Duration::from_secs(10)))
+            .unwrap();
+        // 3 failures in 5 calls is over the new limit, but a success after `min_calls` calls
+        // in its tenth is not checked: it can only have lowered the rate.
+        assert_eq!(window.record(false, false, || START, &live), None);
         // The first call of the next tenth is.
-        let next = start + SECOND;
         assert_eq!(
-            window.record(false, false, || next, || RULES),
+            window.record(false, false, || START + SECOND, &live),
             Some(Reason::FailureRate)
         );
     }
