@@ -1,10 +1,13 @@
 //! The window a breaker takes its failure and slow-call rates over: the latest calls, or the
 //! latest stretch of time.
 
+use std::sync::atomic::Ordering;
+
 use crate::clock;
 use crate::config::Window;
 use crate::event::Reason;
 use crate::live::LiveConfig;
+use crate::sync::fence;
 use crate::time_window::TimeWindow;
 use crate::window::{Added, CallWindow, Tally};
 
@@ -95,6 +98,12 @@ impl RateWindow {
         if failure_limit.is_none() && slow_limit.is_none() {
             return None;
         }
+        // Of two records that end concurrently, at least one reads the other's outcome, so a
+        // rate brought to its limit by the two together is seen by one of them: each record
+        // changed its counts before this fence, and reads them after it (without it, each
+        // could read the counts from before the other's change). Taken only when a rate is
+        // checked, never on a healthy breaker's success.
+        fence(Ordering::SeqCst);
         let tally = match self {
             RateWindow::Calls(window) => window.tally(),
             RateWindow::Time(window) => window.tally(now_nanos),
