@@ -19,7 +19,7 @@ use crate::probe_timer::{self, ProbeTimer};
 use crate::rates::RateWindow;
 use crate::stripes::Kind;
 use crate::sync::{AtomicU32, AtomicU64};
-use crate::window::{CallWindow, Tally};
+use crate::window::CallWindow;
 use crate::word::{Generation, Word};
 use crate::{BreakerError, Config, ConfigError, RetryAt, State, Stats};
 
@@ -363,11 +363,15 @@ impl Breaker {
                     self.counts.per_call.incr(Kind::Successes);
                     return;
                 }
-                // Without slow calls, a success can only lower the failure rate: nothing to
-                // check.
+                // A success reads the rates only if it may have raised one (over a full
+                // count window, never): see `RateWindow::record`.
                 (OnSuccess::RecordInWindow, Some(window)) => {
-                    window.add(false, false, clock::now_nanos);
-                    self.counts.per_call.incr(Kind::Successes);
+                    match window.record(false, false, clock::now_nanos, &self.config) {
+                        None => {
+                            self.counts.per_call.incr(Kind::Successes);
+                        }
+                        tripped => self.settle_success(word, generation, tripped),
+                    }
                     return;
                 }
                 _ => {}
@@ -382,11 +386,18 @@ impl Breaker {
     fn record_success_in(&'static self, word: Word, generation: Generation, started_ms: u32) {
         let slow = self.is_slow(started_ms);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
-        let tripped = if closed_now {
-            self.record_closed(false, slow, clock::now_nanos)
-        } else {
-            None
-        };
+        let tripped = closed_now
+            .then(|| self.record_closed(false, slow, clock::now_nanos))
+            .flatten();
+        self.settle_success(word, generation, tripped);
+    }
+
+    /// The end of a success of a call admitted in `generation`, already recorded in the
+    /// windows and read as `word`: counts it and moves the state, to open if it `tripped` a
+    /// rate.
+    #[inline(never)]
+    fn settle_success(&'static self, word: Word, generation: Generation, tripped: Option<Reason>) {
+        let closed_now = word.generation() == generation && word.state() == State::Closed;
         if closed_now && word.failures() == 0 && tripped.is_none() {
             self.counts.per_call.incr(Kind::Successes);
             return;
@@ -442,11 +453,9 @@ impl Breaker {
         }
         self.counts.last_failure_nanos.store(now, Ordering::Relaxed);
         let closed_now = word.generation() == generation && word.state() == State::Closed;
-        let tripped = if closed_now {
-            self.record_closed(true, slow, || now)
-        } else {
-            None
-        };
+        let tripped = closed_now
+            .then(|| self.record_closed(true, slow, || now))
+            .flatten();
         let threshold = self.effective_threshold();
         self.update(generation, |word| match word.state() {
             State::Closed => {
@@ -493,24 +502,10 @@ impl Breaker {
     #[inline]
     fn record_closed(&self, failed: bool, slow: bool, now: impl FnOnce() -> u64) -> Option<Reason> {
         if let Some(recent) = &self.recent {
-            recent.record(failed, slow);
+            recent.add(failed, slow);
         }
         let window = self.window.as_ref()?;
-        let tally = window.record(failed, slow, now);
-        let rates = self.config.rates();
-        // A rate is worked out only when it has a limit.
-        let reached = |rate: fn(Tally, u32) -> Option<f64>, limit: Option<u8>| {
-            limit.is_some_and(|limit| {
-                rate(tally, rates.min_calls).is_some_and(|rate| rate >= f64::from(limit))
-            })
-        };
-        if failed && reached(Tally::failure_rate, rates.failure_rate) {
-            Some(Reason::FailureRate)
-        } else if reached(Tally::slow_rate, rates.slow_rate) {
-            Some(Reason::SlowRate)
-        } else {
-            None
-        }
+        window.record(failed, slow, now, &self.config)
     }
 
     /// The slow-call rate over the window in percent: `None` without a window or below
@@ -658,13 +653,17 @@ impl Breaker {
         self.set_by_hand(State::Closed);
     }
 
-    /// Closes the circuit and clears every count. Results of calls admitted before the reset
-    /// change nothing.
+    /// Closes the circuit and clears every count the stats show, the rates' window and the
+    /// adaptive threshold's history; emits reason `reset` unless the circuit was closed. A
+    /// call admitted before the reset that ends after it is counted, but changes no state.
     pub fn reset(&self) {
         self.move_to(|generation| Word::closed(generation, 0), Reason::Reset);
         self.counts.reset();
         if let Some(window) = &self.window {
             window.clear();
+        }
+        if let Some(recent) = &self.recent {
+            recent.clear();
         }
     }
 

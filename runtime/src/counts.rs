@@ -24,18 +24,25 @@ pub(crate) struct Counts {
 }
 
 impl Counts {
-    /// Clears every counter (a reset by hand).
+    /// Clears every counter the stats show (a reset by hand).
     pub(crate) fn reset(&self) {
-        self.per_call.reset();
-        for counter in [
-            &self.failures,
-            &self.timeouts,
-            &self.cancelled,
-            &self.ignored,
-        ] {
+        let Counts {
+            per_call,
+            failures,
+            timeouts,
+            cancelled,
+            ignored,
+            bulkhead_full,
+            slow,
+            last_failure_nanos,
+            // Not a count: when the state last changed.
+            state_since_nanos: _,
+        } = self;
+        per_call.reset();
+        for counter in [failures, timeouts, cancelled, ignored, bulkhead_full, slow] {
             counter.0.store(0, Relaxed);
         }
-        self.last_failure_nanos.store(0, Relaxed);
+        last_failure_nanos.store(0, Relaxed);
     }
 }
 

@@ -13,6 +13,24 @@ use crate::State;
 const BUFFERED_EVENTS: usize = 1024;
 
 /// Why a breaker changed state.
+///
+/// A change by hand through a breaker's handle gives `Manual`, except
+/// [`reset`](crate::Breaker::reset), which gives `Reset`. A change by hand to the state the
+/// breaker is in already is no transition and emits no event.
+///
+/// ```
+/// use fusebox::{registry, Config, Reason};
+///
+/// let breaker = registry().register("reason_by_hand", Config::new());
+/// let mut events = registry().subscribe();
+/// breaker.force_open();
+/// breaker.reset();
+/// breaker.reset(); // already closed: counts cleared, no event
+/// let reasons: Vec<Reason> = std::iter::from_fn(|| events.try_recv().ok())
+///     .map(|event| event.reason)
+///     .collect();
+/// assert_eq!(reasons, [Reason::Manual, Reason::Reset]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -31,9 +49,10 @@ pub enum Reason {
     ProbeFailed,
     /// Every probe slot stayed taken for longer than `max_half_open_wait`.
     HalfOpenTimeout,
-    /// Set by hand through the breaker's handle.
+    /// Set by hand through the breaker's handle: `force_open`, `force_closed`, `disable` or
+    /// `metrics_only`.
     Manual,
-    /// Reset by hand: counts cleared, circuit closed.
+    /// Reset by hand with `reset`: circuit closed, every count cleared.
     Reset,
 }
 

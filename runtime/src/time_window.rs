@@ -16,7 +16,7 @@
 use std::sync::atomic::Ordering;
 
 use crate::sync::AtomicU64;
-use crate::window::Tally;
+use crate::window::{Added, Tally};
 
 /// How many buckets a time window is counted in.
 pub(crate) const BUCKETS: u64 = 10;
@@ -57,19 +57,22 @@ impl TimeWindow {
         }
     }
 
-    /// Records one outcome at `now_nanos`; what the window holds then.
+    /// Records one outcome at `now_nanos` and reads what the window holds then.
+    #[cfg(test)]
     pub(crate) fn record(&self, failed: bool, slow: bool, now_nanos: u64) -> Tally {
         self.add(failed, slow, now_nanos);
         self.tally(now_nanos)
     }
 
-    /// [`record`](TimeWindow::record) without reading what the window holds.
-    pub(crate) fn add(&self, failed: bool, slow: bool, now_nanos: u64) {
+    /// Records one outcome at `now_nanos`: `Joined` with the calls its tenth holds now, or
+    /// `Replaced` if it was not kept (older than the window, or its tenth is full).
+    pub(crate) fn add(&self, failed: bool, slow: bool, now_nanos: u64) -> Added {
         let epoch = now_nanos / self.width_nanos;
         let bucket = &self.buckets[slot(epoch)];
-        if let Some(rotation) = bucket.enter(epoch) {
-            bucket.add(rotation, failed, slow);
-        }
+        bucket
+            .enter(epoch)
+            .and_then(|rotation| bucket.add(rotation, failed, slow))
+            .map_or(Added::Replaced, |calls| Added::Joined { calls })
     }
 
     /// What the window holds at `now_nanos`: the buckets of the last `BUCKETS` epochs.
@@ -134,24 +137,28 @@ impl Bucket {
         }
     }
 
-    /// Adds one outcome to the counts of `rotation`, starting them afresh if they are older.
-    /// A bucket that has counted `COUNT_MAX` calls counts no more: its rate stays the rate of
-    /// the calls it holds.
-    fn add(&self, rotation: u64, failed: bool, slow: bool) {
+    /// Adds one outcome to the counts of `rotation`, starting them afresh if they are older;
+    /// the calls counted then. A bucket that has counted `COUNT_MAX` calls counts no more (and
+    /// this gives `None`): its rate stays the rate of the calls it holds.
+    fn add(&self, rotation: u64, failed: bool, slow: bool) -> Option<u32> {
         let tag = rotation & TAG_MASK;
         let step = (1 << CALLS_SHIFT)
             | (u64::from(failed) << FAILURES_SHIFT)
             | (u64::from(slow) << SLOW_SHIFT);
-        let _ = self
-            .counts
+        let fresh = |counts: u64| {
+            if counts >> TAG_SHIFT == tag {
+                counts
+            } else {
+                tag << TAG_SHIFT
+            }
+        };
+        self.counts
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |counts| {
-                let base = if counts >> TAG_SHIFT == tag {
-                    counts
-                } else {
-                    tag << TAG_SHIFT
-                };
+                let base = fresh(counts);
                 (u64::from(field(base, CALLS_SHIFT)) < COUNT_MAX).then_some(base + step)
-            });
+            })
+            .ok()
+            .map(|counts| field(fresh(counts), CALLS_SHIFT) + 1)
     }
 }
 
@@ -217,6 +224,33 @@ mod tests {
         window.clear();
         assert_eq!(counts(window.tally(later)), (0, 0, 0));
         assert_eq!(counts(window.record(true, false, later)), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_record_says_how_many_calls_its_tenth_holds() {
+        let window = TimeWindow::new(10 * SECOND);
+        for calls in 1..=3 {
+            assert_eq!(
+                window.add(calls == 2, false, START),
+                Added::Joined { calls }
+            );
+        }
+        let next_tenth = START + SECOND;
+        assert_eq!(
+            window.add(false, false, next_tenth),
+            Added::Joined { calls: 1 }
+        );
+        let a_round_later = START + 10 * SECOND;
+        assert_eq!(
+            window.add(false, false, a_round_later),
+            Added::Joined { calls: 1 },
+            "the bucket starts afresh"
+        );
+        assert_eq!(
+            window.add(true, false, START),
+            Added::Replaced,
+            "older than the window: not kept"
+        );
     }
 
     #[test]

@@ -35,6 +35,42 @@ pub(crate) struct Tally {
     pub(crate) slow: u32,
 }
 
+/// What one record did to the window's calls, which tells whether a success recorded so may
+/// have raised a rate or made it known (see [`Added::may_raise_rates`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Added {
+    /// The outcome took the place of an older one in a full count window, or was not kept:
+    /// the window holds no more calls than before.
+    Replaced,
+    /// The count window was not full: it holds one call more.
+    Grew,
+    /// The outcome joined a time window's tenth, which holds `calls` calls with it. Older
+    /// tenths leave the window only when a new one begins, so the first call of a tenth is
+    /// the first to see them gone.
+    Joined {
+        /// Calls in the tenth, this one included.
+        calls: u32,
+    },
+}
+
+impl Added {
+    /// Whether a success recorded so may have raised a rate, or made it known, so that it must
+    /// check the rates. A success adds a call that did not fail: over the same calls, it can
+    /// only lower the failure rate (and, if it was not slow, the slow-call rate). What it can
+    /// do is make the window reach `min_calls`, while the window grows, or come first after
+    /// older calls left a time window. In a tenth that held `min_calls` calls already, neither
+    /// can be: the window held that many before this call, and no tenth has left since the
+    /// tenth's first call, which checked.
+    #[inline]
+    pub(crate) fn may_raise_rates(self, min_calls: u32) -> bool {
+        match self {
+            Added::Replaced => false,
+            Added::Grew => true,
+            Added::Joined { calls } => calls <= min_calls,
+        }
+    }
+}
+
 impl Tally {
     /// The failure rate in percent, or `None` below `min_calls` recorded calls.
     pub(crate) fn failure_rate(self, min_calls: u32) -> Option<f64> {
@@ -65,21 +101,22 @@ impl CallWindow {
         }
     }
 
-    /// Records one outcome, replacing the oldest once the window is full.
-    #[inline]
+    /// Records one outcome and reads what the window holds then.
+    #[cfg(test)]
     pub(crate) fn record(&self, failed: bool, slow: bool) -> Tally {
         self.add(failed, slow);
         self.tally()
     }
 
-    /// [`record`](CallWindow::record) without reading what the window holds.
+    /// Records one outcome, replacing the oldest once the window is full: `Grew` while it was
+    /// not full, else `Replaced`.
     #[inline]
-    pub(crate) fn add(&self, failed: bool, slow: bool) {
+    pub(crate) fn add(&self, failed: bool, slow: bool) -> Added {
         if !failed && !slow && self.holds_only_successes() {
             // Another success over a ring of successes changes nothing wherever it lands, so
             // it takes no ring position: a healthy breaker's calls run no locked instruction
             // here. (Concurrent with a failure, it is as if it had been recorded just before.)
-            return;
+            return Added::Replaced;
         }
         let index = self.slot(self.next.fetch_add(1, Relaxed));
         let new = RECORDED | if failed { FAILED } else { 0 } | if slow { SLOW } else { 0 };
@@ -87,7 +124,7 @@ impl CallWindow {
         // window, almost every record). A concurrent writer of this slot then simply follows
         // this record.
         if self.outcomes[index].load(Relaxed) == new {
-            return;
+            return Added::Replaced;
         }
         let old = self.outcomes[index].swap(new, Relaxed);
         if old == EMPTY {
@@ -95,6 +132,11 @@ impl CallWindow {
         }
         adjust(&self.failures, old & FAILED != 0, failed);
         adjust(&self.slow, old & SLOW != 0, slow);
+        if old == EMPTY {
+            Added::Grew
+        } else {
+            Added::Replaced
+        }
     }
 
     /// True when the window is full and holds only successes that were not slow.
@@ -222,6 +264,23 @@ mod tests {
             1,
             "a slow success is recorded"
         );
+    }
+
+    #[test]
+    fn a_record_grows_the_window_until_it_is_full() {
+        let window = CallWindow::new(3);
+        assert_eq!(window.add(true, false), Added::Grew);
+        assert_eq!(window.add(false, false), Added::Grew);
+        assert_eq!(window.add(false, true), Added::Grew);
+        for (failed, slow) in [(false, false), (true, false), (true, false), (false, false)] {
+            assert_eq!(window.add(failed, slow), Added::Replaced);
+        }
+        window.clear();
+        assert_eq!(window.add(false, false), Added::Grew, "cleared");
+        assert!(Added::Grew.may_raise_rates(1));
+        assert!(!Added::Replaced.may_raise_rates(u32::MAX));
+        assert!(Added::Joined { calls: 5 }.may_raise_rates(5));
+        assert!(!Added::Joined { calls: 6 }.may_raise_rates(5));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //!
 //! Covered: the open -> half-open race and half-open probe slots, results of an earlier
 //! generation, concurrent failures opening the circuit once, the settings' seqlock, and the
-//! count window. Not covered: the bulkhead, whose slots are a tokio `Semaphore` that loom
+//! count window, including a rate brought to its limit by two records that end together.
+//! Not covered: the bulkhead, whose slots are a tokio `Semaphore` that loom
 //! cannot see into (its cap is tested under real contention in `tests/tests/bulkhead.rs`).
 
 #![cfg(fusebox_loom)]
@@ -175,5 +176,31 @@ fn a_success_that_skips_a_healthy_window_never_hides_a_failure() {
         failing.join().unwrap();
         succeeding.join().unwrap();
         assert_eq!(breaker.stats().failure_rate, Some(50.0));
+    });
+}
+
+#[test]
+fn a_failure_and_a_success_that_fill_the_window_together_open_the_circuit() {
+    loom::model(|| {
+        let site = site(
+            Config::new()
+                .threshold(100)
+                .failure_rate(50)
+                .window(2)
+                .min_calls(2),
+        );
+        let permits = [site.acquire().unwrap(), site.acquire().unwrap()];
+        let breaker = permits[0].breaker();
+        let [failed, succeeded] = permits;
+        let failing = thread::spawn(move || failed.failure());
+        let succeeding = thread::spawn(move || succeeded.success());
+        failing.join().unwrap();
+        succeeding.join().unwrap();
+        assert_eq!(breaker.stats().failure_rate, Some(50.0));
+        assert_eq!(
+            breaker.state(),
+            State::Open,
+            "whichever of the two came last saw the window at 50%"
+        );
     });
 }

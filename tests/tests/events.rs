@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use fusebox::Reason::{FailureThreshold, Manual, ProbesSucceeded, RecoveryElapsed, Reset};
-use fusebox::State::{Closed, ForcedOpen, HalfOpen, Open};
+use fusebox::State::{Closed, Disabled, ForcedOpen, HalfOpen, MetricsOnly, Open};
 use fusebox::{circuit_breaker, registry};
 use support::{transitions, AppError, Upstream};
 
@@ -37,6 +37,42 @@ async fn each_transition_is_published_once_in_order() {
             (Closed, Open, FailureThreshold),
             (Open, HalfOpen, RecoveryElapsed),
             (HalfOpen, Closed, ProbesSucceeded),
+            (Closed, ForcedOpen, Manual),
+            (ForcedOpen, Closed, Reset),
+        ]
+    );
+}
+
+/// As the README's "Control by hand" and `Reason`'s rustdoc say: every change by hand that
+/// moves the state emits reason `manual`, except `reset()`, which emits `reset`; a call that
+/// leaves the state as it was emits nothing.
+#[tokio::test(start_paused = true)]
+async fn each_change_by_hand_emits_the_reason_the_docs_give() {
+    let breaker = registry().register("events_by_hand", fusebox::Config::new());
+    let mut events = registry().subscribe();
+    breaker.force_open();
+    breaker.disable();
+    breaker.metrics_only();
+    breaker.force_closed();
+    breaker.force_closed();
+    breaker.reset();
+    breaker.metrics_only();
+    breaker.reset();
+    breaker.disable();
+    breaker.reset();
+    breaker.force_open();
+    breaker.reset();
+    assert_eq!(
+        transitions(&mut events, "events_by_hand"),
+        [
+            (Closed, ForcedOpen, Manual),
+            (ForcedOpen, Disabled, Manual),
+            (Disabled, MetricsOnly, Manual),
+            (MetricsOnly, Closed, Manual),
+            (Closed, MetricsOnly, Manual),
+            (MetricsOnly, Closed, Reset),
+            (Closed, Disabled, Manual),
+            (Disabled, Closed, Reset),
             (Closed, ForcedOpen, Manual),
             (ForcedOpen, Closed, Reset),
         ]

@@ -1,13 +1,16 @@
 //! Model-based property test: random sequences of call outcomes, time advances, resets and
 //! states set by hand, run against the real breaker (public API, paused tokio clock) and a
 //! small reference model of the state machine; after every step the two must agree on the
-//! state and on every count. The probe timer runs too: an open period that ends moves the
-//! circuit to half-open without a call.
+//! state, on every count and on the failure rate. The probe timer runs too: an open period
+//! that ends moves the circuit to half-open without a call. Some breakers also have a
+//! failure-rate limit over a small count window, which opens the circuit after whichever call
+//! (a failure or a success) leaves the window at or over the limit.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::time::Duration;
 
-use fusebox::{registry, Breaker, BreakerError, Config, State};
+use fusebox::{registry, Breaker, BreakerError, Config, State, Window};
 use proptest::prelude::*;
 
 #[derive(Clone, Copy, Debug)]
@@ -46,6 +49,8 @@ struct Model {
     successes: u64,
     failures: u64,
     rejections: u64,
+    /// Outcomes (true: failed) of the latest calls admitted while closed, oldest first.
+    window: VecDeque<bool>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -96,17 +101,28 @@ impl Model {
         } else {
             self.successes += 1;
         }
+        let rate_reached = match self.state {
+            ModelState::Closed | ModelState::ClosedWith(_) => self.record(config, fails),
+            _ => false,
+        };
         match (self.state, fails) {
             (ModelState::Closed | ModelState::ClosedWith(_), false) => {
-                self.state = ModelState::Closed;
+                if rate_reached {
+                    self.open(config, false);
+                } else {
+                    self.state = ModelState::Closed;
+                }
             }
-            (ModelState::Closed, true) => self.failed_closed(config, 1),
-            (ModelState::ClosedWith(count), true) => self.failed_closed(config, count + 1),
+            (ModelState::Closed, true) => self.failed_closed(config, 1, rate_reached),
+            (ModelState::ClosedWith(count), true) => {
+                self.failed_closed(config, count + 1, rate_reached);
+            }
             (ModelState::HalfOpen { .. }, true) => self.open(config, true),
             (ModelState::HalfOpen { successes }, false) => {
                 if successes + 1 >= config.success_threshold_value() {
                     self.state = ModelState::Closed;
                     self.reopens = 0;
+                    self.window.clear();
                 } else {
                     self.state = ModelState::HalfOpen {
                         successes: successes + 1,
@@ -128,15 +144,45 @@ impl Model {
         }
     }
 
-    fn failed_closed(&mut self, config: &Config, count: u64) {
-        if count >= u64::from(config.threshold_value()) {
+    fn failed_closed(&mut self, config: &Config, count: u64, rate_reached: bool) {
+        if count >= u64::from(config.threshold_value()) || rate_reached {
             self.open(config, false);
         } else {
             self.state = ModelState::ClosedWith(count);
         }
     }
 
+    /// Records the outcome of a call admitted while closed; whether the failure rate has
+    /// reached its limit with it.
+    fn record(&mut self, config: &Config, fails: bool) -> bool {
+        let Some(limit) = config.failure_rate_value() else {
+            return false;
+        };
+        let Window::Calls(size) = config.window_value() else {
+            unreachable!("the model has count windows only");
+        };
+        self.window.push_back(fails);
+        if self.window.len() > usize::try_from(size).unwrap() {
+            self.window.pop_front();
+        }
+        self.failure_rate(config)
+            .is_some_and(|rate| rate >= f64::from(limit))
+    }
+
+    /// The failure rate over the window, as stats show it.
+    fn failure_rate(&self, config: &Config) -> Option<f64> {
+        config.failure_rate_value()?;
+        let calls = u32::try_from(self.window.len()).unwrap();
+        let failed = u32::try_from(self.window.iter().filter(|fails| **fails).count()).unwrap();
+        (calls >= config.min_calls_value()).then(|| f64::from(failed) * 100.0 / f64::from(calls))
+    }
+
+    /// A state set by hand; a circuit that closes again starts with an empty window.
     fn set(&mut self, state: ModelState) {
+        let was_closed = matches!(self.state, ModelState::Closed | ModelState::ClosedWith(_));
+        if state == ModelState::Closed && !was_closed {
+            self.window.clear();
+        }
         self.state = state;
         self.reopens = 0;
     }
@@ -152,7 +198,7 @@ impl Model {
         }
     }
 
-    fn check(&self, breaker: &Breaker, step: usize) {
+    fn check(&self, config: &Config, breaker: &Breaker, step: usize) {
         let stats = breaker.stats();
         let context = format!("after step {step}: model {self:?}, stats {stats:?}");
         assert_eq!(stats.state, self.expected_state(), "{context}");
@@ -171,6 +217,7 @@ impl Model {
             (self.successes, self.failures, self.rejections),
             "{context}"
         );
+        assert_eq!(stats.failure_rate, self.failure_rate(config), "{context}");
     }
 }
 
@@ -241,27 +288,41 @@ fn run(config: Config, ops: &[Op]) {
                     };
                 }
             }
-            model.check(breaker, step);
+            model.check(&config, breaker, step);
         }
     });
 }
 
+/// A failure-rate limit over a count window: the limit, the window's size and `min_calls`.
+fn rate() -> impl Strategy<Value = Option<(u8, u32, u32)>> {
+    let rate = (1_u8..=100, 1_u32..8)
+        .prop_flat_map(|(limit, size)| (Just(limit), Just(size), 1..=size))
+        .prop_map(Some);
+    prop_oneof![1 => Just(None), 2 => rate]
+}
+
 fn config() -> impl Strategy<Value = Config> {
     (
-        1_u32..5,
+        prop_oneof![1_u32..5, Just(1000)],
         1_u32..4,
         1_u64..10,
         prop_oneof![Just(1.0), Just(2.0)],
+        rate(),
     )
-        .prop_map(|(threshold, successes, recovery, backoff)| {
-            Config::new()
+        .prop_map(|(threshold, successes, recovery, backoff, rate)| {
+            let config = Config::new()
                 .threshold(threshold)
                 .success_threshold(successes)
                 .recovery(Duration::from_secs(recovery))
                 .backoff(backoff)
-                .max_recovery(Duration::from_secs(60))
-                .validate()
-                .unwrap()
+                .max_recovery(Duration::from_secs(60));
+            let config = match rate {
+                Some((limit, size, min_calls)) => {
+                    config.failure_rate(limit).window(size).min_calls(min_calls)
+                }
+                None => config,
+            };
+            config.validate().unwrap()
         })
 }
 
