@@ -115,40 +115,39 @@ fn without_fallback(
     output_span: Span,
     krate: &TokenStream,
 ) -> TokenStream {
-    // Typed from the fn's future, so that a predicate of the wrong type is reported at its path.
-    let classify = match &args.failure_if {
-        Some(path) => {
-            let krate = respan(krate, path.span());
-            quote_spanned! {path.span()=>
-                #krate::__private::failure_if(&__fusebox_future, #path)
-            }
-        }
-        None => {
-            let krate = respan(krate, output_span);
-            quote_spanned!(output_span=> #krate::__private::CountErrors)
-        }
-    };
+    // Every use goes through `CarriesRejection`, at the return type, so that a return type
+    // that cannot carry a rejection is one error (see the trait). The predicate is typed from
+    // the fn's future, so that a wrong type is reported at its path.
     let krate = respan(krate, output_span);
+    let carries = quote_spanned!(output_span=> <_ as #krate::__private::CarriesRejection>);
+    let classify = match &args.failure_if {
+        Some(path) => quote_spanned! {output_span=>
+            #carries::failure_if(&__fusebox_future, #path)
+        },
+        None => quote_spanned! {output_span=>
+            #carries::count_errors(&__fusebox_future)
+        },
+    };
     // Admission comes first: a rejected call returns its error before it is ever polled.
     let admit = quote_spanned! {output_span=>
         let __fusebox_classify = #classify;
         let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
             ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
             ::core::result::Result::Err(__fusebox_error) => {
-                return #krate::__private::reject(
-                    &__fusebox_future,
-                    &__fusebox_classify,
-                    __fusebox_error,
-                );
+                return #carries::reject(__fusebox_error);
             }
         };
-        #krate::__private::admitted(
+        match #krate::__private::admitted(
             __fusebox_permit,
             #deadline,
             __fusebox_classify,
             __fusebox_future,
         )
         .await
+        {
+            ::core::result::Result::Ok(__fusebox_output) => __fusebox_output,
+            ::core::result::Result::Err(__fusebox_error) => #carries::reject(__fusebox_error),
+        }
     };
     // With a predicate, tie the future's output to the fn's return type first, so that a
     // predicate of the wrong type is reported at its path, not inferred from.

@@ -99,10 +99,14 @@ mod word;
 pub mod __private;
 
 pub use breaker::Breaker;
+// Hidden items the generated code names through `__private`, reachable from here as well so
+// that a compile error about a misused attribute names them without a private path.
+pub use call::{CarriesRejection, FromBreakerError};
 pub use cause::Cause;
 pub use config::{Config, Window};
 pub use error::{BreakerError, ConfigError};
 pub use event::{Event, Reason};
+pub use fallback::{call_fallback, Fallback};
 /// # Examples
 ///
 /// A fallback that learns why it runs, and a fn without one, whose error type carries
@@ -172,6 +176,7 @@ pub use event::{Event, Reason};
 /// # }
 /// ```
 pub use fusebox_macros::circuit_breaker;
+pub use judge::{AnyValue, ResultType};
 pub use overrides::{OverrideError, CONFIG_FILE_VAR};
 pub use permit::Permit;
 pub use registry::{registry, Registry};

@@ -5,13 +5,14 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub use crate::call::{Admitted, Finished, Outcome, Protects};
+pub use crate::call::{Admitted, CarriesRejection, Finished, FromBreakerError, Outcome, Protects};
 pub use crate::classify::{Classify, CountErrors, FailureIf, NeverFails, Verdict};
 pub use crate::deadline::{Deadline, NoDeadline, Timeout};
-pub use crate::fallback::{call as fallback, Fallback, Plain, WithCause};
+pub use crate::fallback::{call_fallback as fallback, Fallback, Plain, WithCause};
 pub use crate::guard::Call;
 pub use crate::judge::{returning, AnyValue, Judge, Probe, ResultType};
 pub use crate::rescue::Rescue;
+
 use crate::{call, registry, Breaker, BreakerError, Cause, Config, Permit};
 
 /// One protected fn: its breaker's name and settings, resolved to the breaker once.
@@ -82,34 +83,15 @@ pub const fn timeout(millis: u64) -> Timeout {
     Timeout::new(Duration::from_millis(millis))
 }
 
-/// The classifier for `failure_if = predicate`, typed from the protected fn's own future so
-/// that a predicate of the wrong type is reported at its path.
-#[inline]
-pub fn failure_if<F, T, E>(_: &F, predicate: fn(&E) -> bool) -> FailureIf<E>
-where
-    F: Future<Output = Result<T, E>>,
-{
-    FailureIf(predicate)
-}
-
-/// A call rejected before it ran, without a fallback: the rejection as the fn's own error.
-#[inline]
-pub fn reject<F, C>(_: &F, _: &C, error: BreakerError) -> F::Output
-where
-    F: Future,
-    C: Protects<F::Output>,
-{
-    C::reject(error)
-}
-
 /// Runs `future`, admitted by `permit`, when there is no fallback: a timeout or a full
-/// bulkhead comes back as the fn's own error.
+/// bulkhead comes back as the `BreakerError`, which the generated code returns as the fn's own
+/// error through [`CarriesRejection::reject`].
 #[inline]
 pub fn admitted<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) -> Admitted<F, D, C>
 where
     F: Future,
     D: Deadline,
-    C: Protects<F::Output>,
+    C: Classify<F::Output>,
 {
     call::admitted(permit, deadline, classify, future)
 }
