@@ -131,23 +131,23 @@ fn without_fallback(
     // Admission comes first: a rejected call returns its error before it is ever polled.
     let admit = quote_spanned! {output_span=>
         let __fusebox_classify = #classify;
+        // A closure that captures nothing: kept in the future at no cost.
+        #[allow(clippy::redundant_closure)]
+        let __fusebox_reject = |__fusebox_error| #carries::reject(__fusebox_error);
         let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
             ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
             ::core::result::Result::Err(__fusebox_error) => {
-                return #carries::reject(__fusebox_error);
+                return __fusebox_reject(__fusebox_error);
             }
         };
-        match #krate::__private::admitted(
+        #krate::__private::admitted(
             __fusebox_permit,
             #deadline,
             __fusebox_classify,
+            __fusebox_reject,
             __fusebox_future,
         )
         .await
-        {
-            ::core::result::Result::Ok(__fusebox_output) => __fusebox_output,
-            ::core::result::Result::Err(__fusebox_error) => #carries::reject(__fusebox_error),
-        }
     };
     // With a predicate, tie the future's output to the fn's return type first, so that a
     // predicate of the wrong type is reported at its path, not inferred from.

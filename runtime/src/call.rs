@@ -1,6 +1,7 @@
 //! Running one call under a permit: the deadline, the panic, and how the outcome is counted.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -126,7 +127,7 @@ impl<T, E> CarriesRejection for Result<T, E> {
         FailureIf(predicate)
     }
 
-    #[cold]
+    #[inline]
     fn reject(error: BreakerError) -> Self
     where
         E: FromBreakerError,
@@ -155,46 +156,76 @@ pub(crate) fn run<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) 
     Call::new(permit, deadline, classify, future)
 }
 
+/// How a call without a fallback returns a rejection or a timeout: as the fn's own error.
+pub trait Reject<T> {
+    /// The fn's own error for `error`.
+    fn reject(&self, error: BreakerError) -> T;
+}
+
+/// What the generated code passes: a closure that captures nothing (so it costs nothing to
+/// keep), whose body asks the fn's return type, through [`CarriesRejection::reject`].
+impl<T, J: Fn(BreakerError) -> T> Reject<T> for J {
+    #[inline]
+    fn reject(&self, error: BreakerError) -> T {
+        self(error)
+    }
+}
+
+/// The rejection of a call through a breaker's handle: its classifier's.
+pub struct ByClassifier<C>(PhantomData<fn() -> C>);
+
+impl<T, C: Protects<T>> Reject<T> for ByClassifier<C> {
+    #[inline]
+    fn reject(&self, error: BreakerError) -> T {
+        C::reject(error)
+    }
+}
+
 pin_project! {
     /// A call admitted through its breaker without a fallback, run to its end: a timeout or a
-    /// full bulkhead comes back as the `BreakerError`.
-    pub struct Admitted<F, D, C> {
+    /// full bulkhead comes back as the fn's own error, made by `reject`.
+    pub struct Admitted<F, D, C, J> {
         #[pin]
         call: Call<F, D, C>,
+        reject: J,
     }
 }
 
 /// Runs `future` under `permit`, with no fallback to answer for it.
 #[inline]
-pub(crate) fn admitted<F, D, C>(
+pub(crate) fn admitted<F, D, C, J>(
     permit: Permit,
     deadline: D,
     classify: C,
+    reject: J,
     future: F,
-) -> Admitted<F, D, C> {
+) -> Admitted<F, D, C, J> {
     Admitted {
         call: run(permit, deadline, classify, future),
+        reject,
     }
 }
 
-impl<F, D, C> Future for Admitted<F, D, C>
+impl<F, D, C, J> Future for Admitted<F, D, C, J>
 where
     F: Future,
     D: Deadline,
     C: Classify<F::Output>,
+    J: Reject<F::Output>,
 {
-    type Output = Result<F::Output, BreakerError>;
+    type Output = F::Output;
 
     // Always, as `Call::poll`: the call's result is written in parts and read back whole.
     #[allow(clippy::inline_always)]
     #[inline(always)]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().call.poll(cx) {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        match this.call.poll(cx) {
             Poll::Ready(
                 Finished::Succeeded(output) | Finished::Failed(output) | Finished::Ignored(output),
-            ) => Poll::Ready(Ok(output)),
+            ) => Poll::Ready(output),
             Poll::Ready(Finished::TimedOut(error) | Finished::Rejected(error)) => {
-                Poll::Ready(Err(error))
+                Poll::Ready(this.reject.reject(error))
             }
             Poll::Pending => Poll::Pending,
         }
@@ -206,7 +237,7 @@ pin_project! {
     /// comes back as the fn's own error.
     pub struct Protect<F, D, C> {
         #[pin]
-        call: Option<Admitted<F, D, C>>,
+        call: Option<Admitted<F, D, C, ByClassifier<C>>>,
         rejected: Option<BreakerError>,
     }
 }
@@ -224,7 +255,13 @@ pub(crate) fn protect<F, D, C>(
 ) -> Protect<F, D, C> {
     match breaker.try_acquire() {
         Ok(permit) => Protect {
-            call: Some(admitted(permit, deadline, classify, future)),
+            call: Some(admitted(
+                permit,
+                deadline,
+                classify,
+                ByClassifier(PhantomData),
+                future,
+            )),
             rejected: None,
         },
         Err(error) => Protect {
@@ -254,6 +291,6 @@ where
                 .take()
                 .map_or(Poll::Pending, |error| Poll::Ready(C::reject(error)));
         };
-        call.poll(cx).map(|output| output.unwrap_or_else(C::reject))
+        call.poll(cx)
     }
 }

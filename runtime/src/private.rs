@@ -84,14 +84,21 @@ pub const fn timeout(millis: u64) -> Timeout {
 }
 
 /// Runs `future`, admitted by `permit`, when there is no fallback: a timeout or a full
-/// bulkhead comes back as the `BreakerError`, which the generated code returns as the fn's own
-/// error through [`CarriesRejection::reject`].
+/// bulkhead comes back as the fn's own error, made by `reject` (a closure that captures
+/// nothing, calling [`CarriesRejection::reject`]).
 #[inline]
-pub fn admitted<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) -> Admitted<F, D, C>
+pub fn admitted<F, D, C, J>(
+    permit: Permit,
+    deadline: D,
+    classify: C,
+    reject: J,
+    future: F,
+) -> Admitted<F, D, C, J>
 where
     F: Future,
     D: Deadline,
     C: Classify<F::Output>,
+    J: Fn(BreakerError) -> F::Output,
 {
-    call::admitted(permit, deadline, classify, future)
+    call::admitted(permit, deadline, classify, reject, future)
 }
