@@ -231,7 +231,8 @@ pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
         .collect()
 }
 
-/// The static call site: the breaker's name and settings, resolved to the breaker once.
+/// The static call site: the breaker's name and settings, resolved to the breaker once, and
+/// its declaration.
 fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     let name = match &args.name {
         Some(name) => name.to_token_stream(),
@@ -244,11 +245,16 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     let recovery = args.recovery_millis.unwrap_or(DEFAULT_RECOVERY_MILLIS);
     let success_threshold = args.success_threshold.unwrap_or(3);
     let settings = settings(args);
+    // The declaration: the linker gathers every site into one slice, which the registry reads,
+    // so that the breaker is known before the fn is first called.
     quote! {
         static __FUSEBOX_SITE: #krate::__private::Site = #krate::__private::Site::new(
             #name,
             #krate::__private::config(#threshold, #recovery, #success_threshold)#(#settings)*,
         );
+        #[#krate::__private::distributed_slice(#krate::__private::SITES)]
+        #[linkme(crate = #krate::__private::linkme)]
+        static __FUSEBOX_DECLARED: &#krate::__private::Site = &__FUSEBOX_SITE;
     }
 }
 

@@ -52,7 +52,8 @@
 //!
 //! ## Observing breakers
 //!
-//! [`registry()`] holds every breaker by name: `registry().get(name)` gives its
+//! [`registry()`] holds every breaker by name, each one an attribute declares from the start
+//! (before its first call): `registry().get(name)` gives its
 //! [`state`](Breaker::state) and [`stats`](Breaker::stats), `registry().stats()` lists all of
 //! them, and `registry().health()` sums them up. Every state change emits one `tracing` event
 //! with target `fusebox` and the fields `name`, `from`, `to` and `reason`.

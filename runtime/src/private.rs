@@ -12,8 +12,14 @@ pub use crate::fallback::{call_fallback as fallback, Fallback, Plain, WithCause}
 pub use crate::guard::Call;
 pub use crate::judge::{returning, AnyValue, Judge, Probe, ResultType};
 pub use crate::rescue::Rescue;
+pub use linkme::{self, distributed_slice};
 
 use crate::{call, registry, Breaker, BreakerError, Cause, Config, Permit};
+
+/// Every site an attribute declares in the program, gathered by the linker: the registry
+/// registers them all when it is first read, so that a breaker is known before its first call.
+#[distributed_slice]
+pub static SITES: [&'static Site];
 
 /// One protected fn: its breaker's name and settings, resolved to the breaker once.
 #[derive(Debug)]
@@ -33,7 +39,7 @@ impl Site {
         }
     }
 
-    /// Admits a call through this site's breaker, registering the breaker on first use.
+    /// Admits a call through this site's breaker.
     #[inline]
     pub fn acquire(&self) -> Result<Permit, BreakerError> {
         self.breaker().try_acquire()
@@ -41,6 +47,23 @@ impl Site {
 
     #[inline]
     fn breaker(&self) -> &'static Breaker {
+        match self.breaker.get() {
+            Some(breaker) => breaker,
+            None => self.first_use(),
+        }
+    }
+
+    /// The first call through this site: every declared site is registered (this one among
+    /// them, unless the linker could not gather it), as when the registry is first read.
+    #[cold]
+    #[inline(never)]
+    fn first_use(&self) -> &'static Breaker {
+        registry::declare();
+        self.resolve()
+    }
+
+    /// This site's breaker, registered with the site's name and settings if it is not yet.
+    pub(crate) fn resolve(&self) -> &'static Breaker {
         self.breaker
             .get_or_init(|| registry().register(self.name, self.config))
     }
