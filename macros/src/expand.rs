@@ -115,37 +115,36 @@ fn without_fallback(
     output_span: Span,
     krate: &TokenStream,
 ) -> TokenStream {
-    // Typed from the fn's future, so that a predicate of the wrong type is reported at its path.
-    let classify = match &args.failure_if {
-        Some(path) => {
-            let krate = respan(krate, path.span());
-            quote_spanned! {path.span()=>
-                #krate::__private::failure_if(&__fusebox_future, #path)
-            }
-        }
-        None => {
-            let krate = respan(krate, output_span);
-            quote_spanned!(output_span=> #krate::__private::CountErrors)
-        }
-    };
+    // Every use goes through `CarriesRejection`, at the return type, so that a return type
+    // that cannot carry a rejection is one error (see the trait). The predicate is typed from
+    // the fn's future, so that a wrong type is reported at its path.
     let krate = respan(krate, output_span);
+    let carries = quote_spanned!(output_span=> <_ as #krate::__private::CarriesRejection>);
+    let classify = match &args.failure_if {
+        Some(path) => quote_spanned! {output_span=>
+            #carries::failure_if(&__fusebox_future, #path)
+        },
+        None => quote_spanned! {output_span=>
+            #carries::count_errors(&__fusebox_future)
+        },
+    };
     // Admission comes first: a rejected call returns its error before it is ever polled.
     let admit = quote_spanned! {output_span=>
         let __fusebox_classify = #classify;
+        // A closure that captures nothing: kept in the future at no cost.
+        #[allow(clippy::redundant_closure)]
+        let __fusebox_reject = |__fusebox_error| #carries::reject(__fusebox_error);
         let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
             ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
             ::core::result::Result::Err(__fusebox_error) => {
-                return #krate::__private::reject(
-                    &__fusebox_future,
-                    &__fusebox_classify,
-                    __fusebox_error,
-                );
+                return __fusebox_reject(__fusebox_error);
             }
         };
         #krate::__private::admitted(
             __fusebox_permit,
             #deadline,
             __fusebox_classify,
+            __fusebox_reject,
             __fusebox_future,
         )
         .await
@@ -232,7 +231,8 @@ pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
         .collect()
 }
 
-/// The static call site: the breaker's name and settings, resolved to the breaker once.
+/// The static call site: the breaker's name and settings, resolved to the breaker once, and
+/// its declaration.
 fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     let name = match &args.name {
         Some(name) => name.to_token_stream(),
@@ -245,11 +245,16 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     let recovery = args.recovery_millis.unwrap_or(DEFAULT_RECOVERY_MILLIS);
     let success_threshold = args.success_threshold.unwrap_or(3);
     let settings = settings(args);
+    // The declaration: the linker gathers every site into one slice, which the registry reads,
+    // so that the breaker is known before the fn is first called.
     quote! {
         static __FUSEBOX_SITE: #krate::__private::Site = #krate::__private::Site::new(
             #name,
             #krate::__private::config(#threshold, #recovery, #success_threshold)#(#settings)*,
         );
+        #[#krate::__private::distributed_slice(#krate::__private::SITES)]
+        #[linkme(crate = #krate::__private::linkme)]
+        static __FUSEBOX_DECLARED: &#krate::__private::Site = &__FUSEBOX_SITE;
     }
 }
 

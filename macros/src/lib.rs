@@ -53,10 +53,14 @@ use proc_macro::TokenStream;
 ///
 /// The default name is the fn's module path and name (`my_crate::tools::live_weather`); a
 /// method's default name does not include its type, so give methods of different types that
-/// share a module and a name their own `name`. The first fn to run under a name registers the
-/// breaker with its settings; later fns naming it share that breaker (a differing setting is
-/// reported as a `tracing` warning). The `timeout` belongs to each fn. Every setting but
-/// `timeout` can be overridden at start-up (`FUSEBOX_CONFIG`, `FUSEBOX_<NAME>_<SETTING>`).
+/// share a module and a name their own `name`. Every breaker an attribute declares is
+/// registered, with its settings and start-up overrides, when the registry is first read or a
+/// protected fn first runs, whichever comes first: `fusebox::registry().stats()` and
+/// `.health()` count it before its first call. Fns naming one breaker share it; if their
+/// settings differ, one fn's are kept (which one is not specified) and the others are reported
+/// as a `tracing` warning, as are the attribute's settings when `Registry::register` made the
+/// breaker first. The `timeout` belongs to each fn. Every setting but `timeout` can be
+/// overridden at start-up (`FUSEBOX_CONFIG`, `FUSEBOX_<NAME>_<SETTING>`).
 ///
 /// # Return type
 ///
@@ -129,7 +133,8 @@ use proc_macro::TokenStream;
 ///
 /// ```ignore
 /// async fn live_weather(city: String) -> Result<Weather, AppError> {
-///     // One per fn; resolved to the registered breaker on the first call.
+///     // One per fn, and declared: the registry registers its breaker when first read.
+///     // Resolved to that breaker on the first call.
 ///     static SITE: Site = Site::new("weather_api", Config::new() /* the keys */);
 ///     let permit = match SITE.acquire() {
 ///         Ok(permit) => permit,

@@ -1,6 +1,7 @@
 //! Running one call under a permit: the deadline, the panic, and how the outcome is counted.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -28,13 +29,6 @@ pub enum Finished<T> {
 
 /// What a protected fn returns: tells a success from a failure, and can carry a rejection or
 /// a timeout when there is no fallback.
-#[diagnostic::on_unimplemented(
-    message = "`#[circuit_breaker]` without a `fallback` needs the fn to return a `Result`, \
-               found `{Self}`",
-    label = "a rejection or a timeout cannot be returned as this type",
-    note = "return `Result<T, E>` with `E: From<fusebox::BreakerError>`, or add a `fallback`: \
-            it answers rejections, timeouts and panics with this type"
-)]
 pub trait Outcome {
     /// The error a failure carries.
     type Error;
@@ -60,8 +54,8 @@ impl<T, E> Outcome for Result<T, E> {
     }
 }
 
-/// How a call without a fallback counts, and how it reports a rejection or a timeout: as the
-/// fn's own error. One bound, so that a return type that cannot carry them is reported once.
+/// How a call through [`Breaker::call`] counts, and how it reports a rejection or a timeout:
+/// as the fn's own error.
 pub trait Protects<T>: Classify<T> {
     /// The fn's own error for a rejection or a timeout.
     fn reject(error: BreakerError) -> T;
@@ -78,12 +72,83 @@ where
     }
 }
 
-impl<T, E: From<BreakerError>> Protects<Result<T, E>> for FailureIf<E> {
+/// The return type of a protected fn without a fallback: a `Result`, whose error carries a
+/// rejection or a timeout.
+///
+/// The generated code goes through this trait only, at the fn's return type, so that a
+/// misuse is one error: every use asks the same bound (`R: CarriesRejection`, or
+/// `R::Error: FromBreakerError` for [`reject`](CarriesRejection::reject)), which the compiler
+/// reports once, and the classifier's type is one of its associated types, which stays
+/// unknown, not wrong, when the bound does not hold. Reached from the crate root (hidden), so
+/// that the error names `fusebox::CarriesRejection`, not a private path.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`#[circuit_breaker]` without a `fallback` needs the fn to return a `Result`, \
+               found `{Self}`",
+    label = "a rejection or a timeout cannot be returned as this type",
+    note = "return `Result<T, E>` with `impl From<fusebox::BreakerError> for E`, or add a \
+            `fallback`: it answers rejections, timeouts and panics with this type"
+)]
+pub trait CarriesRejection: Sized {
+    /// The error a failure carries.
+    type Error;
+    /// The classifier that counts every error.
+    type CountErrors: Classify<Self>;
+    /// The classifier that counts the errors a predicate accepts.
+    type FailureIf: Classify<Self>;
+
+    /// Every error of `future`, the fn's body, is a failure.
+    fn count_errors<F: Future<Output = Self>>(future: &F) -> Self::CountErrors;
+
+    /// Only the errors `predicate` accepts are failures.
+    fn failure_if<F: Future<Output = Self>>(
+        future: &F,
+        predicate: fn(&Self::Error) -> bool,
+    ) -> Self::FailureIf;
+
+    /// A rejection or a timeout, as the fn's own error.
+    fn reject(error: BreakerError) -> Self
+    where
+        Self::Error: FromBreakerError;
+}
+
+impl<T, E> CarriesRejection for Result<T, E> {
+    type Error = E;
+    type CountErrors = CountErrors;
+    type FailureIf = FailureIf<E>;
+
     #[inline]
-    fn reject(error: BreakerError) -> Result<T, E> {
+    fn count_errors<F: Future<Output = Self>>(_: &F) -> CountErrors {
+        CountErrors
+    }
+
+    #[inline]
+    fn failure_if<F: Future<Output = Self>>(_: &F, predicate: fn(&E) -> bool) -> FailureIf<E> {
+        FailureIf(predicate)
+    }
+
+    #[inline]
+    fn reject(error: BreakerError) -> Self
+    where
+        E: FromBreakerError,
+    {
         Err(E::from(error))
     }
 }
+
+/// The error type of a protected fn without a fallback: it must carry a rejection or a
+/// timeout. A bound of its own, so that a missing `From` is reported with the fix.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`#[circuit_breaker]` without a `fallback` returns a rejection or a timeout as \
+               the fn's error, but `{Self}` does not implement `From<fusebox::BreakerError>`",
+    label = "a rejection or a timeout cannot be returned as this type's error",
+    note = "add `impl From<fusebox::BreakerError> for {Self}`, or add a `fallback`: it answers \
+            rejections, timeouts and panics instead"
+)]
+pub trait FromBreakerError: From<BreakerError> {}
+
+impl<E: From<BreakerError>> FromBreakerError for E {}
 
 /// Runs `future` under `permit` with `deadline`, and reports its outcome as `classify` judges it.
 #[inline]
@@ -91,33 +156,62 @@ pub(crate) fn run<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) 
     Call::new(permit, deadline, classify, future)
 }
 
+/// How a call without a fallback returns a rejection or a timeout: as the fn's own error.
+pub trait Reject<T> {
+    /// The fn's own error for `error`.
+    fn reject(&self, error: BreakerError) -> T;
+}
+
+/// What the generated code passes: a closure that captures nothing (so it costs nothing to
+/// keep), whose body asks the fn's return type, through [`CarriesRejection::reject`].
+impl<T, J: Fn(BreakerError) -> T> Reject<T> for J {
+    #[inline]
+    fn reject(&self, error: BreakerError) -> T {
+        self(error)
+    }
+}
+
+/// The rejection of a call through a breaker's handle: its classifier's.
+pub struct ByClassifier<C>(PhantomData<fn() -> C>);
+
+impl<T, C: Protects<T>> Reject<T> for ByClassifier<C> {
+    #[inline]
+    fn reject(&self, error: BreakerError) -> T {
+        C::reject(error)
+    }
+}
+
 pin_project! {
     /// A call admitted through its breaker without a fallback, run to its end: a timeout or a
-    /// full bulkhead comes back as the fn's own error.
-    pub struct Admitted<F, D, C> {
+    /// full bulkhead comes back as the fn's own error, made by `reject`.
+    pub struct Admitted<F, D, C, J> {
         #[pin]
         call: Call<F, D, C>,
+        reject: J,
     }
 }
 
 /// Runs `future` under `permit`, with no fallback to answer for it.
 #[inline]
-pub(crate) fn admitted<F, D, C>(
+pub(crate) fn admitted<F, D, C, J>(
     permit: Permit,
     deadline: D,
     classify: C,
+    reject: J,
     future: F,
-) -> Admitted<F, D, C> {
+) -> Admitted<F, D, C, J> {
     Admitted {
         call: run(permit, deadline, classify, future),
+        reject,
     }
 }
 
-impl<F, D, C> Future for Admitted<F, D, C>
+impl<F, D, C, J> Future for Admitted<F, D, C, J>
 where
     F: Future,
     D: Deadline,
-    C: Protects<F::Output>,
+    C: Classify<F::Output>,
+    J: Reject<F::Output>,
 {
     type Output = F::Output;
 
@@ -125,12 +219,13 @@ where
     #[allow(clippy::inline_always)]
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        match self.project().call.poll(cx) {
+        let this = self.project();
+        match this.call.poll(cx) {
             Poll::Ready(
                 Finished::Succeeded(output) | Finished::Failed(output) | Finished::Ignored(output),
             ) => Poll::Ready(output),
             Poll::Ready(Finished::TimedOut(error) | Finished::Rejected(error)) => {
-                Poll::Ready(C::reject(error))
+                Poll::Ready(this.reject.reject(error))
             }
             Poll::Pending => Poll::Pending,
         }
@@ -142,7 +237,7 @@ pin_project! {
     /// comes back as the fn's own error.
     pub struct Protect<F, D, C> {
         #[pin]
-        call: Option<Admitted<F, D, C>>,
+        call: Option<Admitted<F, D, C, ByClassifier<C>>>,
         rejected: Option<BreakerError>,
     }
 }
@@ -160,7 +255,13 @@ pub(crate) fn protect<F, D, C>(
 ) -> Protect<F, D, C> {
     match breaker.try_acquire() {
         Ok(permit) => Protect {
-            call: Some(admitted(permit, deadline, classify, future)),
+            call: Some(admitted(
+                permit,
+                deadline,
+                classify,
+                ByClassifier(PhantomData),
+                future,
+            )),
             rejected: None,
         },
         Err(error) => Protect {

@@ -25,6 +25,7 @@ pub enum WithCause {}
     note = "a fallback takes the protected fn's arguments by value, in their order, and returns \
             its return type; on a method, a bare name means `Self::name`, with the receiver first"
 )]
+#[doc(hidden)]
 pub trait Fallback<Args, E, R, M> {
     /// The fallback's future.
     type Future: Future<Output = R>;
@@ -86,7 +87,13 @@ fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15
 /// Calls `fallback` for a fn returning `R`. The fallback comes last, so that the arguments'
 /// and the cause's types are known when a fallback that does not fit is reported.
 #[inline]
-pub fn call<F, A, E, R, M>(_: &Probe<R>, args: A, cause: Cause<E>, fallback: F) -> F::Future
+#[doc(hidden)]
+pub fn call_fallback<F, A, E, R, M>(
+    _: &Probe<R>,
+    args: A,
+    cause: Cause<E>,
+    fallback: F,
+) -> F::Future
 where
     F: Fallback<A, E, R, M>,
 {

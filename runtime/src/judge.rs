@@ -44,6 +44,7 @@ impl<T, E> Probe<Result<T, E>> {
 }
 
 /// Any return type that is not a `Result`: nothing it returns is a failure.
+#[doc(hidden)]
 pub trait AnyValue {
     /// The fn's return type.
     type Returns;
@@ -76,6 +77,7 @@ impl<R> AnyValue for Probe<R> {
     note = "remove `failure_if`: with a fallback, only timeouts, panics and rejections of a fn \
             that does not return a `Result` run the fallback"
 )]
+#[doc(hidden)]
 pub trait ResultType {
     /// The error type.
     type Error;

@@ -52,7 +52,8 @@
 //!
 //! ## Observing breakers
 //!
-//! [`registry()`] holds every breaker by name: `registry().get(name)` gives its
+//! [`registry()`] holds every breaker by name, each one an attribute declares from the start
+//! (before its first call): `registry().get(name)` gives its
 //! [`state`](Breaker::state) and [`stats`](Breaker::stats), `registry().stats()` lists all of
 //! them, and `registry().health()` sums them up. Every state change emits one `tracing` event
 //! with target `fusebox` and the fields `name`, `from`, `to` and `reason`.
@@ -94,10 +95,14 @@ mod word;
 pub mod __private;
 
 pub use breaker::Breaker;
+// Hidden items the generated code names through `__private`, reachable from here as well so
+// that a compile error about a misused attribute names them without a private path.
+pub use call::{CarriesRejection, FromBreakerError};
 pub use cause::Cause;
 pub use config::{Config, Window};
 pub use error::{BreakerError, ConfigError};
 pub use event::{Event, Reason};
+pub use fallback::{call_fallback, Fallback};
 /// # Examples
 ///
 /// A fallback that learns why it runs, and a fn without one, whose error type carries
@@ -167,6 +172,7 @@ pub use event::{Event, Reason};
 /// # }
 /// ```
 pub use fusebox_macros::circuit_breaker;
+pub use judge::{AnyValue, ResultType};
 pub use overrides::{OverrideError, CONFIG_FILE_VAR};
 pub use permit::Permit;
 pub use registry::{registry, Registry};

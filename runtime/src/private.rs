@@ -5,14 +5,21 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub use crate::call::{Admitted, Finished, Outcome, Protects};
+pub use crate::call::{Admitted, CarriesRejection, Finished, FromBreakerError, Outcome, Protects};
 pub use crate::classify::{Classify, CountErrors, FailureIf, NeverFails, Verdict};
 pub use crate::deadline::{Deadline, NoDeadline, Timeout};
-pub use crate::fallback::{call as fallback, Fallback, Plain, WithCause};
+pub use crate::fallback::{call_fallback as fallback, Fallback, Plain, WithCause};
 pub use crate::guard::Call;
 pub use crate::judge::{returning, AnyValue, Judge, Probe, ResultType};
 pub use crate::rescue::Rescue;
+pub use linkme::{self, distributed_slice};
+
 use crate::{call, registry, Breaker, BreakerError, Cause, Config, Permit};
+
+/// Every site an attribute declares in the program, gathered by the linker: the registry
+/// registers them all when it is first read, so that a breaker is known before its first call.
+#[distributed_slice]
+pub static SITES: [&'static Site];
 
 /// One protected fn: its breaker's name and settings, resolved to the breaker once.
 #[derive(Debug)]
@@ -32,7 +39,7 @@ impl Site {
         }
     }
 
-    /// Admits a call through this site's breaker, registering the breaker on first use.
+    /// Admits a call through this site's breaker.
     #[inline]
     pub fn acquire(&self) -> Result<Permit, BreakerError> {
         self.breaker().try_acquire()
@@ -40,6 +47,23 @@ impl Site {
 
     #[inline]
     fn breaker(&self) -> &'static Breaker {
+        match self.breaker.get() {
+            Some(breaker) => breaker,
+            None => self.first_use(),
+        }
+    }
+
+    /// The first call through this site: every declared site is registered (this one among
+    /// them, unless the linker could not gather it), as when the registry is first read.
+    #[cold]
+    #[inline(never)]
+    fn first_use(&self) -> &'static Breaker {
+        registry::declare();
+        self.resolve()
+    }
+
+    /// This site's breaker, registered with the site's name and settings if it is not yet.
+    pub(crate) fn resolve(&self) -> &'static Breaker {
         self.breaker
             .get_or_init(|| registry().register(self.name, self.config))
     }
@@ -82,34 +106,22 @@ pub const fn timeout(millis: u64) -> Timeout {
     Timeout::new(Duration::from_millis(millis))
 }
 
-/// The classifier for `failure_if = predicate`, typed from the protected fn's own future so
-/// that a predicate of the wrong type is reported at its path.
-#[inline]
-pub fn failure_if<F, T, E>(_: &F, predicate: fn(&E) -> bool) -> FailureIf<E>
-where
-    F: Future<Output = Result<T, E>>,
-{
-    FailureIf(predicate)
-}
-
-/// A call rejected before it ran, without a fallback: the rejection as the fn's own error.
-#[inline]
-pub fn reject<F, C>(_: &F, _: &C, error: BreakerError) -> F::Output
-where
-    F: Future,
-    C: Protects<F::Output>,
-{
-    C::reject(error)
-}
-
 /// Runs `future`, admitted by `permit`, when there is no fallback: a timeout or a full
-/// bulkhead comes back as the fn's own error.
+/// bulkhead comes back as the fn's own error, made by `reject` (a closure that captures
+/// nothing, calling [`CarriesRejection::reject`]).
 #[inline]
-pub fn admitted<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) -> Admitted<F, D, C>
+pub fn admitted<F, D, C, J>(
+    permit: Permit,
+    deadline: D,
+    classify: C,
+    reject: J,
+    future: F,
+) -> Admitted<F, D, C, J>
 where
     F: Future,
     D: Deadline,
-    C: Protects<F::Output>,
+    C: Classify<F::Output>,
+    J: Fn(BreakerError) -> F::Output,
 {
-    call::admitted(permit, deadline, classify, future)
+    call::admitted(permit, deadline, classify, reject, future)
 }

@@ -1,7 +1,7 @@
 //! The global registry: one breaker per name, for the life of the process.
 
 use std::collections::BTreeMap;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Once, PoisonError, RwLock};
 
 use tokio::sync::broadcast;
 
@@ -10,8 +10,11 @@ use crate::{Breaker, Config, Health, Stats};
 
 /// Every named breaker in the process. Get it with [`registry()`].
 ///
-/// Breakers are registered the first time a protected fn naming them runs (or by
-/// [`Registry::register`]); the registry is not on the call path after that.
+/// Every breaker a `#[circuit_breaker]` attribute declares anywhere in the program is
+/// registered, with its settings and start-up overrides, when the registry is first read
+/// ([`get`](Registry::get), [`stats`](Registry::stats), [`health`](Registry::health)) or a
+/// protected fn first runs, whichever comes first: it is listed before its first call. Others
+/// come from [`Registry::register`]. The registry is not on the call path.
 #[derive(Debug)]
 pub struct Registry {
     breakers: RwLock<BTreeMap<&'static str, &'static Breaker>>,
@@ -20,6 +23,21 @@ pub struct Registry {
 static REGISTRY: Registry = Registry {
     breakers: RwLock::new(BTreeMap::new()),
 };
+
+/// Whether the declared breakers are registered.
+static DECLARED: Once = Once::new();
+
+/// Registers every breaker an attribute declares, once in the process; a caller that comes
+/// while another thread registers them waits until they are all there. Where several fns name
+/// one breaker with different settings, the one the linker put first wins, and a warning names
+/// the settings ignored.
+pub(crate) fn declare() {
+    DECLARED.call_once_force(|_| {
+        for site in crate::__private::SITES {
+            site.resolve();
+        }
+    });
+}
 
 /// The global breaker registry.
 ///
@@ -35,8 +53,13 @@ pub fn registry() -> &'static Registry {
 }
 
 impl Registry {
-    /// The breaker named `name`, if one has been registered.
+    /// The breaker named `name`, if one has been registered or declared by an attribute.
     pub fn get(&self, name: &str) -> Option<&'static Breaker> {
+        declare();
+        self.lookup(name)
+    }
+
+    fn lookup(&self, name: &str) -> Option<&'static Breaker> {
         let breakers = self.breakers.read().unwrap_or_else(PoisonError::into_inner);
         breakers.get(name).copied()
     }
@@ -47,7 +70,7 @@ impl Registry {
     /// [`Config::with_overrides`]); if they are invalid, a `tracing` error says why and the
     /// breaker keeps `config`.
     pub fn register(&self, name: &str, config: Config) -> &'static Breaker {
-        if let Some(existing) = self.get(name) {
+        if let Some(existing) = self.lookup(name) {
             warn_if_different(existing, &config);
             return existing;
         }
@@ -86,7 +109,8 @@ impl Registry {
         event::subscribe()
     }
 
-    /// A snapshot of every breaker, sorted by name.
+    /// A snapshot of every breaker, sorted by name: every breaker an attribute declares, called
+    /// or not, and every one [registered](Registry::register).
     pub fn stats(&self) -> Vec<Stats> {
         self.all().iter().map(|breaker| breaker.stats()).collect()
     }
@@ -102,6 +126,7 @@ impl Registry {
     }
 
     fn all(&self) -> Vec<&'static Breaker> {
+        declare();
         let breakers = self.breakers.read().unwrap_or_else(PoisonError::into_inner);
         breakers.values().copied().collect()
     }
