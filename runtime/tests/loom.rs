@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;
 
 use fusebox::__private::Site;
-use fusebox::{registry, Breaker, Config, Reason, State};
+use fusebox::{registry, Breaker, Config, Permit, Reason, State};
 use loom::thread;
 
 /// A site of a breaker new to this run of the model (loom atomics live for one run only).
@@ -145,17 +145,21 @@ fn window_of_two() -> &'static Site {
     )
 }
 
+/// Records a failure and a success of two admitted calls on two threads at once.
+fn race_failure_and_success([failed, succeeded]: [Permit; 2]) {
+    let failing = thread::spawn(move || failed.failure());
+    let succeeding = thread::spawn(move || succeeded.success());
+    failing.join().unwrap();
+    succeeding.join().unwrap();
+}
+
 #[test]
 fn the_count_window_loses_no_outcome() {
     loom::model(|| {
         let site = window_of_two();
         let permits = [site.acquire().unwrap(), site.acquire().unwrap()];
         let breaker = permits[0].breaker();
-        let [failed, succeeded] = permits;
-        let failing = thread::spawn(move || failed.failure());
-        let succeeding = thread::spawn(move || succeeded.success());
-        failing.join().unwrap();
-        succeeding.join().unwrap();
+        race_failure_and_success(permits);
         assert_eq!(breaker.stats().failure_rate, Some(50.0));
     });
 }
@@ -170,11 +174,7 @@ fn a_success_that_skips_a_healthy_window_never_hides_a_failure() {
         let permits = [site.acquire().unwrap(), site.acquire().unwrap()];
         let breaker = permits[0].breaker();
         assert_eq!(breaker.stats().failure_rate, Some(0.0), "a healthy window");
-        let [failed, succeeded] = permits;
-        let failing = thread::spawn(move || failed.failure());
-        let succeeding = thread::spawn(move || succeeded.success());
-        failing.join().unwrap();
-        succeeding.join().unwrap();
+        race_failure_and_success(permits);
         assert_eq!(breaker.stats().failure_rate, Some(50.0));
     });
 }
@@ -191,11 +191,7 @@ fn a_failure_and_a_success_that_fill_the_window_together_open_the_circuit() {
         );
         let permits = [site.acquire().unwrap(), site.acquire().unwrap()];
         let breaker = permits[0].breaker();
-        let [failed, succeeded] = permits;
-        let failing = thread::spawn(move || failed.failure());
-        let succeeding = thread::spawn(move || succeeded.success());
-        failing.join().unwrap();
-        succeeding.join().unwrap();
+        race_failure_and_success(permits);
         assert_eq!(breaker.stats().failure_rate, Some(50.0));
         assert_eq!(
             breaker.state(),
