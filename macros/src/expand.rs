@@ -10,6 +10,7 @@ use syn::{ItemFn, Type};
 use crate::args::{Args, Errors, Window, DEFAULT_RECOVERY_MILLIS};
 use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
+use crate::respan::respan;
 use crate::signature::{Inputs, Receiver};
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
@@ -216,19 +217,6 @@ fn with_fallback(
             ::core::result::Result::Err(__fusebox_cause) => #on_failure,
         }
     }
-}
-
-/// `tokens` (a path) as if written at `span`, so that an error in a call through it is
-/// reported there.
-pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|mut token| {
-            token.set_span(span);
-            token
-        })
-        .collect()
 }
 
 /// The static call site: the breaker's name and settings, resolved to the breaker once, and

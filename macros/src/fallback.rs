@@ -8,7 +8,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{ExprPath, Type};
 
-use crate::expand::respan;
+use crate::respan::respan;
 use crate::signature::{Inputs, Receiver};
 
 /// The fallback of one protected fn.

@@ -9,6 +9,7 @@ mod args;
 mod expand;
 mod fallback;
 mod form;
+mod respan;
 mod signature;
 
 use proc_macro::TokenStream;
