@@ -1,12 +1,14 @@
 //! Parses and checks the attribute's arguments, collecting every error with its token's span.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, ExprPath, Lit, LitStr, Meta, MetaNameValue, Token};
 
 use fusebox_settings::SETTINGS;
+
+use crate::errors::Errors;
 
 /// The checked arguments of one `#[circuit_breaker(...)]`.
 #[derive(Default)]
@@ -65,27 +67,6 @@ const MAX_WINDOW_MILLIS: u64 = 24 * 60 * 60 * 1000;
 
 /// The largest `success_threshold` the runtime accepts (`fusebox::Config::MAX_SUCCESS_THRESHOLD`).
 const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
-
-/// Errors gathered while parsing, reported together.
-#[derive(Default)]
-pub(crate) struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(errors) => errors.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    pub(crate) fn at(&mut self, span: Span, message: impl std::fmt::Display) {
-        self.push(syn::Error::new(span, message));
-    }
-
-    pub(crate) fn finish<T>(self, value: T) -> Result<T, syn::Error> {
-        self.0.map_or(Ok(value), Err)
-    }
-}
 
 impl Args {
     /// Parses `key = value, ...`, reporting every mistake at once.

@@ -7,7 +7,8 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{ItemFn, Type};
 
-use crate::args::{Args, Errors, Window, DEFAULT_RECOVERY_MILLIS};
+use crate::args::{Args, Window, DEFAULT_RECOVERY_MILLIS};
+use crate::errors::Errors;
 use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
 use crate::respan::respan;

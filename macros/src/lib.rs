@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod errors;
 mod expand;
 mod fallback;
 mod form;
