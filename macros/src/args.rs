@@ -4,11 +4,10 @@ use proc_macro2::TokenStream;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, ExprPath, Lit, LitStr, Meta, MetaNameValue, Token};
-
-use fusebox_settings::SETTINGS;
+use syn::{Expr, ExprLit, ExprPath, Lit, LitStr, Meta, Token};
 
 use crate::errors::Errors;
+use crate::keys::{unknown_key, Key};
 
 /// The checked arguments of one `#[circuit_breaker(...)]`.
 #[derive(Default)]
@@ -45,14 +44,6 @@ pub(crate) enum Window {
     Millis(u64),
 }
 
-/// The keys that belong to one protected fn rather than to its breaker.
-const FN_KEYS: &[&str] = &["name", "timeout", "fallback", "failure_if", "crate"];
-
-/// Every key: the fn's own, then the breaker's settings.
-pub(crate) fn keys() -> impl Iterator<Item = &'static str> {
-    FN_KEYS.iter().chain(SETTINGS).copied()
-}
-
 /// The runtime's default `recovery` (`fusebox::Config::DEFAULT_RECOVERY`), in milliseconds.
 pub(crate) const DEFAULT_RECOVERY_MILLIS: u64 = 60_000;
 
@@ -74,7 +65,7 @@ impl Args {
         let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens)?;
         let mut args = Args::default();
         let mut errors = Errors::default();
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: Vec<Key> = Vec::new();
         let mut max_recovery_entry = None;
         let mut max_wait_entry = None;
         let mut window_entries = Vec::new();
@@ -87,29 +78,25 @@ impl Args {
             let key = entry
                 .path
                 .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            if !keys().any(|valid| valid == key) {
+                .and_then(|ident| Key::from_name(&ident.to_string()));
+            let Some(key) = key else {
                 errors.at(entry.path.span(), unknown_key(&entry.path));
-            } else if seen.contains(&key) {
+                continue;
+            };
+            if seen.contains(&key) {
                 errors.at(entry.path.span(), format!("duplicate key `{key}`"));
-            } else {
-                seen.push(key.clone());
-                if key == "max_recovery" {
-                    max_recovery_entry = Some(entry.value.span());
-                }
-                if key == "max_wait" {
-                    max_wait_entry = Some(entry.path.span());
-                }
-                if key == "slow_rate" {
-                    slow_rate_entry = Some(entry.path.span());
-                }
-                if matches!(key.as_str(), "window" | "min_calls") {
-                    window_entries.push((key.clone(), entry.path.span()));
-                }
-                if let Err(error) = args.set(&key, &entry) {
-                    errors.push(error);
-                }
+                continue;
+            }
+            seen.push(key);
+            match key {
+                Key::MaxRecovery => max_recovery_entry = Some(entry.value.span()),
+                Key::MaxWait => max_wait_entry = Some(entry.path.span()),
+                Key::SlowRate => slow_rate_entry = Some(entry.path.span()),
+                Key::Window | Key::MinCalls => window_entries.push((key, entry.path.span())),
+                _ => {}
+            }
+            if let Err(error) = args.set(key, &entry.value) {
+                errors.push(error);
             }
         }
         if let (Some(longest), Some(entry)) = (args.max_recovery_millis, max_recovery_entry) {
@@ -132,7 +119,7 @@ impl Args {
                     span,
                     format!("`{key}` shapes the window: set `failure_rate` or `slow_rate` too"),
                 );
-            } else if key == "min_calls" && args.min_calls > Some(window_calls(args.window)) {
+            } else if key == Key::MinCalls && args.min_calls > Some(window_calls(args.window)) {
                 errors.at(
                     span,
                     "`min_calls` must not exceed a window of calls (100 unless given)",
@@ -148,72 +135,50 @@ impl Args {
         errors.finish(args)
     }
 
-    fn set(&mut self, key: &str, entry: &MetaNameValue) -> syn::Result<()> {
-        let value = &entry.value;
+    /// Reads the value of `key`; each key reads the kind of value it takes.
+    fn set(&mut self, key: Key, value: &Expr) -> syn::Result<()> {
         match key {
-            "name" => self.name = Some(name(value)?),
-            "threshold" => self.threshold = Some(count(value, key, u32::MAX)?),
-            "success_threshold" => {
+            Key::Name => self.name = Some(name(value)?),
+            Key::Timeout => self.timeout_millis = Some(timeout(value)?),
+            Key::Fallback => {
+                self.fallback = Some(path(value, key, "an async fn", "cached_weather")?);
+            }
+            Key::FailureIf => self.failure_if = Some(path(value, key, "a fn", "is_server_error")?),
+            Key::Crate => self.krate = Some(runtime_path(value)?),
+            Key::Threshold => self.threshold = Some(count(value, key, u32::MAX)?),
+            Key::Recovery => self.recovery_millis = Some(duration(value, key, 0)?),
+            Key::SuccessThreshold => {
                 self.success_threshold = Some(count(value, key, MAX_SUCCESS_THRESHOLD)?);
             }
-            "timeout" => self.timeout_millis = Some(duration(value, key, 1)?),
-            "recovery" => self.recovery_millis = Some(duration(value, key, 0)?),
-            "backoff" => self.backoff = Some(factor(value)?),
-            "critical" => self.critical = Some(boolean(value, key)?),
-            "adaptive" => self.adaptive = Some(boolean(value, key)?),
-            "slow_call" => self.slow_call_millis = Some(duration(value, key, 1)?),
-            "slow_rate" => self.slow_rate = Some(count(value, key, 100)?),
-            "failure_rate" => self.failure_rate = Some(count(value, key, 100)?),
-            "window" => self.window = Some(window(value)?),
-            "min_calls" => self.min_calls = Some(count(value, key, MAX_WINDOW)?),
-            "max_concurrent" => self.max_concurrent = Some(count(value, key, u32::MAX)?),
-            "max_wait" => self.max_wait_millis = Some(duration(value, key, 1)?),
-            "max_recovery" => self.max_recovery_millis = Some(duration(value, key, 0)?),
-            "max_half_open_wait" => self.max_half_open_wait_millis = Some(duration(value, key, 1)?),
-            "fallback" => self.fallback = Some(path(value, key, "an async fn", "cached_weather")?),
-            "crate" => self.krate = Some(runtime_path(value)?),
-            _ => self.failure_if = Some(path(value, key, "a fn", "is_server_error")?),
+            Key::Backoff => self.backoff = Some(factor(value)?),
+            Key::MaxRecovery => {
+                self.max_recovery_millis = Some(duration(value, key, 0)?);
+            }
+            Key::MaxHalfOpenWait => {
+                self.max_half_open_wait_millis = Some(duration(value, key, 1)?);
+            }
+            Key::Adaptive => self.adaptive = Some(boolean(value, key)?),
+            Key::Critical => self.critical = Some(boolean(value, key)?),
+            Key::FailureRate => self.failure_rate = Some(count(value, key, 100)?),
+            Key::Window => self.window = Some(window(value)?),
+            Key::MinCalls => self.min_calls = Some(count(value, key, MAX_WINDOW)?),
+            Key::SlowCall => self.slow_call_millis = Some(duration(value, key, 1)?),
+            Key::SlowRate => self.slow_rate = Some(count(value, key, 100)?),
+            Key::MaxConcurrent => self.max_concurrent = Some(count(value, key, u32::MAX)?),
+            Key::MaxWait => self.max_wait_millis = Some(duration(value, key, 1)?),
         }
         Ok(())
     }
 }
 
-fn unknown_key(path: &syn::Path) -> String {
-    let key = path
-        .get_ident()
-        .map_or_else(|| quote::quote!(#path).to_string(), ToString::to_string);
-    let valid = keys().collect::<Vec<_>>().join(", ");
-    match closest(&key) {
-        Some(close) => format!("unknown key `{key}`; did you mean `{close}`? valid keys: {valid}"),
-        None => format!("unknown key `{key}`; valid keys: {valid}"),
-    }
-}
+/// The example in a message for a string value of the wrong kind.
+const NAME_EXAMPLE: &str = "`name = \"weather_api\"`";
+const TIMEOUT_EXAMPLE: &str = "`timeout = \"15s\"`";
+const CRATE_EXAMPLE: &str = "`crate = \"my_crate::fusebox\"`";
+/// The example for every duration but `timeout`.
+const DURATION_EXAMPLE: &str = "`recovery = \"60s\"`";
 
-/// The valid key nearest to `key`, if it is a plausible typo.
-fn closest(key: &str) -> Option<&'static str> {
-    keys()
-        .map(|valid| (edit_distance(key, valid), valid))
-        .filter(|(distance, valid)| *distance <= valid.len() / 3 + 1)
-        .min()
-        .map(|(_, valid)| valid)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
-}
-
-fn string(value: &Expr, key: &str) -> syn::Result<LitStr> {
+fn string(value: &Expr, key: Key, example: &str) -> syn::Result<LitStr> {
     match value {
         Expr::Lit(ExprLit {
             lit: Lit::Str(text),
@@ -221,29 +186,20 @@ fn string(value: &Expr, key: &str) -> syn::Result<LitStr> {
         }) => Ok(text.clone()),
         _ => Err(syn::Error::new(
             value.span(),
-            format!("`{key}` takes a string, like {}", example(key)),
+            format!("`{key}` takes a string, like {example}"),
         )),
     }
 }
 
-fn example(key: &str) -> &'static str {
-    match key {
-        "name" => "`name = \"weather_api\"`",
-        "timeout" => "`timeout = \"15s\"`",
-        "crate" => "`crate = \"my_crate::fusebox\"`",
-        _ => "`recovery = \"60s\"`",
-    }
-}
-
 fn name(value: &Expr) -> syn::Result<LitStr> {
-    let text = string(value, "name")?;
+    let text = string(value, Key::Name, NAME_EXAMPLE)?;
     if text.value().trim().is_empty() {
         return Err(syn::Error::new(text.span(), "`name` must not be empty"));
     }
     Ok(text)
 }
 
-fn count(value: &Expr, key: &str, max: u32) -> syn::Result<u32> {
+fn count(value: &Expr, key: Key, max: u32) -> syn::Result<u32> {
     let Expr::Lit(ExprLit {
         lit: Lit::Int(int), ..
     }) = value
@@ -281,12 +237,12 @@ fn window(value: &Expr) -> syn::Result<Window> {
     match value {
         Expr::Lit(ExprLit {
             lit: Lit::Int(_), ..
-        }) => Ok(Window::Calls(count(value, "window", MAX_WINDOW)?)),
+        }) => Ok(Window::Calls(count(value, Key::Window, MAX_WINDOW)?)),
         Expr::Lit(ExprLit {
             lit: Lit::Str(text),
             ..
         }) => {
-            let millis = duration(value, "window", 1)?;
+            let millis = duration(value, Key::Window, 1)?;
             if (MIN_WINDOW_MILLIS..=MAX_WINDOW_MILLIS).contains(&millis) {
                 Ok(Window::Millis(millis))
             } else {
@@ -304,7 +260,7 @@ fn window(value: &Expr) -> syn::Result<Window> {
     }
 }
 
-fn boolean(value: &Expr, key: &str) -> syn::Result<bool> {
+fn boolean(value: &Expr, key: Key) -> syn::Result<bool> {
     match value {
         Expr::Lit(ExprLit {
             lit: Lit::Bool(flag),
@@ -342,8 +298,19 @@ fn factor(value: &Expr) -> syn::Result<f64> {
     }
 }
 
-fn duration(value: &Expr, key: &str, min_millis: u64) -> syn::Result<u64> {
-    let text = string(value, key)?;
+/// `timeout = "15s"`, in milliseconds: at least 1ms.
+fn timeout(value: &Expr) -> syn::Result<u64> {
+    duration_like(value, Key::Timeout, 1, TIMEOUT_EXAMPLE)
+}
+
+/// A duration such as `recovery = "60s"`, in milliseconds: at least `min_millis`.
+fn duration(value: &Expr, key: Key, min_millis: u64) -> syn::Result<u64> {
+    duration_like(value, key, min_millis, DURATION_EXAMPLE)
+}
+
+/// A duration, with `example` in the message for a value that is not a string.
+fn duration_like(value: &Expr, key: Key, min_millis: u64, example: &str) -> syn::Result<u64> {
+    let text = string(value, key, example)?;
     let millis = fusebox_settings::parse_millis(&text.value())
         .map_err(|message| syn::Error::new(text.span(), message))?;
     if millis < min_millis {
@@ -356,7 +323,7 @@ fn duration(value: &Expr, key: &str, min_millis: u64) -> syn::Result<u64> {
 }
 
 fn runtime_path(value: &Expr) -> syn::Result<syn::Path> {
-    let text = string(value, "crate")?;
+    let text = string(value, Key::Crate, CRATE_EXAMPLE)?;
     text.parse::<syn::Path>().map_err(|_| {
         syn::Error::new(
             text.span(),
@@ -365,7 +332,7 @@ fn runtime_path(value: &Expr) -> syn::Result<syn::Path> {
     })
 }
 
-fn path(value: &Expr, key: &str, kind: &str, example: &str) -> syn::Result<ExprPath> {
+fn path(value: &Expr, key: Key, kind: &str, example: &str) -> syn::Result<ExprPath> {
     match value {
         Expr::Path(path) if path.qself.is_none() => Ok(path.clone()),
         _ => Err(syn::Error::new(
@@ -378,14 +345,6 @@ fn path(value: &Expr, key: &str, kind: &str, example: &str) -> syn::Result<ExprP
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn typos_find_their_key() {
-        assert_eq!(closest("thresold"), Some("threshold"));
-        assert_eq!(closest("timout"), Some("timeout"));
-        assert_eq!(closest("fallbak"), Some("fallback"));
-        assert_eq!(closest("colour"), None);
-    }
 
     #[test]
     fn every_error_is_reported() {

@@ -10,6 +10,7 @@ mod errors;
 mod expand;
 mod fallback;
 mod form;
+mod keys;
 mod respan;
 mod signature;
 
@@ -189,7 +190,7 @@ mod tests {
         let readme = key_rows(include_str!("../../README.md"), "## The attribute", "");
         let rustdoc = key_rows(include_str!("lib.rs"), "/// # Keys", "/// ");
         assert_eq!(readme, rustdoc);
-        for key in crate::args::keys() {
+        for key in crate::keys::Key::ALL {
             let row = format!("| `{key}` |");
             assert!(
                 rustdoc.iter().any(|line| line.starts_with(&row)),
