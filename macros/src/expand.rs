@@ -7,12 +7,14 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{ItemFn, Type};
 
-use crate::args::{Args, Window, DEFAULT_RECOVERY_MILLIS};
+use crate::args::{Args, DEFAULT_RECOVERY_MILLIS};
 use crate::errors::Errors;
 use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
+use crate::parse;
 use crate::respan::respan;
 use crate::signature::{Inputs, Receiver};
+use crate::window::Window;
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
 /// the fn as written, so that one mistake gives one message.
@@ -34,7 +36,7 @@ fn with_errors(error: &syn::Error, item: &TokenStream) -> TokenStream {
 
 fn check(args: TokenStream, function: &ItemFn) -> syn::Result<Args> {
     let mut errors = Errors::default();
-    let args = Args::parse(args).unwrap_or_else(|error| {
+    let args = parse::arguments(args).unwrap_or_else(|error| {
         errors.push(error);
         Args::default()
     });

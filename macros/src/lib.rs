@@ -6,13 +6,17 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod cross_checks;
 mod errors;
 mod expand;
 mod fallback;
 mod form;
 mod keys;
+mod parse;
 mod respan;
 mod signature;
+mod values;
+mod window;
 
 use proc_macro::TokenStream;
 

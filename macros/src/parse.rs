@@ -1,0 +1,135 @@
+//! Reads `key = value, ...` into [`Args`]: each value by its key, then the checks between
+//! keys, reporting every mistake at once, each at its token's span.
+
+use proc_macro2::TokenStream;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, Meta, Token};
+
+use crate::args::Args;
+use crate::cross_checks::{self, Written};
+use crate::errors::Errors;
+use crate::keys::{unknown_key, Key};
+use crate::values::{boolean, count, duration, factor, name, path, runtime_path, timeout};
+use crate::window::{self, MAX_WINDOW};
+
+/// The largest `success_threshold` the runtime accepts (`fusebox::Config::MAX_SUCCESS_THRESHOLD`).
+const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
+
+/// Parses the attribute's arguments, reporting every mistake at once.
+pub(crate) fn arguments(tokens: TokenStream) -> syn::Result<Args> {
+    let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens)?;
+    let mut args = Args::default();
+    let mut errors = Errors::default();
+    let mut written: Vec<Written> = Vec::new();
+    for meta in metas {
+        match entry(meta, &written) {
+            Ok((entry, value)) => {
+                written.push(entry);
+                if let Err(error) = set(&mut args, entry.key, &value) {
+                    errors.push(error);
+                }
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    cross_checks::check(&args, &written, &mut errors);
+    errors.finish(args)
+}
+
+/// The key of `meta`, where it is written, and its value. An entry that is not
+/// `key = value`, a name that is no key and a key given again are errors.
+fn entry(meta: Meta, written: &[Written]) -> syn::Result<(Written, Expr)> {
+    let Meta::NameValue(entry) = meta else {
+        return Err(syn::Error::new(meta.span(), "expected `key = value`"));
+    };
+    let name_span = entry.path.span();
+    let key = entry
+        .path
+        .get_ident()
+        .and_then(|ident| Key::from_name(&ident.to_string()));
+    let Some(key) = key else {
+        return Err(syn::Error::new(name_span, unknown_key(&entry.path)));
+    };
+    if written.iter().any(|earlier| earlier.key == key) {
+        return Err(syn::Error::new(name_span, format!("duplicate key `{key}`")));
+    }
+    let written = Written {
+        key,
+        name_span,
+        value_span: entry.value.span(),
+    };
+    Ok((written, entry.value))
+}
+
+/// Reads the value of `key`; each key reads the kind of value it takes.
+fn set(args: &mut Args, key: Key, value: &Expr) -> syn::Result<()> {
+    match key {
+        Key::Name => args.name = Some(name(value)?),
+        Key::Timeout => args.timeout_millis = Some(timeout(value)?),
+        Key::Fallback => {
+            args.fallback = Some(path(value, key, "an async fn", "cached_weather")?);
+        }
+        Key::FailureIf => args.failure_if = Some(path(value, key, "a fn", "is_server_error")?),
+        Key::Crate => args.krate = Some(runtime_path(value)?),
+        Key::Threshold => args.threshold = Some(count(value, key, u32::MAX)?),
+        Key::Recovery => args.recovery_millis = Some(duration(value, key, 0)?),
+        Key::SuccessThreshold => {
+            args.success_threshold = Some(count(value, key, MAX_SUCCESS_THRESHOLD)?);
+        }
+        Key::Backoff => args.backoff = Some(factor(value)?),
+        Key::MaxRecovery => args.max_recovery_millis = Some(duration(value, key, 0)?),
+        Key::MaxHalfOpenWait => {
+            args.max_half_open_wait_millis = Some(duration(value, key, 1)?);
+        }
+        Key::Adaptive => args.adaptive = Some(boolean(value, key)?),
+        Key::Critical => args.critical = Some(boolean(value, key)?),
+        Key::FailureRate => args.failure_rate = Some(count(value, key, 100)?),
+        Key::Window => args.window = Some(window::parse(value)?),
+        Key::MinCalls => args.min_calls = Some(count(value, key, MAX_WINDOW)?),
+        Key::SlowCall => args.slow_call_millis = Some(duration(value, key, 1)?),
+        Key::SlowRate => args.slow_rate = Some(count(value, key, 100)?),
+        Key::MaxConcurrent => args.max_concurrent = Some(count(value, key, u32::MAX)?),
+        Key::MaxWait => args.max_wait_millis = Some(duration(value, key, 1)?),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_is_reported() {
+        let tokens = quote::quote!(
+            threshold = 0,
+            nme = "x",
+            threshold = 2,
+            timeout = "1 parsec"
+        );
+        let error = arguments(tokens).err().unwrap();
+        assert_eq!(error.into_iter().count(), 4);
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_string_gets_its_example() {
+        let message = |tokens| arguments(tokens).err().unwrap().to_string();
+        assert_eq!(
+            message(quote::quote!(name = 1)),
+            "`name` takes a string, like `name = \"weather_api\"`"
+        );
+        assert_eq!(
+            message(quote::quote!(timeout = 1)),
+            "`timeout` takes a string, like `timeout = \"15s\"`"
+        );
+        assert_eq!(
+            message(quote::quote!(crate = 1)),
+            "`crate` takes a string, like `crate = \"my_crate::fusebox\"`"
+        );
+        assert_eq!(
+            message(quote::quote!(slow_call = 1)),
+            "`slow_call` takes a string, like `recovery = \"60s\"`"
+        );
+    }
+}
