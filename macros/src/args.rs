@@ -30,6 +30,3 @@ pub(crate) struct Args {
     /// Where the runtime is, for a crate that re-exports fusebox (`::fusebox` unless given).
     pub(crate) krate: Option<syn::Path>,
 }
-
-/// The runtime's default `recovery` (`fusebox::Config::DEFAULT_RECOVERY`), in milliseconds.
-pub(crate) const DEFAULT_RECOVERY_MILLIS: u64 = 60_000;

@@ -3,10 +3,11 @@
 
 use proc_macro2::Span;
 
-use crate::args::{Args, DEFAULT_RECOVERY_MILLIS};
+use crate::args::Args;
 use crate::errors::Errors;
 use crate::keys::Key;
 use crate::window;
+use fusebox_settings::limits::DEFAULT_RECOVERY_MILLIS;
 
 /// A key as written, once: where its name and its value are.
 #[derive(Clone, Copy)]

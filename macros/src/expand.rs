@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{ItemFn, Type};
 
-use crate::args::{Args, DEFAULT_RECOVERY_MILLIS};
+use crate::args::Args;
 use crate::errors::Errors;
 use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
@@ -15,6 +15,7 @@ use crate::parse;
 use crate::respan::respan;
 use crate::signature::{Inputs, Receiver};
 use crate::window::Window;
+use fusebox_settings::limits::DEFAULT_RECOVERY_MILLIS;
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
 /// the fn as written, so that one mistake gives one message.

@@ -12,10 +12,8 @@ use crate::cross_checks::{self, Written};
 use crate::errors::Errors;
 use crate::keys::{unknown_key, Key};
 use crate::values::{boolean, count, duration, factor, name, path, runtime_path, timeout};
-use crate::window::{self, MAX_WINDOW};
-
-/// The largest `success_threshold` the runtime accepts (`fusebox::Config::MAX_SUCCESS_THRESHOLD`).
-const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
+use crate::window;
+use fusebox_settings::limits::{MAX_SUCCESS_THRESHOLD, MAX_WINDOW};
 
 /// Parses the attribute's arguments, reporting every mistake at once.
 pub(crate) fn arguments(tokens: TokenStream) -> syn::Result<Args> {

@@ -16,14 +16,7 @@ pub(crate) enum Window {
     Millis(u64),
 }
 
-/// The runtime's default and largest window sizes (`fusebox::Config::{DEFAULT_WINDOW, MAX_WINDOW}`).
-const DEFAULT_WINDOW: u32 = 100;
-pub(crate) const MAX_WINDOW: u32 = 100_000;
-
-/// The shortest and longest time windows, in milliseconds
-/// (`fusebox::Config::{MIN_WINDOW_DURATION, MAX_WINDOW_DURATION}`).
-const MIN_WINDOW_MILLIS: u64 = 100;
-const MAX_WINDOW_MILLIS: u64 = 24 * 60 * 60 * 1000;
+use fusebox_settings::limits::{DEFAULT_WINDOW, MAX_WINDOW, MAX_WINDOW_MILLIS, MIN_WINDOW_MILLIS};
 
 /// `window = 20` (calls) or `window = "60s"` (time).
 pub(crate) fn parse(value: &Expr) -> syn::Result<Window> {

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod duration;
+pub mod limits;
 mod names;
 
 pub use duration::parse_millis;
