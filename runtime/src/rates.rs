@@ -4,9 +4,9 @@
 use std::sync::atomic::Ordering;
 
 use crate::clock;
+use crate::config::LiveConfig;
 use crate::config::Window;
 use crate::event::Reason;
-use crate::live::LiveConfig;
 use crate::sync::fence;
 use crate::time_window::TimeWindow;
 use crate::window::{Added, CallWindow, Tally};
