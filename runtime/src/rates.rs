@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use crate::clock;
 use crate::config::LiveConfig;
 use crate::config::Window;
-use crate::event::Reason;
+use crate::observe::Reason;
 use crate::sync::fence;
 use crate::time_window::TimeWindow;
 use crate::window::{Added, CallWindow, Tally};

@@ -5,8 +5,9 @@ use std::sync::{Once, PoisonError, RwLock};
 
 use tokio::sync::broadcast;
 
-use crate::event::{self, Event};
-use crate::{Breaker, Config, Health, Stats};
+use crate::observe::event::{self, Event};
+use crate::observe::{Health, Stats};
+use crate::{Breaker, Config};
 
 /// Every named breaker in the process. Get it with [`registry()`].
 ///

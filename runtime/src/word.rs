@@ -12,7 +12,7 @@
 //! |        |            | half-open: probes in flight (21 bits) and successes (21 bits); |
 //! |        |            | set by hand: which mode (forced open, disabled, metrics only)  |
 
-use crate::State;
+use crate::observe::State;
 
 const STATE_BITS: u32 = 2;
 const GENERATION_BITS: u32 = 20;
