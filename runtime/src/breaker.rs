@@ -16,9 +16,8 @@ use crate::observe::event::{self, Event, Reason};
 use crate::observe::{Counts, Kind, State, Stats};
 use crate::permit::Permit;
 use crate::probe_timer::{self, ProbeTimer};
-use crate::rates::RateWindow;
 use crate::sync::{AtomicU32, AtomicU64};
-use crate::window::CallWindow;
+use crate::window::{CallWindow, RateWindow};
 use crate::word::{Generation, Word};
 use crate::{BreakerError, Config, ConfigError, RetryAt};
 

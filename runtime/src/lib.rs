@@ -75,12 +75,10 @@ mod judge;
 mod observe;
 mod permit;
 mod probe_timer;
-mod rates;
 mod registry;
 mod rescue;
 mod retry_at;
 mod sync;
-mod time_window;
 mod window;
 mod word;
 

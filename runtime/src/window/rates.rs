@@ -3,13 +3,13 @@
 
 use std::sync::atomic::Ordering;
 
+use super::count::{Added, CallWindow, Tally};
+use super::time::TimeWindow;
 use crate::clock;
 use crate::config::LiveConfig;
 use crate::config::Window;
 use crate::observe::Reason;
 use crate::sync::fence;
-use crate::time_window::TimeWindow;
-use crate::window::{Added, CallWindow, Tally};
 
 /// The outcomes of the calls admitted while closed, as [`Window`] says which.
 #[derive(Debug)]
