@@ -9,8 +9,7 @@ use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
-use crate::breaker::Failure;
-use crate::bulkhead::{Bulkhead, Entry, Slot, Waiting};
+use crate::breaker::{Bulkhead, Entry, Failure, Slot, Waiting};
 use crate::call::Finished;
 use crate::classify::{Classify, Verdict};
 use crate::deadline::Deadline;

@@ -61,7 +61,6 @@
 #![forbid(unsafe_code)]
 
 mod breaker;
-mod bulkhead;
 mod call;
 mod cause;
 mod classify;
@@ -73,20 +72,17 @@ mod fallback;
 mod guard;
 mod judge;
 mod observe;
-mod permit;
-mod probe_timer;
 mod registry;
 mod rescue;
 mod retry_at;
 mod sync;
 mod window;
-mod word;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use breaker::Breaker;
+pub use breaker::{Breaker, Permit};
 // Hidden items the generated code names through `__private`, reachable from here as well so
 // that a compile error about a misused attribute names them without a private path.
 pub use call::{CarriesRejection, FromBreakerError};
@@ -166,6 +162,5 @@ pub use fallback::{call_fallback, Fallback};
 pub use fusebox_macros::circuit_breaker;
 pub use judge::{AnyValue, ResultType};
 pub use observe::{Event, Health, Reason, State, Stats};
-pub use permit::Permit;
 pub use registry::{registry, Registry};
 pub use retry_at::RetryAt;

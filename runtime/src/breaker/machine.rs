@@ -5,21 +5,21 @@ use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use crate::bulkhead::Bulkhead;
+use super::bulkhead::Bulkhead;
+use super::permit::Permit;
+use super::probe_timer::{self, ProbeTimer};
+use super::word::{Generation, Word};
 use crate::call;
 use crate::classify::CountErrors;
 use crate::clock;
-use crate::config::LiveConfig;
-use crate::config::ADAPTIVE_WINDOW;
+use crate::config::{Config, LiveConfig, ADAPTIVE_WINDOW};
 use crate::deadline::NoDeadline;
+use crate::error::BreakerError;
 use crate::observe::event::{self, Event, Reason};
-use crate::observe::{Counts, Kind, State, Stats};
-use crate::permit::Permit;
-use crate::probe_timer::{self, ProbeTimer};
+use crate::observe::{Counts, Kind, State};
+use crate::retry_at::RetryAt;
 use crate::sync::{AtomicU32, AtomicU64};
 use crate::window::{CallWindow, RateWindow};
-use crate::word::{Generation, Word};
-use crate::{BreakerError, Config, ConfigError, RetryAt};
 
 /// One named circuit breaker, shared by every fn that names it.
 ///
@@ -27,16 +27,16 @@ use crate::{BreakerError, Config, ConfigError, RetryAt};
 /// look one up with `fusebox::registry().get(name)`.
 #[derive(Debug)]
 pub struct Breaker {
-    name: &'static str,
-    config: LiveConfig,
+    pub(super) name: &'static str,
+    pub(super) config: LiveConfig,
     word: AtomicU64,
-    counts: Counts,
+    pub(super) counts: Counts,
     /// Consecutive re-opens from half-open, for the recovery backoff.
     reopens: AtomicU32,
     bulkhead: Option<Bulkhead>,
-    window: Option<RateWindow>,
+    pub(super) window: Option<RateWindow>,
     /// The last 100 counted outcomes, for the adaptive threshold.
-    recent: Option<CallWindow>,
+    pub(super) recent: Option<CallWindow>,
     /// What a success in a closed state without failures takes.
     on_success: OnSuccess,
     /// Clock reading of the last time a half-open circuit's first probe slot was taken, for
@@ -84,69 +84,10 @@ impl Breaker {
         self.name
     }
 
-    /// The breaker's settings in force: those it was built with, or the latest change by
-    /// [`reconfigure`](Breaker::reconfigure).
-    pub fn config(&self) -> Config {
-        self.config.load()
-    }
-
-    /// Changes the breaker's settings while it runs; on an error nothing changes.
-    ///
-    /// `config` is validated as a whole, and the settings that size what the breaker
-    /// allocated when it was built must stay as they are: the window (`window`, and whether
-    /// there is one: `failure_rate` or `slow_rate` set), `adaptive`, whether `slow_call` is
-    /// set, and the bulkhead (`max_concurrent`, `max_wait`). Everything else may change:
-    /// `threshold`, `success_threshold`, `recovery`, `backoff`, `max_recovery`,
-    /// `max_half_open_wait`, the `failure_rate` and `slow_rate` percentages, `min_calls`, the
-    /// `slow_call` limit, and `critical`. A change emits one `tracing` event (target
-    /// `fusebox`) with the old and new settings.
-    ///
-    /// The state and every count stay as they are, and no call path takes a lock: each
-    /// decision reads either the old settings or the new ones, never a mix. A call admitted
-    /// before the change finishes normally and its outcome is counted under the settings in
-    /// force when it finishes: a failure is held against the new `threshold` (so a lower
-    /// threshold opens the circuit at the next counted failure if the consecutive failures
-    /// already reach it), a probe success against the new `success_threshold`. An open
-    /// circuit keeps the probe deadline it opened with; the new `recovery` applies from the
-    /// next opening.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fusebox::{registry, Config, ConfigError};
-    ///
-    /// let breaker = registry().register("catalog", Config::new().threshold(5));
-    /// breaker.reconfigure(Config::new().threshold(8)).unwrap();
-    /// assert_eq!(breaker.config().threshold_value(), 8);
-    /// let refused = breaker.reconfigure(Config::new().threshold(0));
-    /// assert_eq!(refused, Err(ConfigError::ZeroThreshold));
-    /// assert_eq!(breaker.config().threshold_value(), 8, "the old settings are kept");
-    /// # }
-    /// ```
-    pub fn reconfigure(&self, config: Config) -> Result<(), ConfigError> {
-        let config = config.validate()?;
-        let old = self.config.load();
-        self.config
-            .store(&config)
-            .map_err(|setting| ConfigError::FixedSetting { setting })?;
-        tracing::info!(
-            target: "fusebox",
-            name = self.name,
-            old = ?old,
-            new = ?config,
-            "circuit breaker settings changed"
-        );
-        Ok(())
-    }
-
     /// The current state. An open breaker whose recovery period has passed reads `Open` until
     /// its probe timer or the next call moves it to half-open.
     pub fn state(&self) -> State {
         self.load().state()
-    }
-
-    /// A snapshot of the breaker's state and counters.
-    pub fn stats(&self) -> Stats {
-        Stats::read(self, self.load(), &self.counts, clock::now_nanos())
     }
 
     /// Runs `future` through this breaker: rejected at once with `E::from(BreakerError)` while
@@ -194,12 +135,12 @@ impl Breaker {
     }
 
     #[inline]
-    fn load(&self) -> Word {
+    pub(super) fn load(&self) -> Word {
         Word::from_bits(self.word.load(Ordering::Acquire))
     }
 
     /// Swaps `current` for `next`; on a race, returns the word that won.
-    fn swap(&self, current: Word, next: Word) -> Result<(), Word> {
+    pub(super) fn swap(&self, current: Word, next: Word) -> Result<(), Word> {
         self.word
             .compare_exchange(
                 current.bits(),
@@ -604,7 +545,7 @@ impl Breaker {
         }
     }
 
-    fn transitioned(&self, from: Word, to: Word, reason: Reason) {
+    pub(super) fn transitioned(&self, from: Word, to: Word, reason: Reason) {
         self.counts
             .state_since_nanos
             .store(clock::now_nanos(), Ordering::Relaxed);
@@ -626,69 +567,6 @@ impl Breaker {
             to: to.state(),
             reason,
         });
-    }
-
-    /// Rejects every call until [`force_closed`](Breaker::force_closed) or
-    /// [`reset`](Breaker::reset). Calls already running finish, but their results change
-    /// nothing.
-    pub fn force_open(&self) {
-        self.set_by_hand(State::ForcedOpen);
-    }
-
-    /// Lets every call run and records nothing, until another state is set by hand.
-    pub fn disable(&self) {
-        self.set_by_hand(State::Disabled);
-    }
-
-    /// Lets every call run and counts it in the stats, but never opens the circuit, until
-    /// another state is set by hand.
-    pub fn metrics_only(&self) {
-        self.set_by_hand(State::MetricsOnly);
-    }
-
-    /// Closes the circuit by hand, from any state; the consecutive failures start from zero.
-    pub fn force_closed(&self) {
-        self.set_by_hand(State::Closed);
-    }
-
-    /// Closes the circuit and clears every count the stats show, the rates' window and the
-    /// adaptive threshold's history; emits reason `reset` unless the circuit was closed. A
-    /// call admitted before the reset that ends after it is counted, but changes no state.
-    pub fn reset(&self) {
-        self.move_to(|generation| Word::closed(generation, 0), Reason::Reset);
-        self.counts.reset();
-        if let Some(window) = &self.window {
-            window.clear();
-        }
-        if let Some(recent) = &self.recent {
-            recent.clear();
-        }
-    }
-
-    fn set_by_hand(&self, state: State) {
-        if state == State::Closed {
-            self.move_to(|generation| Word::closed(generation, 0), Reason::Manual);
-        } else {
-            self.move_to(|generation| Word::manual(generation, state), Reason::Manual);
-        }
-    }
-
-    /// Moves to the word `next` builds, in a new generation, from whatever the state is. A
-    /// move to the state the breaker is already in emits no event.
-    fn move_to(&self, next: impl Fn(Generation) -> Word, reason: Reason) {
-        let mut word = self.load();
-        loop {
-            let target = next(word.next_generation());
-            match self.swap(word, target) {
-                Ok(()) => {
-                    if word.state() != target.state() {
-                        self.transitioned(word, target, reason);
-                    }
-                    return;
-                }
-                Err(actual) => word = actual,
-            }
-        }
     }
 }
 
@@ -730,63 +608,4 @@ fn wrapping_millis(nanos: u64) -> u32 {
     #[allow(clippy::cast_possible_truncation)]
     let millis = clock::millis(nanos) as u32;
     millis
-}
-
-impl Stats {
-    pub(crate) fn read(breaker: &Breaker, word: Word, counts: &Counts, now: u64) -> Stats {
-        let config = breaker.config();
-        let bulkhead = config.max_concurrent_value();
-        // Every running call of a breaker with a bulkhead holds one of its slots.
-        let in_use = bulkhead.and(breaker.bulkhead_in_use());
-        let (successes, failures) = (counts.per_call.get(Kind::Successes), counts.failures.get());
-        let (cancelled, ignored) = (counts.cancelled.get(), counts.ignored.get());
-        let last_failure = counts.last_failure_nanos.load(Ordering::Relaxed);
-        Stats {
-            name: breaker.name(),
-            state: word.state(),
-            state_for: Duration::from_nanos(
-                now.saturating_sub(counts.state_since_nanos.load(Ordering::Relaxed)),
-            ),
-            critical: config.critical_value(),
-            consecutive_failures: word.failures(),
-            effective_threshold: breaker.effective_threshold(),
-            failure_rate: breaker.failure_rate(),
-            slow_rate: breaker.slow_rate(),
-            slow: counts.slow.get(),
-            half_open_successes: word.successes(),
-            half_open_in_flight: word.in_flight(),
-            calls: successes + failures + cancelled + ignored,
-            successes,
-            failures,
-            timeouts: counts.timeouts.get(),
-            rejections: counts.per_call.get(Kind::Rejections),
-            cancelled,
-            ignored,
-            bulkhead_full: counts.bulkhead_full.get(),
-            bulkhead_in_use: in_use,
-            in_flight: in_use,
-            max_concurrent: bulkhead,
-            last_failure_ago: (last_failure != 0)
-                .then(|| Duration::from_nanos(now.saturating_sub(last_failure))),
-            next_probe_in: (word.state() == State::Open)
-                .then(|| clock::until(word.deadline_ms(), now)),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_serialize_as_milliseconds() {
-        let counts = Counts::default();
-        let breaker = Breaker::new("db", Config::new());
-        let word = Word::open(1, 5_000);
-        let stats = Stats::read(&breaker, word, &counts, 3_000_000_000);
-        let json = serde_json::to_value(&stats).unwrap();
-        assert_eq!(json["state"], "open");
-        assert_eq!(json["next_probe_in_ms"], 2_000);
-        assert_eq!(json["last_failure_ms_ago"], serde_json::Value::Null);
-    }
 }
