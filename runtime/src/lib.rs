@@ -62,18 +62,11 @@
 
 mod breaker;
 mod call;
-mod cause;
-mod classify;
 mod clock;
 mod config;
-mod deadline;
 mod error;
-mod fallback;
-mod guard;
-mod judge;
 mod observe;
 mod registry;
-mod rescue;
 mod retry_at;
 mod sync;
 mod window;
@@ -85,12 +78,13 @@ pub mod __private;
 pub use breaker::{Breaker, Permit};
 // Hidden items the generated code names through `__private`, reachable from here as well so
 // that a compile error about a misused attribute names them without a private path.
+pub use call::Cause;
+pub use call::{call_fallback, Fallback};
+pub use call::{AnyValue, ResultType};
 pub use call::{CarriesRejection, FromBreakerError};
-pub use cause::Cause;
 pub use config::{Config, Window};
 pub use config::{OverrideError, CONFIG_FILE_VAR};
 pub use error::{BreakerError, ConfigError};
-pub use fallback::{call_fallback, Fallback};
 /// # Examples
 ///
 /// A fallback that learns why it runs, and a fn without one, whose error type carries
@@ -160,7 +154,6 @@ pub use fallback::{call_fallback, Fallback};
 /// # }
 /// ```
 pub use fusebox_macros::circuit_breaker;
-pub use judge::{AnyValue, ResultType};
 pub use observe::{Event, Health, Reason, State, Stats};
 pub use registry::{registry, Registry};
 pub use retry_at::RetryAt;

@@ -5,13 +5,12 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub use crate::call::{Admitted, CarriesRejection, Finished, FromBreakerError, Outcome, Protects};
-pub use crate::classify::{Classify, CountErrors, FailureIf, NeverFails, Verdict};
-pub use crate::deadline::{Deadline, NoDeadline, Timeout};
-pub use crate::fallback::{call_fallback as fallback, Fallback, Plain, WithCause};
-pub use crate::guard::Call;
-pub use crate::judge::{returning, AnyValue, Judge, Probe, ResultType};
-pub use crate::rescue::Rescue;
+pub use crate::call::call_fallback as fallback;
+pub use crate::call::{
+    returning, Admitted, AnyValue, Call, CarriesRejection, Classify, CountErrors, Deadline,
+    FailureIf, Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline, Outcome, Plain,
+    Probe, Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
+};
 pub use linkme::{self, distributed_slice};
 
 use crate::{call, registry, Breaker, BreakerError, Cause, Config, Permit};

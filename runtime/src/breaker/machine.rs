@@ -1,7 +1,6 @@
 //! The lock-free breaker state machine: admission, outcome recording and transitions, all by
 //! compare-and-swap on one state word.
 
-use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -9,11 +8,8 @@ use super::bulkhead::Bulkhead;
 use super::permit::Permit;
 use super::probe_timer::{self, ProbeTimer};
 use super::word::{Generation, Word};
-use crate::call;
-use crate::classify::CountErrors;
 use crate::clock;
 use crate::config::{Config, LiveConfig, ADAPTIVE_WINDOW};
-use crate::deadline::NoDeadline;
 use crate::error::BreakerError;
 use crate::observe::event::{self, Event, Reason};
 use crate::observe::{Counts, Kind, State};
@@ -88,30 +84,6 @@ impl Breaker {
     /// its probe timer or the next call moves it to half-open.
     pub fn state(&self) -> State {
         self.load().state()
-    }
-
-    /// Runs `future` through this breaker: rejected at once with `E::from(BreakerError)` while
-    /// the circuit is open, counted as a success or a failure when it finishes, neither when it
-    /// is dropped. This is what `#[circuit_breaker]` without a fallback or timeout does.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fusebox::{registry, BreakerError, Config};
-    ///
-    /// let breaker = registry().register("inventory_api", Config::new().threshold(1));
-    /// let failed: Result<u32, BreakerError> = breaker.call(async { Err(BreakerError::HalfOpenFull { name: "upstream" }) }).await;
-    /// assert!(failed.is_err());
-    /// let rejected = breaker.call(async { Ok::<u32, BreakerError>(1) }).await;
-    /// assert!(matches!(rejected, Err(BreakerError::Open { .. })));
-    /// # }
-    /// ```
-    #[inline]
-    pub fn call<F, T, E>(&'static self, future: F) -> impl Future<Output = Result<T, E>>
-    where
-        F: Future<Output = Result<T, E>>,
-        E: From<BreakerError>,
-    {
-        call::protect(self, NoDeadline, CountErrors, future)
     }
 
     #[inline]
