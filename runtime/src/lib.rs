@@ -78,12 +78,10 @@ pub mod __private;
 pub use breaker::{Breaker, Permit};
 // Hidden items the generated code names through `__private`, reachable from here as well so
 // that a compile error about a misused attribute names them without a private path.
-pub use call::Cause;
-pub use call::{call_fallback, Fallback};
-pub use call::{AnyValue, ResultType};
 pub use call::{CarriesRejection, FromBreakerError};
-pub use config::{Config, Window};
-pub use config::{OverrideError, CONFIG_FILE_VAR};
+
+pub use call::{call_fallback, AnyValue, Cause, Fallback, ResultType};
+pub use config::{Config, OverrideError, Window, CONFIG_FILE_VAR};
 pub use error::{BreakerError, ConfigError};
 /// # Examples
 ///

@@ -13,7 +13,11 @@ pub use crate::call::{
 };
 pub use linkme::{self, distributed_slice};
 
-use crate::{call, registry, Breaker, BreakerError, Cause, Config, Permit};
+use crate::breaker::{Breaker, Permit};
+use crate::call::{self, Cause};
+use crate::config::Config;
+use crate::error::BreakerError;
+use crate::registry::{self, registry};
 
 /// Every site an attribute declares in the program, gathered by the linker: the registry
 /// registers them all when it is first read, so that a breaker is known before its first call.

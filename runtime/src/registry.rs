@@ -5,9 +5,10 @@ use std::sync::{Once, PoisonError, RwLock};
 
 use tokio::sync::broadcast;
 
+use crate::breaker::Breaker;
+use crate::config::Config;
 use crate::observe::event::{self, Event};
 use crate::observe::{Health, Stats};
-use crate::{Breaker, Config};
 
 /// Every named breaker in the process. Get it with [`registry()`].
 ///

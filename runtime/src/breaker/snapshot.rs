@@ -61,7 +61,7 @@ impl Stats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Config;
+    use crate::config::Config;
 
     #[test]
     fn durations_serialize_as_milliseconds() {

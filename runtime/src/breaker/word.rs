@@ -241,6 +241,6 @@ mod tests {
         assert_eq!(Word::open(1, u64::MAX).deadline_ms(), PAYLOAD_MAX >> 1);
         assert_eq!(Word::open(1, u64::MAX).state(), State::Open);
         assert_eq!(Word::half_open(1, u32::MAX, 0).successes(), 0);
-        assert!(u64::from(crate::Config::MAX_SUCCESS_THRESHOLD) <= HALF_MAX);
+        assert!(u64::from(crate::config::Config::MAX_SUCCESS_THRESHOLD) <= HALF_MAX);
     }
 }

@@ -9,7 +9,7 @@ mod builder;
 mod live;
 mod overrides;
 
-pub(crate) use builder::{min_calls, ADAPTIVE_WINDOW};
+pub(crate) use builder::ADAPTIVE_WINDOW;
 pub use builder::{Config, Window};
 pub(crate) use live::LiveConfig;
 pub use overrides::{OverrideError, CONFIG_FILE_VAR};

@@ -145,7 +145,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::Config;
+    use crate::config::Config;
 
     const SECOND: u64 = 1_000_000_000;
     /// A clock reading well after the origin, at a bucket edge of a 10 s window.
