@@ -4,7 +4,7 @@ use std::error::Error;
 use std::fmt;
 use std::time::Duration;
 
-use crate::RetryAt;
+use crate::retry_at::RetryAt;
 
 /// Why a protected call did not run, or did not finish.
 ///
@@ -211,3 +211,36 @@ impl fmt::Display for ConfigError {
 }
 
 impl Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use tokio::time::Instant;
+
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_counts_down_on_tokio_clock_to_zero() {
+        let retry_at = RetryAt::from(Instant::now() + Duration::from_secs(3));
+        let error = BreakerError::Open {
+            name: "weather_api",
+            retry_at,
+        };
+        let left = retry_at.instant() - Instant::now();
+        assert!(left >= Duration::from_secs(3) && left < Duration::from_millis(3_001));
+        assert_eq!(error.retry_after(), Some(left));
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(
+            error.retry_after(),
+            Some(left.saturating_sub(Duration::from_secs(1)))
+        );
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert_eq!(error.retry_after(), Some(Duration::ZERO));
+        assert_eq!(
+            BreakerError::HalfOpenFull {
+                name: "weather_api"
+            }
+            .retry_after(),
+            None
+        );
+    }
+}

@@ -61,48 +61,28 @@
 #![forbid(unsafe_code)]
 
 mod breaker;
-mod bulkhead;
 mod call;
-mod cause;
-mod classify;
 mod clock;
 mod config;
-mod counts;
-mod deadline;
 mod error;
-mod event;
-mod fallback;
-mod guard;
-mod judge;
-mod live;
-mod overrides;
-mod permit;
-mod probe_timer;
-mod rates;
+mod observe;
 mod registry;
-mod rescue;
 mod retry_at;
-mod state;
-mod stats;
-mod stripes;
 mod sync;
-mod time_window;
 mod window;
-mod word;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use breaker::Breaker;
+pub use breaker::{Breaker, Permit};
 // Hidden items the generated code names through `__private`, reachable from here as well so
 // that a compile error about a misused attribute names them without a private path.
 pub use call::{CarriesRejection, FromBreakerError};
-pub use cause::Cause;
-pub use config::{Config, Window};
+
+pub use call::{call_fallback, AnyValue, Cause, Fallback, ResultType};
+pub use config::{Config, OverrideError, Window, CONFIG_FILE_VAR};
 pub use error::{BreakerError, ConfigError};
-pub use event::{Event, Reason};
-pub use fallback::{call_fallback, Fallback};
 /// # Examples
 ///
 /// A fallback that learns why it runs, and a fn without one, whose error type carries
@@ -172,10 +152,6 @@ pub use fallback::{call_fallback, Fallback};
 /// # }
 /// ```
 pub use fusebox_macros::circuit_breaker;
-pub use judge::{AnyValue, ResultType};
-pub use overrides::{OverrideError, CONFIG_FILE_VAR};
-pub use permit::Permit;
+pub use observe::{Event, Health, Reason, State, Stats};
 pub use registry::{registry, Registry};
 pub use retry_at::RetryAt;
-pub use state::State;
-pub use stats::{Health, Stats};

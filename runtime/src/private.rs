@@ -5,16 +5,19 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub use crate::call::{Admitted, CarriesRejection, Finished, FromBreakerError, Outcome, Protects};
-pub use crate::classify::{Classify, CountErrors, FailureIf, NeverFails, Verdict};
-pub use crate::deadline::{Deadline, NoDeadline, Timeout};
-pub use crate::fallback::{call_fallback as fallback, Fallback, Plain, WithCause};
-pub use crate::guard::Call;
-pub use crate::judge::{returning, AnyValue, Judge, Probe, ResultType};
-pub use crate::rescue::Rescue;
+pub use crate::call::call_fallback as fallback;
+pub use crate::call::{
+    returning, Admitted, AnyValue, Call, CarriesRejection, Classify, CountErrors, Deadline,
+    FailureIf, Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline, Outcome, Plain,
+    Probe, Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
+};
 pub use linkme::{self, distributed_slice};
 
-use crate::{call, registry, Breaker, BreakerError, Cause, Config, Permit};
+use crate::breaker::{Breaker, Permit};
+use crate::call::{self, Cause};
+use crate::config::Config;
+use crate::error::BreakerError;
+use crate::registry::{self, registry};
 
 /// Every site an attribute declares in the program, gathered by the linker: the registry
 /// registers them all when it is first read, so that a breaker is known before its first call.

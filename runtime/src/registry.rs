@@ -5,8 +5,10 @@ use std::sync::{Once, PoisonError, RwLock};
 
 use tokio::sync::broadcast;
 
-use crate::event::{self, Event};
-use crate::{Breaker, Config, Health, Stats};
+use crate::breaker::Breaker;
+use crate::config::Config;
+use crate::observe::event::{self, Event};
+use crate::observe::{Health, Stats};
 
 /// Every named breaker in the process. Get it with [`registry()`].
 ///

@@ -62,7 +62,6 @@ impl fmt::Debug for RetryAt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::BreakerError;
 
     #[tokio::test(start_paused = true)]
     async fn retry_at_keeps_an_instant_to_the_next_millisecond() {
@@ -83,31 +82,5 @@ mod tests {
         let retry_at = RetryAt::from(earlier);
         assert_eq!(retry_at.instant(), origin);
         assert_eq!(retry_at.remaining(), Duration::ZERO);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn retry_after_counts_down_on_tokio_clock_to_zero() {
-        let retry_at = RetryAt::from(Instant::now() + Duration::from_secs(3));
-        let error = BreakerError::Open {
-            name: "weather_api",
-            retry_at,
-        };
-        let left = retry_at.instant() - Instant::now();
-        assert!(left >= Duration::from_secs(3) && left < Duration::from_millis(3_001));
-        assert_eq!(error.retry_after(), Some(left));
-        tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(
-            error.retry_after(),
-            Some(left.saturating_sub(Duration::from_secs(1)))
-        );
-        tokio::time::advance(Duration::from_secs(5)).await;
-        assert_eq!(error.retry_after(), Some(Duration::ZERO));
-        assert_eq!(
-            BreakerError::HalfOpenFull {
-                name: "weather_api"
-            }
-            .retry_after(),
-            None
-        );
     }
 }

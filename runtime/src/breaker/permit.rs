@@ -1,8 +1,8 @@
 //! A call's admission ticket: it reports the call's outcome exactly once, and a permit dropped
 //! without reporting (the caller gave up) frees its half-open slot.
 
-use crate::breaker::{Breaker, Failure};
-use crate::word::Generation;
+use super::machine::{Breaker, Failure};
+use super::word::Generation;
 
 /// Permission for one call to run, tied to the state it was admitted in.
 #[derive(Debug)]

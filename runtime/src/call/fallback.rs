@@ -5,8 +5,8 @@
 
 use std::future::Future;
 
-use crate::judge::Probe;
-use crate::Cause;
+use super::cause::Cause;
+use super::judge::Probe;
 
 /// The marker of a fallback that takes the protected fn's arguments only.
 #[derive(Debug)]

@@ -12,7 +12,7 @@
 //! |        |            | half-open: probes in flight (21 bits) and successes (21 bits); |
 //! |        |            | set by hand: which mode (forced open, disabled, metrics only)  |
 
-use crate::State;
+use crate::observe::State;
 
 const STATE_BITS: u32 = 2;
 const GENERATION_BITS: u32 = 20;
@@ -26,9 +26,6 @@ const HALF_MAX: u64 = (1 << HALF_BITS) - 1;
 
 /// The payload bit of an open word that says a timer is armed for its deadline.
 const ARMED: u64 = 1;
-
-/// The largest probe count the half-open payload can hold.
-pub(crate) const MAX_PROBES: u32 = 1 << 16;
 
 const CLOSED: u64 = 0;
 const OPEN: u64 = 1;
@@ -244,6 +241,6 @@ mod tests {
         assert_eq!(Word::open(1, u64::MAX).deadline_ms(), PAYLOAD_MAX >> 1);
         assert_eq!(Word::open(1, u64::MAX).state(), State::Open);
         assert_eq!(Word::half_open(1, u32::MAX, 0).successes(), 0);
-        assert!(u64::from(MAX_PROBES) <= HALF_MAX);
+        assert!(u64::from(crate::config::Config::MAX_SUCCESS_THRESHOLD) <= HALF_MAX);
     }
 }

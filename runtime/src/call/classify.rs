@@ -2,7 +2,32 @@
 //! accepts. An error that does not count is returned as it is, runs no fallback and gives its
 //! permit back, so a caller's bad input cannot trip a breaker that guards a healthy service.
 
-use crate::call::Outcome;
+/// What a protected fn returns: tells a success from a failure, and can carry a rejection or
+/// a timeout when there is no fallback.
+pub trait Outcome {
+    /// The error a failure carries.
+    type Error;
+
+    /// True when this value is a failure.
+    fn is_failure(&self) -> bool;
+
+    /// The value that reports `error` to the caller.
+    fn from_error(error: Self::Error) -> Self;
+}
+
+impl<T, E> Outcome for Result<T, E> {
+    type Error = E;
+
+    #[inline]
+    fn is_failure(&self) -> bool {
+        self.is_err()
+    }
+
+    #[inline]
+    fn from_error(error: E) -> Self {
+        Err(error)
+    }
+}
 
 /// How the breaker counts one finished call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

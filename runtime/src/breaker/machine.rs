@@ -1,27 +1,21 @@
 //! The lock-free breaker state machine: admission, outcome recording and transitions, all by
 //! compare-and-swap on one state word.
 
-use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use crate::bulkhead::Bulkhead;
-use crate::call;
-use crate::classify::CountErrors;
+use super::bulkhead::Bulkhead;
+use super::permit::Permit;
+use super::probe_timer::{self, ProbeTimer};
+use super::word::{Generation, Word};
 use crate::clock;
-use crate::config::ADAPTIVE_WINDOW;
-use crate::counts::Counts;
-use crate::deadline::NoDeadline;
-use crate::event::{self, Event, Reason};
-use crate::live::LiveConfig;
-use crate::permit::Permit;
-use crate::probe_timer::{self, ProbeTimer};
-use crate::rates::RateWindow;
-use crate::stripes::Kind;
+use crate::config::{Config, LiveConfig, ADAPTIVE_WINDOW};
+use crate::error::BreakerError;
+use crate::observe::event::{self, Event, Reason};
+use crate::observe::{Counts, Kind, State};
+use crate::retry_at::RetryAt;
 use crate::sync::{AtomicU32, AtomicU64};
-use crate::window::CallWindow;
-use crate::word::{Generation, Word};
-use crate::{BreakerError, Config, ConfigError, RetryAt, State, Stats};
+use crate::window::{CallWindow, RateWindow};
 
 /// One named circuit breaker, shared by every fn that names it.
 ///
@@ -29,16 +23,16 @@ use crate::{BreakerError, Config, ConfigError, RetryAt, State, Stats};
 /// look one up with `fusebox::registry().get(name)`.
 #[derive(Debug)]
 pub struct Breaker {
-    name: &'static str,
-    config: LiveConfig,
+    pub(super) name: &'static str,
+    pub(super) config: LiveConfig,
     word: AtomicU64,
-    counts: Counts,
+    pub(super) counts: Counts,
     /// Consecutive re-opens from half-open, for the recovery backoff.
     reopens: AtomicU32,
     bulkhead: Option<Bulkhead>,
-    window: Option<RateWindow>,
+    pub(super) window: Option<RateWindow>,
     /// The last 100 counted outcomes, for the adaptive threshold.
-    recent: Option<CallWindow>,
+    pub(super) recent: Option<CallWindow>,
     /// What a success in a closed state without failures takes.
     on_success: OnSuccess,
     /// Clock reading of the last time a half-open circuit's first probe slot was taken, for
@@ -86,93 +80,10 @@ impl Breaker {
         self.name
     }
 
-    /// The breaker's settings in force: those it was built with, or the latest change by
-    /// [`reconfigure`](Breaker::reconfigure).
-    pub fn config(&self) -> Config {
-        self.config.load()
-    }
-
-    /// Changes the breaker's settings while it runs; on an error nothing changes.
-    ///
-    /// `config` is validated as a whole, and the settings that size what the breaker
-    /// allocated when it was built must stay as they are: the window (`window`, and whether
-    /// there is one: `failure_rate` or `slow_rate` set), `adaptive`, whether `slow_call` is
-    /// set, and the bulkhead (`max_concurrent`, `max_wait`). Everything else may change:
-    /// `threshold`, `success_threshold`, `recovery`, `backoff`, `max_recovery`,
-    /// `max_half_open_wait`, the `failure_rate` and `slow_rate` percentages, `min_calls`, the
-    /// `slow_call` limit, and `critical`. A change emits one `tracing` event (target
-    /// `fusebox`) with the old and new settings.
-    ///
-    /// The state and every count stay as they are, and no call path takes a lock: each
-    /// decision reads either the old settings or the new ones, never a mix. A call admitted
-    /// before the change finishes normally and its outcome is counted under the settings in
-    /// force when it finishes: a failure is held against the new `threshold` (so a lower
-    /// threshold opens the circuit at the next counted failure if the consecutive failures
-    /// already reach it), a probe success against the new `success_threshold`. An open
-    /// circuit keeps the probe deadline it opened with; the new `recovery` applies from the
-    /// next opening.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fusebox::{registry, Config, ConfigError};
-    ///
-    /// let breaker = registry().register("catalog", Config::new().threshold(5));
-    /// breaker.reconfigure(Config::new().threshold(8)).unwrap();
-    /// assert_eq!(breaker.config().threshold_value(), 8);
-    /// let refused = breaker.reconfigure(Config::new().threshold(0));
-    /// assert_eq!(refused, Err(ConfigError::ZeroThreshold));
-    /// assert_eq!(breaker.config().threshold_value(), 8, "the old settings are kept");
-    /// # }
-    /// ```
-    pub fn reconfigure(&self, config: Config) -> Result<(), ConfigError> {
-        let config = config.validate()?;
-        let old = self.config.load();
-        self.config
-            .store(&config)
-            .map_err(|setting| ConfigError::FixedSetting { setting })?;
-        tracing::info!(
-            target: "fusebox",
-            name = self.name,
-            old = ?old,
-            new = ?config,
-            "circuit breaker settings changed"
-        );
-        Ok(())
-    }
-
     /// The current state. An open breaker whose recovery period has passed reads `Open` until
     /// its probe timer or the next call moves it to half-open.
     pub fn state(&self) -> State {
         self.load().state()
-    }
-
-    /// A snapshot of the breaker's state and counters.
-    pub fn stats(&self) -> Stats {
-        Stats::read(self, self.load(), &self.counts, clock::now_nanos())
-    }
-
-    /// Runs `future` through this breaker: rejected at once with `E::from(BreakerError)` while
-    /// the circuit is open, counted as a success or a failure when it finishes, neither when it
-    /// is dropped. This is what `#[circuit_breaker]` without a fallback or timeout does.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fusebox::{registry, BreakerError, Config};
-    ///
-    /// let breaker = registry().register("inventory_api", Config::new().threshold(1));
-    /// let failed: Result<u32, BreakerError> = breaker.call(async { Err(BreakerError::HalfOpenFull { name: "upstream" }) }).await;
-    /// assert!(failed.is_err());
-    /// let rejected = breaker.call(async { Ok::<u32, BreakerError>(1) }).await;
-    /// assert!(matches!(rejected, Err(BreakerError::Open { .. })));
-    /// # }
-    /// ```
-    #[inline]
-    pub fn call<F, T, E>(&'static self, future: F) -> impl Future<Output = Result<T, E>>
-    where
-        F: Future<Output = Result<T, E>>,
-        E: From<BreakerError>,
-    {
-        call::protect(self, NoDeadline, CountErrors, future)
     }
 
     #[inline]
@@ -196,12 +107,12 @@ impl Breaker {
     }
 
     #[inline]
-    fn load(&self) -> Word {
+    pub(super) fn load(&self) -> Word {
         Word::from_bits(self.word.load(Ordering::Acquire))
     }
 
     /// Swaps `current` for `next`; on a race, returns the word that won.
-    fn swap(&self, current: Word, next: Word) -> Result<(), Word> {
+    pub(super) fn swap(&self, current: Word, next: Word) -> Result<(), Word> {
         self.word
             .compare_exchange(
                 current.bits(),
@@ -606,7 +517,7 @@ impl Breaker {
         }
     }
 
-    fn transitioned(&self, from: Word, to: Word, reason: Reason) {
+    pub(super) fn transitioned(&self, from: Word, to: Word, reason: Reason) {
         self.counts
             .state_since_nanos
             .store(clock::now_nanos(), Ordering::Relaxed);
@@ -628,69 +539,6 @@ impl Breaker {
             to: to.state(),
             reason,
         });
-    }
-
-    /// Rejects every call until [`force_closed`](Breaker::force_closed) or
-    /// [`reset`](Breaker::reset). Calls already running finish, but their results change
-    /// nothing.
-    pub fn force_open(&self) {
-        self.set_by_hand(State::ForcedOpen);
-    }
-
-    /// Lets every call run and records nothing, until another state is set by hand.
-    pub fn disable(&self) {
-        self.set_by_hand(State::Disabled);
-    }
-
-    /// Lets every call run and counts it in the stats, but never opens the circuit, until
-    /// another state is set by hand.
-    pub fn metrics_only(&self) {
-        self.set_by_hand(State::MetricsOnly);
-    }
-
-    /// Closes the circuit by hand, from any state; the consecutive failures start from zero.
-    pub fn force_closed(&self) {
-        self.set_by_hand(State::Closed);
-    }
-
-    /// Closes the circuit and clears every count the stats show, the rates' window and the
-    /// adaptive threshold's history; emits reason `reset` unless the circuit was closed. A
-    /// call admitted before the reset that ends after it is counted, but changes no state.
-    pub fn reset(&self) {
-        self.move_to(|generation| Word::closed(generation, 0), Reason::Reset);
-        self.counts.reset();
-        if let Some(window) = &self.window {
-            window.clear();
-        }
-        if let Some(recent) = &self.recent {
-            recent.clear();
-        }
-    }
-
-    fn set_by_hand(&self, state: State) {
-        if state == State::Closed {
-            self.move_to(|generation| Word::closed(generation, 0), Reason::Manual);
-        } else {
-            self.move_to(|generation| Word::manual(generation, state), Reason::Manual);
-        }
-    }
-
-    /// Moves to the word `next` builds, in a new generation, from whatever the state is. A
-    /// move to the state the breaker is already in emits no event.
-    fn move_to(&self, next: impl Fn(Generation) -> Word, reason: Reason) {
-        let mut word = self.load();
-        loop {
-            let target = next(word.next_generation());
-            match self.swap(word, target) {
-                Ok(()) => {
-                    if word.state() != target.state() {
-                        self.transitioned(word, target, reason);
-                    }
-                    return;
-                }
-                Err(actual) => word = actual,
-            }
-        }
     }
 }
 

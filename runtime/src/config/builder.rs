@@ -2,8 +2,7 @@
 
 use std::time::Duration;
 
-use crate::word::MAX_PROBES;
-use crate::ConfigError;
+use crate::error::ConfigError;
 
 /// The settings of one circuit breaker.
 ///
@@ -53,8 +52,9 @@ impl Config {
     pub const MAX_WINDOW_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
     /// Default `min_calls` of a time window (a window of calls defaults to its size).
     pub const DEFAULT_MIN_CALLS: u32 = 100;
-    /// The largest `success_threshold` accepted.
-    pub const MAX_SUCCESS_THRESHOLD: u32 = MAX_PROBES;
+    /// The largest `success_threshold` accepted (the state word's half-open payload holds
+    /// more: checked there).
+    pub const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
 
     /// The defaults: threshold 5, recovery 60 s, success threshold 3.
     pub const fn new() -> Config {

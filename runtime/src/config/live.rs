@@ -14,9 +14,9 @@ use std::sync::atomic::Ordering;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use crate::config::{self, Window};
+use super::builder::{self, Config, Window};
+use crate::clock;
 use crate::sync::{fence, spin_loop, AtomicU64};
-use crate::{clock, Config};
 
 const THRESHOLDS: usize = 0;
 const RATES: usize = 1;
@@ -132,7 +132,7 @@ impl LiveConfig {
         Rates {
             failure_rate: optional_rate(word),
             slow_rate: optional_rate(word >> 9),
-            min_calls: config::min_calls(min_calls, self.fixed.window),
+            min_calls: builder::min_calls(min_calls, self.fixed.window),
         }
     }
 

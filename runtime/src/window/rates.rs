@@ -3,13 +3,13 @@
 
 use std::sync::atomic::Ordering;
 
+use super::count::{Added, CallWindow, Tally};
+use super::time::TimeWindow;
 use crate::clock;
+use crate::config::LiveConfig;
 use crate::config::Window;
-use crate::event::Reason;
-use crate::live::LiveConfig;
+use crate::observe::Reason;
 use crate::sync::fence;
-use crate::time_window::TimeWindow;
-use crate::window::{Added, CallWindow, Tally};
 
 /// The outcomes of the calls admitted while closed, as [`Window`] says which.
 #[derive(Debug)]
@@ -145,7 +145,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::Config;
+    use crate::config::Config;
 
     const SECOND: u64 = 1_000_000_000;
     /// A clock reading well after the origin, at a bucket edge of a 10 s window.

@@ -9,12 +9,25 @@ use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
-use crate::breaker::Failure;
-use crate::bulkhead::{Bulkhead, Entry, Slot, Waiting};
-use crate::call::Finished;
-use crate::classify::{Classify, Verdict};
-use crate::deadline::Deadline;
-use crate::{Breaker, BreakerError, Permit};
+use super::classify::{Classify, Verdict};
+use super::deadline::Deadline;
+use crate::breaker::{Breaker, Bulkhead, Entry, Failure, Permit, Slot, Waiting};
+use crate::error::BreakerError;
+
+/// How a protected call ended.
+#[derive(Debug)]
+pub enum Finished<T> {
+    /// The fn returned a success.
+    Succeeded(T),
+    /// The fn returned a counted failure.
+    Failed(T),
+    /// The fn returned an error that does not count (`failure_if` said no).
+    Ignored(T),
+    /// The fn ran past its deadline and was dropped.
+    TimedOut(BreakerError),
+    /// The fn never ran: every bulkhead slot was taken.
+    Rejected(BreakerError),
+}
 
 pin_project! {
     /// A call admitted by `permit`, with deadline `D`, its outcome judged by `C`, behind its
@@ -49,6 +62,12 @@ impl<F, D, C> Call<F, D, C> {
             bulkhead,
         }
     }
+}
+
+/// Runs `future` under `permit` with `deadline`, and reports its outcome as `classify` judges it.
+#[inline]
+pub(crate) fn run<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) -> Call<F, D, C> {
+    Call::new(permit, deadline, classify, future)
 }
 
 impl<F, D, C> Future for Call<F, D, C>

@@ -4,7 +4,7 @@
 use std::error::Error;
 use std::fmt;
 
-use crate::BreakerError;
+use crate::error::BreakerError;
 
 /// Why a fallback runs, given to a fallback that takes it as its last parameter:
 /// `async fn cached_weather(city: String, cause: fusebox::Cause<AppError>)`.

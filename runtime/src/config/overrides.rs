@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::Config;
+use super::builder::Config;
 use fusebox_settings::SETTINGS;
 
 /// The environment variable that names the TOML file of overrides.
@@ -303,7 +303,7 @@ fn apply_env(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Window;
+    use crate::config::Window;
 
     #[test]
     fn names_become_variable_names() {

@@ -14,11 +14,10 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::call::Finished;
-use crate::deadline::Deadline;
-use crate::guard::Call;
-use crate::judge::Judge;
-use crate::Cause;
+use super::cause::Cause;
+use super::deadline::Deadline;
+use super::guard::{Call, Finished};
+use super::judge::Judge;
 
 pin_project! {
     /// A protected call whose failures go to a fallback: `Ok` with what the fn returned, or

@@ -15,8 +15,8 @@
 
 use std::sync::atomic::Ordering;
 
+use super::count::{Added, Tally};
 use crate::sync::AtomicU64;
-use crate::window::{Added, Tally};
 
 /// How many buckets a time window is counted in.
 pub(crate) const BUCKETS: u64 = 10;

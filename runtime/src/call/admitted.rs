@@ -1,4 +1,5 @@
-//! Running one call under a permit: the deadline, the panic, and how the outcome is counted.
+//! A call without a fallback, through `#[circuit_breaker]` or [`Breaker::call`]: a rejection
+//! or a timeout comes back as the fn's own error.
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -7,52 +8,11 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::classify::{Classify, CountErrors, FailureIf};
-use crate::deadline::Deadline;
-use crate::guard::Call;
-use crate::{Breaker, BreakerError, Permit};
-
-/// How a protected call ended.
-#[derive(Debug)]
-pub enum Finished<T> {
-    /// The fn returned a success.
-    Succeeded(T),
-    /// The fn returned a counted failure.
-    Failed(T),
-    /// The fn returned an error that does not count (`failure_if` said no).
-    Ignored(T),
-    /// The fn ran past its deadline and was dropped.
-    TimedOut(BreakerError),
-    /// The fn never ran: every bulkhead slot was taken.
-    Rejected(BreakerError),
-}
-
-/// What a protected fn returns: tells a success from a failure, and can carry a rejection or
-/// a timeout when there is no fallback.
-pub trait Outcome {
-    /// The error a failure carries.
-    type Error;
-
-    /// True when this value is a failure.
-    fn is_failure(&self) -> bool;
-
-    /// The value that reports `error` to the caller.
-    fn from_error(error: Self::Error) -> Self;
-}
-
-impl<T, E> Outcome for Result<T, E> {
-    type Error = E;
-
-    #[inline]
-    fn is_failure(&self) -> bool {
-        self.is_err()
-    }
-
-    #[inline]
-    fn from_error(error: E) -> Self {
-        Err(error)
-    }
-}
+use super::classify::{Classify, CountErrors, FailureIf, Outcome};
+use super::deadline::{Deadline, NoDeadline};
+use super::guard::{run, Call, Finished};
+use crate::breaker::{Breaker, Permit};
+use crate::error::BreakerError;
 
 /// How a call through [`Breaker::call`] counts, and how it reports a rejection or a timeout:
 /// as the fn's own error.
@@ -149,12 +109,6 @@ impl<T, E> CarriesRejection for Result<T, E> {
 pub trait FromBreakerError: From<BreakerError> {}
 
 impl<E: From<BreakerError>> FromBreakerError for E {}
-
-/// Runs `future` under `permit` with `deadline`, and reports its outcome as `classify` judges it.
-#[inline]
-pub(crate) fn run<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) -> Call<F, D, C> {
-    Call::new(permit, deadline, classify, future)
-}
 
 /// How a call without a fallback returns a rejection or a timeout: as the fn's own error.
 pub trait Reject<T> {
@@ -292,5 +246,31 @@ where
                 .map_or(Poll::Pending, |error| Poll::Ready(C::reject(error)));
         };
         call.poll(cx)
+    }
+}
+
+impl Breaker {
+    /// Runs `future` through this breaker: rejected at once with `E::from(BreakerError)` while
+    /// the circuit is open, counted as a success or a failure when it finishes, neither when it
+    /// is dropped. This is what `#[circuit_breaker]` without a fallback or timeout does.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fusebox::{registry, BreakerError, Config};
+    ///
+    /// let breaker = registry().register("inventory_api", Config::new().threshold(1));
+    /// let failed: Result<u32, BreakerError> = breaker.call(async { Err(BreakerError::HalfOpenFull { name: "upstream" }) }).await;
+    /// assert!(failed.is_err());
+    /// let rejected = breaker.call(async { Ok::<u32, BreakerError>(1) }).await;
+    /// assert!(matches!(rejected, Err(BreakerError::Open { .. })));
+    /// # }
+    /// ```
+    #[inline]
+    pub fn call<F, T, E>(&'static self, future: F) -> impl Future<Output = Result<T, E>>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: From<BreakerError>,
+    {
+        protect(self, NoDeadline, CountErrors, future)
     }
 }

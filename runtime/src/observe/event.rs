@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::State;
+use super::State;
 
 /// How many events a subscriber may fall behind before it misses some (it is told how many).
 const BUFFERED_EVENTS: usize = 1024;

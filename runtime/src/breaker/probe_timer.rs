@@ -20,9 +20,9 @@ use std::task::{Context, Wake, Waker};
 use tokio::runtime::Handle;
 use tokio::time::{sleep_until, Sleep};
 
-use crate::breaker::Breaker;
+use super::machine::Breaker;
+use super::word::Word;
 use crate::clock;
-use crate::word::Word;
 
 /// False once a runtime without a timer has made one panic: from then on no timer is made in
 /// this process; timeouts are not applied, and open circuits are checked against the clock

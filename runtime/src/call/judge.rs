@@ -9,7 +9,7 @@
 use std::convert::Infallible;
 use std::marker::PhantomData;
 
-use crate::classify::{Classify, CountErrors, FailureIf, NeverFails};
+use super::classify::{Classify, CountErrors, FailureIf, NeverFails};
 
 /// The return type `R` of a protected fn, as a value the generated code can ask about.
 pub struct Probe<R>(PhantomData<fn() -> R>);

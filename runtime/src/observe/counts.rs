@@ -3,7 +3,7 @@
 
 use std::sync::atomic::Ordering::Relaxed;
 
-use crate::stripes::Striped;
+use super::stripes::Striped;
 use crate::sync::AtomicU64;
 
 /// Counters of what happened to the calls of one breaker.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 use tokio::time::Sleep;
 
-use crate::probe_timer;
+use crate::breaker::probe_timer;
 
 /// When a call must give up.
 pub trait Deadline {

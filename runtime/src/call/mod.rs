@@ -1,0 +1,32 @@
+//! The future a protected call runs in (`guard`'s [`Call`]): it takes its bulkhead slot,
+//! applies its `deadline`, reports how the outcome `classify`-ies through its [`Permit`], and
+//! counts a panic as a failure. Around it: `admitted`, the call without a fallback, whose
+//! error carries a rejection or a timeout (also [`Breaker::call`]); `rescue`, the call with
+//! one, which hands the fallback its [`Cause`]; `judge` and `fallback`, how the generated
+//! code reads the fn's return type and calls the fallback in either of its forms.
+//!
+//! The top layer with the registry: it uses `breaker/` (admission, the permit, the bulkhead's
+//! slots, the timers) and `error`, and nothing uses it but the crate root and `__private`.
+//!
+//! [`Permit`]: crate::Permit
+//! [`Breaker::call`]: crate::Breaker::call
+
+mod admitted;
+mod cause;
+mod classify;
+mod deadline;
+mod fallback;
+mod guard;
+mod judge;
+mod rescue;
+
+pub(crate) use admitted::admitted;
+pub use admitted::{Admitted, CarriesRejection, FromBreakerError, Protects};
+pub use cause::Cause;
+pub use classify::{Classify, CountErrors, FailureIf, NeverFails, Outcome, Verdict};
+pub use deadline::{Deadline, NoDeadline, Timeout};
+pub use fallback::{call_fallback, Fallback, Plain, WithCause};
+pub(crate) use guard::run;
+pub use guard::{Call, Finished};
+pub use judge::{returning, AnyValue, Judge, Probe, ResultType};
+pub use rescue::Rescue;
