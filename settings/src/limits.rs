@@ -7,7 +7,8 @@ pub const DEFAULT_THRESHOLD: u32 = 5;
 pub const DEFAULT_RECOVERY_MILLIS: u64 = 60_000;
 /// Half-open successes that close the circuit, by default.
 pub const DEFAULT_SUCCESS_THRESHOLD: u32 = 3;
-/// The largest `success_threshold`: the probes the state word can count at once.
+/// The largest `success_threshold` (the runtime's state word checks that its half-open count
+/// holds it).
 pub const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
 /// The calls a count window holds, by default.
 pub const DEFAULT_WINDOW: u32 = 100;

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use fusebox_settings::limits;
+
 use crate::error::ConfigError;
 
 /// The settings of one circuit breaker.
@@ -37,24 +39,24 @@ pub struct Config {
 
 impl Config {
     /// Default consecutive failures that open the circuit.
-    pub const DEFAULT_THRESHOLD: u32 = 5;
+    pub const DEFAULT_THRESHOLD: u32 = limits::DEFAULT_THRESHOLD;
     /// Default time the circuit stays open before a probe.
-    pub const DEFAULT_RECOVERY: Duration = Duration::from_secs(60);
+    pub const DEFAULT_RECOVERY: Duration = Duration::from_millis(limits::DEFAULT_RECOVERY_MILLIS);
     /// Default successes in half-open that close the circuit (and probes admitted at once).
-    pub const DEFAULT_SUCCESS_THRESHOLD: u32 = 3;
+    pub const DEFAULT_SUCCESS_THRESHOLD: u32 = limits::DEFAULT_SUCCESS_THRESHOLD;
     /// Default size of the failure-rate window, in calls.
-    pub const DEFAULT_WINDOW: u32 = 100;
+    pub const DEFAULT_WINDOW: u32 = limits::DEFAULT_WINDOW;
     /// The largest failure-rate window accepted, in calls.
-    pub const MAX_WINDOW: u32 = 100_000;
+    pub const MAX_WINDOW: u32 = limits::MAX_WINDOW;
     /// The shortest time window accepted.
-    pub const MIN_WINDOW_DURATION: Duration = Duration::from_millis(100);
+    pub const MIN_WINDOW_DURATION: Duration = Duration::from_millis(limits::MIN_WINDOW_MILLIS);
     /// The longest time window accepted.
-    pub const MAX_WINDOW_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+    pub const MAX_WINDOW_DURATION: Duration = Duration::from_millis(limits::MAX_WINDOW_MILLIS);
     /// Default `min_calls` of a time window (a window of calls defaults to its size).
-    pub const DEFAULT_MIN_CALLS: u32 = 100;
+    pub const DEFAULT_MIN_CALLS: u32 = limits::DEFAULT_MIN_CALLS;
     /// The largest `success_threshold` accepted (the state word's half-open payload holds
     /// more: checked there).
-    pub const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
+    pub const MAX_SUCCESS_THRESHOLD: u32 = limits::MAX_SUCCESS_THRESHOLD;
 
     /// The defaults: threshold 5, recovery 60 s, success threshold 3.
     pub const fn new() -> Config {
