@@ -8,6 +8,7 @@ use crate::errors::Errors;
 use crate::keys::Key;
 use crate::window;
 use fusebox_settings::limits::DEFAULT_RECOVERY_MILLIS;
+use fusebox_settings::Setting;
 
 /// A key as written, once: where its name and its value are.
 #[derive(Clone, Copy)]
@@ -32,8 +33,10 @@ fn find(written: &[Written], key: Key) -> Option<&Written> {
 
 /// `max_recovery` must not be shorter than `recovery`; reported at its value.
 fn max_recovery_is_not_shorter(args: &Args, written: &[Written], errors: &mut Errors) {
-    let (Some(longest), Some(entry)) = (args.max_recovery_millis, find(written, Key::MaxRecovery))
-    else {
+    let (Some(longest), Some(entry)) = (
+        args.max_recovery_millis,
+        find(written, Key::Setting(Setting::MaxRecovery)),
+    ) else {
         return;
     };
     if longest < args.recovery_millis.unwrap_or(DEFAULT_RECOVERY_MILLIS) {
@@ -46,7 +49,10 @@ fn max_recovery_is_not_shorter(args: &Args, written: &[Written], errors: &mut Er
 
 /// `slow_rate` is a share of slow calls, which `slow_call` defines.
 fn slow_rate_has_slow_call(args: &Args, written: &[Written], errors: &mut Errors) {
-    if let (Some(entry), None) = (find(written, Key::SlowRate), args.slow_call_millis) {
+    if let (Some(entry), None) = (
+        find(written, Key::Setting(Setting::SlowRate)),
+        args.slow_call_millis,
+    ) {
         errors.at(
             entry.name_span,
             "`slow_rate` needs `slow_call`: how long a slow call takes",
@@ -59,9 +65,13 @@ fn slow_rate_has_slow_call(args: &Args, written: &[Written], errors: &mut Errors
 fn window_keys_have_a_rate(args: &Args, written: &[Written], errors: &mut Errors) {
     let has_rate = args.failure_rate.is_some() || args.slow_rate.is_some();
     let too_many_calls = args.min_calls > Some(window::min_calls_limit(args.window));
-    let shaping = written
-        .iter()
-        .filter(|entry| [Key::Window, Key::MinCalls].contains(&entry.key));
+    let shaping = written.iter().filter(|entry| {
+        [
+            Key::Setting(Setting::Window),
+            Key::Setting(Setting::MinCalls),
+        ]
+        .contains(&entry.key)
+    });
     for entry in shaping {
         if !has_rate {
             errors.at(
@@ -71,7 +81,7 @@ fn window_keys_have_a_rate(args: &Args, written: &[Written], errors: &mut Errors
                     entry.key
                 ),
             );
-        } else if entry.key == Key::MinCalls && too_many_calls {
+        } else if entry.key == Key::Setting(Setting::MinCalls) && too_many_calls {
             errors.at(
                 entry.name_span,
                 "`min_calls` must not exceed a window of calls (100 unless given)",
@@ -82,7 +92,10 @@ fn window_keys_have_a_rate(args: &Args, written: &[Written], errors: &mut Errors
 
 /// `max_wait` is a wait for a bulkhead slot, which `max_concurrent` sets up.
 fn max_wait_has_a_bulkhead(args: &Args, written: &[Written], errors: &mut Errors) {
-    if let (Some(entry), None) = (find(written, Key::MaxWait), args.max_concurrent) {
+    if let (Some(entry), None) = (
+        find(written, Key::Setting(Setting::MaxWait)),
+        args.max_concurrent,
+    ) {
         errors.at(
             entry.name_span,
             "`max_wait` is how long to wait for a bulkhead slot: set `max_concurrent` too",

@@ -1,10 +1,11 @@
-//! The attribute's keys, each named once in [`Key`]: the protected fn's own, then the breaker's
-//! settings, which must be `fusebox_settings::SETTINGS` in its order (checked when this crate
-//! builds). Also the message for a key that is none of them, with the valid key nearest to it.
+//! The attribute's keys, each named once: the protected fn's own in [`Key`], then the
+//! breaker's settings, which are `fusebox_settings::Setting` (shared with the runtime's
+//! start-up overrides). Also the message for a key that is none of them, with the valid key
+//! nearest to it.
 
 use std::fmt;
 
-use fusebox_settings::SETTINGS;
+use fusebox_settings::Setting;
 
 /// One key of `#[circuit_breaker(...)]`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -14,52 +15,36 @@ pub(crate) enum Key {
     Fallback,
     FailureIf,
     Crate,
-    Threshold,
-    Recovery,
-    SuccessThreshold,
-    Backoff,
-    MaxRecovery,
-    MaxHalfOpenWait,
-    Adaptive,
-    Critical,
-    FailureRate,
-    Window,
-    MinCalls,
-    SlowCall,
-    SlowRate,
-    MaxConcurrent,
-    MaxWait,
+    /// A setting of the fn's breaker.
+    Setting(Setting),
 }
 
-/// How many keys belong to the protected fn rather than to its breaker: the first in
-/// [`Key::ALL`].
-const FN_KEY_COUNT: usize = 5;
+/// The keys that belong to the protected fn rather than to its breaker, in the order the
+/// documentation gives them.
+const FN_KEYS: [Key; 5] = [
+    Key::Name,
+    Key::Timeout,
+    Key::Fallback,
+    Key::FailureIf,
+    Key::Crate,
+];
 
 impl Key {
     /// Every key, in the order the documentation gives them: the fn's own, then the breaker's
     /// settings.
-    pub(crate) const ALL: [Key; 20] = [
-        Key::Name,
-        Key::Timeout,
-        Key::Fallback,
-        Key::FailureIf,
-        Key::Crate,
-        Key::Threshold,
-        Key::Recovery,
-        Key::SuccessThreshold,
-        Key::Backoff,
-        Key::MaxRecovery,
-        Key::MaxHalfOpenWait,
-        Key::Adaptive,
-        Key::Critical,
-        Key::FailureRate,
-        Key::Window,
-        Key::MinCalls,
-        Key::SlowCall,
-        Key::SlowRate,
-        Key::MaxConcurrent,
-        Key::MaxWait,
-    ];
+    pub(crate) const ALL: [Key; FN_KEYS.len() + Setting::ALL.len()] = {
+        let mut all = [Key::Name; FN_KEYS.len() + Setting::ALL.len()];
+        let mut index = 0;
+        while index < FN_KEYS.len() {
+            all[index] = FN_KEYS[index];
+            index += 1;
+        }
+        while index < all.len() {
+            all[index] = Key::Setting(Setting::ALL[index - FN_KEYS.len()]);
+            index += 1;
+        }
+        all
+    };
 
     /// The key as written in the attribute.
     pub(crate) const fn name(self) -> &'static str {
@@ -69,21 +54,7 @@ impl Key {
             Key::Fallback => "fallback",
             Key::FailureIf => "failure_if",
             Key::Crate => "crate",
-            Key::Threshold => "threshold",
-            Key::Recovery => "recovery",
-            Key::SuccessThreshold => "success_threshold",
-            Key::Backoff => "backoff",
-            Key::MaxRecovery => "max_recovery",
-            Key::MaxHalfOpenWait => "max_half_open_wait",
-            Key::Adaptive => "adaptive",
-            Key::Critical => "critical",
-            Key::FailureRate => "failure_rate",
-            Key::Window => "window",
-            Key::MinCalls => "min_calls",
-            Key::SlowCall => "slow_call",
-            Key::SlowRate => "slow_rate",
-            Key::MaxConcurrent => "max_concurrent",
-            Key::MaxWait => "max_wait",
+            Key::Setting(setting) => setting.name(),
         }
     }
 
@@ -97,45 +68,6 @@ impl fmt::Display for Key {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(self.name())
     }
-}
-
-// A setting added to `fusebox_settings::SETTINGS` and not to `Key`, or the reverse, stops the
-// build here rather than being mis-parsed.
-const _: () = assert!(
-    settings_are_the_shared_list(),
-    "the breaker's settings in `Key::ALL` must be `fusebox_settings::SETTINGS`, in its order"
-);
-
-/// Whether the keys after the fn's own are `SETTINGS`, one for one.
-const fn settings_are_the_shared_list() -> bool {
-    let settings = Key::ALL.split_at(FN_KEY_COUNT).1;
-    if settings.len() != SETTINGS.len() {
-        return false;
-    }
-    let mut index = 0;
-    while index < settings.len() {
-        if !same_text(settings[index].name(), SETTINGS[index]) {
-            return false;
-        }
-        index += 1;
-    }
-    true
-}
-
-/// `a == b`, in a `const fn`.
-const fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut index = 0;
-    while index < a.len() {
-        if a[index] != b[index] {
-            return false;
-        }
-        index += 1;
-    }
-    true
 }
 
 /// The message for `path`, which names no key: the nearest key if it looks like a typo, and
@@ -184,7 +116,7 @@ mod tests {
 
     #[test]
     fn typos_find_their_key() {
-        assert_eq!(closest("thresold"), Some(Key::Threshold));
+        assert_eq!(closest("thresold"), Some(Key::Setting(Setting::Threshold)));
         assert_eq!(closest("timout"), Some(Key::Timeout));
         assert_eq!(closest("fallbak"), Some(Key::Fallback));
         assert_eq!(closest("colour"), None);

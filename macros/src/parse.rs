@@ -14,6 +14,7 @@ use crate::keys::{unknown_key, Key};
 use crate::values::{boolean, count, duration, factor, name, path, runtime_path, timeout};
 use crate::window;
 use fusebox_settings::limits::{MAX_SUCCESS_THRESHOLD, MAX_WINDOW};
+use fusebox_settings::Setting;
 
 /// Parses the attribute's arguments, reporting every mistake at once.
 pub(crate) fn arguments(tokens: TokenStream) -> syn::Result<Args> {
@@ -71,25 +72,34 @@ fn set(args: &mut Args, key: Key, value: &Expr) -> syn::Result<()> {
         }
         Key::FailureIf => args.failure_if = Some(path(value, key, "a fn", "is_server_error")?),
         Key::Crate => args.krate = Some(runtime_path(value)?),
-        Key::Threshold => args.threshold = Some(count(value, key, u32::MAX)?),
-        Key::Recovery => args.recovery_millis = Some(duration(value, key, 0)?),
-        Key::SuccessThreshold => {
+        Key::Setting(setting) => set_setting(args, setting, value)?,
+    }
+    Ok(())
+}
+
+/// Reads the value of the breaker's `setting`.
+fn set_setting(args: &mut Args, setting: Setting, value: &Expr) -> syn::Result<()> {
+    let key = Key::Setting(setting);
+    match setting {
+        Setting::Threshold => args.threshold = Some(count(value, key, u32::MAX)?),
+        Setting::Recovery => args.recovery_millis = Some(duration(value, key, 0)?),
+        Setting::SuccessThreshold => {
             args.success_threshold = Some(count(value, key, MAX_SUCCESS_THRESHOLD)?);
         }
-        Key::Backoff => args.backoff = Some(factor(value)?),
-        Key::MaxRecovery => args.max_recovery_millis = Some(duration(value, key, 0)?),
-        Key::MaxHalfOpenWait => {
+        Setting::Backoff => args.backoff = Some(factor(value)?),
+        Setting::MaxRecovery => args.max_recovery_millis = Some(duration(value, key, 0)?),
+        Setting::MaxHalfOpenWait => {
             args.max_half_open_wait_millis = Some(duration(value, key, 1)?);
         }
-        Key::Adaptive => args.adaptive = Some(boolean(value, key)?),
-        Key::Critical => args.critical = Some(boolean(value, key)?),
-        Key::FailureRate => args.failure_rate = Some(count(value, key, 100)?),
-        Key::Window => args.window = Some(window::parse(value)?),
-        Key::MinCalls => args.min_calls = Some(count(value, key, MAX_WINDOW)?),
-        Key::SlowCall => args.slow_call_millis = Some(duration(value, key, 1)?),
-        Key::SlowRate => args.slow_rate = Some(count(value, key, 100)?),
-        Key::MaxConcurrent => args.max_concurrent = Some(count(value, key, u32::MAX)?),
-        Key::MaxWait => args.max_wait_millis = Some(duration(value, key, 1)?),
+        Setting::Adaptive => args.adaptive = Some(boolean(value, key)?),
+        Setting::Critical => args.critical = Some(boolean(value, key)?),
+        Setting::FailureRate => args.failure_rate = Some(count(value, key, 100)?),
+        Setting::Window => args.window = Some(window::parse(value)?),
+        Setting::MinCalls => args.min_calls = Some(count(value, key, MAX_WINDOW)?),
+        Setting::SlowCall => args.slow_call_millis = Some(duration(value, key, 1)?),
+        Setting::SlowRate => args.slow_rate = Some(count(value, key, 100)?),
+        Setting::MaxConcurrent => args.max_concurrent = Some(count(value, key, u32::MAX)?),
+        Setting::MaxWait => args.max_wait_millis = Some(duration(value, key, 1)?),
     }
     Ok(())
 }

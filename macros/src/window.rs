@@ -17,18 +17,23 @@ pub(crate) enum Window {
 }
 
 use fusebox_settings::limits::{DEFAULT_WINDOW, MAX_WINDOW, MAX_WINDOW_MILLIS, MIN_WINDOW_MILLIS};
+use fusebox_settings::Setting;
 
 /// `window = 20` (calls) or `window = "60s"` (time).
 pub(crate) fn parse(value: &Expr) -> syn::Result<Window> {
     match value {
         Expr::Lit(ExprLit {
             lit: Lit::Int(_), ..
-        }) => Ok(Window::Calls(count(value, Key::Window, MAX_WINDOW)?)),
+        }) => Ok(Window::Calls(count(
+            value,
+            Key::Setting(Setting::Window),
+            MAX_WINDOW,
+        )?)),
         Expr::Lit(ExprLit {
             lit: Lit::Str(text),
             ..
         }) => {
-            let millis = duration(value, Key::Window, 1)?;
+            let millis = duration(value, Key::Setting(Setting::Window), 1)?;
             if (MIN_WINDOW_MILLIS..=MAX_WINDOW_MILLIS).contains(&millis) {
                 Ok(Window::Millis(millis))
             } else {

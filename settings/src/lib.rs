@@ -11,4 +11,4 @@ pub mod limits;
 mod names;
 
 pub use duration::parse_millis;
-pub use names::SETTINGS;
+pub use names::Setting;

@@ -5,13 +5,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::str::FromStr;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
 use super::builder::Config;
-use fusebox_settings::SETTINGS;
+use fusebox_settings::Setting;
 
 /// The environment variable that names the TOML file of overrides.
 pub const CONFIG_FILE_VAR: &str = "FUSEBOX_CONFIG";
@@ -225,6 +226,14 @@ pub(crate) fn env_var(name: &str, setting: &str) -> String {
     format!("FUSEBOX_{name}_{}", setting.to_ascii_uppercase())
 }
 
+/// The value of the environment variable `var`, read as a `T`; the error says what it must be.
+fn parse_env<T: FromStr>(var: &str, value: &str, what: &str) -> Result<T, OverrideError> {
+    value.trim().parse().map_err(|_| OverrideError {
+        source: var.to_owned(),
+        message: format!("`{value}` is not {what}"),
+    })
+}
+
 fn apply_env(
     config: Config,
     name: &str,
@@ -232,65 +241,43 @@ fn apply_env(
 ) -> Result<Config, OverrideError> {
     let mut settings = Settings::default();
     let mut sources = Vec::new();
-    for setting in SETTINGS {
-        let var = env_var(name, setting);
+    for setting in Setting::ALL {
+        let var = env_var(name, setting.name());
         let Some(value) = read(&var) else { continue };
-        let error = |message: String| OverrideError {
-            source: var.clone(),
-            message,
-        };
-        let number = |value: &str| {
-            value
-                .trim()
-                .parse()
-                .map_err(|_| error(format!("`{value}` is not a whole number")))
-        };
-        match *setting {
-            "threshold" => settings.threshold = Some(number(&value)?),
-            "success_threshold" => settings.success_threshold = Some(number(&value)?),
-            "max_concurrent" => settings.max_concurrent = Some(number(&value)?),
-            "window" => settings.window = Some(WindowSetting::parse(&value)),
-            "min_calls" => settings.min_calls = Some(number(&value)?),
-            "failure_rate" => {
-                settings.failure_rate = Some(
-                    value
-                        .trim()
-                        .parse()
-                        .map_err(|_| error(format!("`{value}` is not a percentage")))?,
-                );
+        // Every setting by name, each in its own arm: a setting added to `Setting` and not
+        // here stops the build.
+        match setting {
+            Setting::Threshold => {
+                settings.threshold = Some(parse_env(&var, &value, "a whole number")?);
             }
-            "backoff" => {
-                settings.backoff = Some(
-                    value
-                        .trim()
-                        .parse()
-                        .map_err(|_| error(format!("`{value}` is not a number")))?,
-                );
+            Setting::SuccessThreshold => {
+                settings.success_threshold = Some(parse_env(&var, &value, "a whole number")?);
             }
-            "critical" | "adaptive" => {
-                let flag = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| error(format!("`{value}` is not true or false")))?;
-                if *setting == "critical" {
-                    settings.critical = Some(flag);
-                } else {
-                    settings.adaptive = Some(flag);
-                }
+            Setting::MaxConcurrent => {
+                settings.max_concurrent = Some(parse_env(&var, &value, "a whole number")?);
             }
-            "slow_rate" => {
-                settings.slow_rate = Some(
-                    value
-                        .trim()
-                        .parse()
-                        .map_err(|_| error(format!("`{value}` is not a percentage")))?,
-                );
+            Setting::Window => settings.window = Some(WindowSetting::parse(&value)),
+            Setting::MinCalls => {
+                settings.min_calls = Some(parse_env(&var, &value, "a whole number")?);
             }
-            "slow_call" => settings.slow_call = Some(value),
-            "recovery" => settings.recovery = Some(value),
-            "max_recovery" => settings.max_recovery = Some(value),
-            "max_half_open_wait" => settings.max_half_open_wait = Some(value),
-            _ => settings.max_wait = Some(value),
+            Setting::FailureRate => {
+                settings.failure_rate = Some(parse_env(&var, &value, "a percentage")?);
+            }
+            Setting::Backoff => settings.backoff = Some(parse_env(&var, &value, "a number")?),
+            Setting::Critical => {
+                settings.critical = Some(parse_env(&var, &value, "true or false")?);
+            }
+            Setting::Adaptive => {
+                settings.adaptive = Some(parse_env(&var, &value, "true or false")?);
+            }
+            Setting::SlowRate => {
+                settings.slow_rate = Some(parse_env(&var, &value, "a percentage")?);
+            }
+            Setting::SlowCall => settings.slow_call = Some(value),
+            Setting::Recovery => settings.recovery = Some(value),
+            Setting::MaxRecovery => settings.max_recovery = Some(value),
+            Setting::MaxHalfOpenWait => settings.max_half_open_wait = Some(value),
+            Setting::MaxWait => settings.max_wait = Some(value),
         }
         sources.push(var);
     }
@@ -364,6 +351,48 @@ mod tests {
             apply_env(Config::new(), "db", env(&[("FUSEBOX_DB_WINDOW", "soon")])).unwrap_err();
         assert_eq!(bad.source, "FUSEBOX_DB_WINDOW");
         assert!(bad.message.contains("`window`: invalid duration"), "{bad}");
+    }
+
+    /// A value of `setting` other than its default, as written in the file and in an
+    /// environment variable.
+    fn sample(setting: Setting) -> (&'static str, &'static str) {
+        match setting {
+            Setting::Threshold => ("8", "8"),
+            Setting::Recovery => ("\"30s\"", "30s"),
+            Setting::SuccessThreshold => ("2", "2"),
+            Setting::Backoff => ("2.0", "2"),
+            Setting::MaxRecovery => ("\"120s\"", "120s"),
+            Setting::MaxHalfOpenWait => ("\"5s\"", "5s"),
+            Setting::Adaptive => ("true", "true"),
+            Setting::Critical => ("false", "false"),
+            Setting::FailureRate => ("50", "50"),
+            Setting::Window => ("20", "20"),
+            Setting::MinCalls => ("10", "10"),
+            Setting::SlowCall => ("\"2s\"", "2s"),
+            Setting::SlowRate => ("40", "40"),
+            Setting::MaxConcurrent => ("4", "4"),
+            Setting::MaxWait => ("\"100ms\"", "100ms"),
+        }
+    }
+
+    #[test]
+    fn every_setting_is_read_from_the_file_and_the_environment_alike() {
+        for setting in Setting::ALL {
+            let (in_file, in_env) = sample(setting);
+            let file: File = toml::from_str(&format!("[breakers.db]\n{setting} = {in_file}\n"))
+                .unwrap_or_else(|error| panic!("{setting} is refused in the file: {error}"));
+            let from_file = file.breakers["db"].apply(Config::new()).unwrap();
+            let var = env_var("db", setting.name());
+            let from_env = apply_env(Config::new(), "db", |name: &str| {
+                (name == var).then(|| in_env.to_owned())
+            })
+            .unwrap();
+            assert_ne!(from_file, Config::new(), "{setting} changed nothing");
+            assert_eq!(
+                from_file, from_env,
+                "{setting} differs between the file and {var}"
+            );
+        }
     }
 
     #[test]
