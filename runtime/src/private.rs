@@ -2,7 +2,6 @@
 //! release.
 
 use std::future::Future;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 pub use crate::call::call_fallback as fallback;
@@ -11,66 +10,15 @@ pub use crate::call::{
     FailureIf, Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline, Outcome, Plain,
     Probe, Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
 };
+pub use crate::registry::{Site, SITES};
 pub use linkme::{self, distributed_slice};
 
-use crate::breaker::{Breaker, Permit};
+use crate::breaker::Permit;
 use crate::call::{self, Cause};
 use crate::config::Config;
 use crate::error::BreakerError;
-use crate::registry::{self, registry};
-
-/// Every site an attribute declares in the program, gathered by the linker: the registry
-/// registers them all when it is first read, so that a breaker is known before its first call.
-#[distributed_slice]
-pub static SITES: [&'static Site];
-
-/// One protected fn: its breaker's name and settings, resolved to the breaker once.
-#[derive(Debug)]
-pub struct Site {
-    name: &'static str,
-    config: Config,
-    breaker: OnceLock<&'static Breaker>,
-}
 
 impl Site {
-    /// A call site; its arguments were validated by the macro.
-    pub const fn new(name: &'static str, config: Config) -> Site {
-        Site {
-            name,
-            config,
-            breaker: OnceLock::new(),
-        }
-    }
-
-    /// Admits a call through this site's breaker.
-    #[inline]
-    pub fn acquire(&self) -> Result<Permit, BreakerError> {
-        self.breaker().try_acquire()
-    }
-
-    #[inline]
-    fn breaker(&self) -> &'static Breaker {
-        match self.breaker.get() {
-            Some(breaker) => breaker,
-            None => self.first_use(),
-        }
-    }
-
-    /// The first call through this site: every declared site is registered (this one among
-    /// them, unless the linker could not gather it), as when the registry is first read.
-    #[cold]
-    #[inline(never)]
-    fn first_use(&self) -> &'static Breaker {
-        registry::declare();
-        self.resolve()
-    }
-
-    /// This site's breaker, registered with the site's name and settings if it is not yet.
-    pub(crate) fn resolve(&self) -> &'static Breaker {
-        self.breaker
-            .get_or_init(|| registry().register(self.name, self.config))
-    }
-
     /// Runs the fn's future under `permit` and `deadline`, reports the outcome as `judge`
     /// judges it, and gives what the fallback needs when it must answer.
     #[inline]

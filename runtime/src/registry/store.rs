@@ -1,14 +1,13 @@
-//! The global registry: one breaker per name, for the life of the process.
+//! The breakers by name: registration and lookup. Knows nothing of the declared sites.
 
 use std::collections::BTreeMap;
-use std::sync::{Once, PoisonError, RwLock};
+use std::sync::{PoisonError, RwLock};
 
 use tokio::sync::broadcast;
 
 use crate::breaker::Breaker;
 use crate::config::Config;
 use crate::observe::event::{self, Event};
-use crate::observe::{Health, Stats};
 
 /// Every named breaker in the process. Get it with [`registry()`].
 ///
@@ -26,21 +25,6 @@ static REGISTRY: Registry = Registry {
     breakers: RwLock::new(BTreeMap::new()),
 };
 
-/// Whether the declared breakers are registered.
-static DECLARED: Once = Once::new();
-
-/// Registers every breaker an attribute declares, once in the process; a caller that comes
-/// while another thread registers them waits until they are all there. Where several fns name
-/// one breaker with different settings, the one the linker put first wins, and a warning names
-/// the settings ignored.
-pub(crate) fn declare() {
-    DECLARED.call_once_force(|_| {
-        for site in crate::__private::SITES {
-            site.resolve();
-        }
-    });
-}
-
 /// The global breaker registry.
 ///
 /// ```
@@ -55,13 +39,8 @@ pub fn registry() -> &'static Registry {
 }
 
 impl Registry {
-    /// The breaker named `name`, if one has been registered or declared by an attribute.
-    pub fn get(&self, name: &str) -> Option<&'static Breaker> {
-        declare();
-        self.lookup(name)
-    }
-
-    fn lookup(&self, name: &str) -> Option<&'static Breaker> {
+    /// The breaker registered as `name`, if any.
+    pub(super) fn lookup(&self, name: &str) -> Option<&'static Breaker> {
         let breakers = self.breakers.read().unwrap_or_else(PoisonError::into_inner);
         breakers.get(name).copied()
     }
@@ -111,24 +90,8 @@ impl Registry {
         event::subscribe()
     }
 
-    /// A snapshot of every breaker, sorted by name: every breaker an attribute declares, called
-    /// or not, and every one [registered](Registry::register).
-    pub fn stats(&self) -> Vec<Stats> {
-        self.all().iter().map(|breaker| breaker.stats()).collect()
-    }
-
-    /// The process health from every breaker's state (see [`Health::from_breakers`]).
-    pub fn health(&self) -> Health {
-        let breakers = self.all();
-        Health::from_breakers(
-            breakers
-                .iter()
-                .map(|breaker| (breaker.state(), breaker.config().critical_value())),
-        )
-    }
-
-    fn all(&self) -> Vec<&'static Breaker> {
-        declare();
+    /// Every breaker registered so far, sorted by name.
+    pub(super) fn registered(&self) -> Vec<&'static Breaker> {
         let breakers = self.breakers.read().unwrap_or_else(PoisonError::into_inner);
         breakers.values().copied().collect()
     }
