@@ -44,7 +44,7 @@ pub fn rejected<R, C: Judge<R>>(_: &Probe<R>, _: &C, error: BreakerError) -> Cau
     Cause::Rejected(error)
 }
 
-/// The settings a site was generated with (validated by the macro).
+/// The settings a site was generated with (validated by the macro, then by [`Site::new`]).
 pub const fn config(threshold: u32, recovery_millis: u64, success_threshold: u32) -> Config {
     Config::new()
         .threshold(threshold)

@@ -6,4 +6,7 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/pass/*.rs");
     cases.compile_fail("tests/ui/fail/*.rs");
+    // What the runtime refuses by itself, whatever code names it: these call `__private`
+    // directly, as no user does (so `fail_error_counts`, about what users see, leaves them out).
+    cases.compile_fail("tests/ui/private_fail/*.rs");
 }

@@ -10,7 +10,7 @@ use linkme::distributed_slice;
 use super::store::registry;
 use crate::breaker::{Breaker, Permit};
 use crate::config::Config;
-use crate::error::BreakerError;
+use crate::error::{BreakerError, ConfigError};
 
 /// Every site an attribute declares in the program, gathered by the linker: the registry
 /// registers them all when it is first read, so that a breaker is known before its first call.
@@ -41,8 +41,21 @@ pub struct Site {
 }
 
 impl Site {
-    /// A call site; its arguments were validated by the macro.
+    /// A call site, its settings checked by the runtime's own validation,
+    /// [`Config::validate`]. The attribute declares its site in a `static`, which is evaluated
+    /// when the program is compiled: settings the runtime refuses stop the build there, at no
+    /// cost at run time, so the attribute and the runtime cannot disagree. (The attribute
+    /// checks every argument first, each error at its token, and emits no site when one is
+    /// wrong.)
+    ///
+    /// # Panics
+    ///
+    /// When [`Config::validate`] refuses `config`: in a `static`, a compile error.
     pub const fn new(name: &'static str, config: Config) -> Site {
+        let config = match config.validate() {
+            Ok(config) => config,
+            Err(error) => panic!("{}", refused(error)),
+        };
         Site {
             name,
             config,
@@ -77,5 +90,95 @@ impl Site {
     fn resolve(&self) -> &'static Breaker {
         self.breaker
             .get_or_init(|| registry().register(self.name, self.config))
+    }
+}
+
+/// Why `Site::new` refuses its settings: [`ConfigError`]'s message, written out, since a
+/// `const fn` cannot format one (a test checks that the two say the same).
+const fn refused(error: ConfigError) -> &'static str {
+    match error {
+        ConfigError::ZeroThreshold => "invalid breaker settings: `threshold` must be at least 1",
+        ConfigError::SlowRateOutOfRange => {
+            "invalid breaker settings: `slow_rate` must be a percentage from 1 to 100"
+        }
+        ConfigError::SlowRateWithoutSlowCall => {
+            "invalid breaker settings: `slow_rate` needs `slow_call`: how long a slow call takes"
+        }
+        ConfigError::FailureRateOutOfRange => {
+            "invalid breaker settings: `failure_rate` must be a percentage from 1 to 100"
+        }
+        ConfigError::WindowOutOfRange { .. } => {
+            "invalid breaker settings: `window` must be between 1 and 100000 calls"
+        }
+        ConfigError::WindowDurationOutOfRange { .. } => {
+            "invalid breaker settings: a time `window` must be between 100ms and 86400s"
+        }
+        ConfigError::MinCallsOutOfRange => {
+            "invalid breaker settings: `min_calls` must be at least 1, and at most the window's \
+             size in calls"
+        }
+        ConfigError::ZeroMaxConcurrent => {
+            "invalid breaker settings: `max_concurrent` must be at least 1"
+        }
+        ConfigError::MaxWaitWithoutBulkhead => {
+            "invalid breaker settings: `max_wait` needs a bulkhead: set `max_concurrent` too"
+        }
+        ConfigError::BackoffOutOfRange => {
+            "invalid breaker settings: `backoff` must be a finite number of at least 1.0"
+        }
+        ConfigError::MaxRecoveryBelowRecovery => {
+            "invalid breaker settings: `max_recovery` must not be shorter than `recovery`"
+        }
+        ConfigError::FixedSetting { .. } => {
+            "invalid breaker settings: a setting cannot change once the breaker is built"
+        }
+        ConfigError::SuccessThresholdOutOfRange { .. } => {
+            "invalid breaker settings: `success_threshold` must be between 1 and 65536"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn a_refusal_says_what_config_error_says() {
+        let refusals = [
+            Config::new().threshold(0),
+            Config::new().slow_rate(0),
+            Config::new().slow_rate(50),
+            Config::new().failure_rate(0),
+            Config::new().window(0),
+            Config::new().window_duration(Duration::from_millis(1)),
+            Config::new().min_calls(0),
+            Config::new().max_concurrent(0),
+            Config::new().max_wait(Duration::from_millis(1)),
+            Config::new().backoff(0.5),
+            Config::new().max_recovery(Duration::from_millis(1)),
+            Config::new().success_threshold(0),
+        ];
+        for config in refusals {
+            let error = config.validate().unwrap_err();
+            let message = format!("invalid breaker settings: {error}");
+            // `success_threshold`'s message ends with the value given, which a const message
+            // cannot say.
+            let message = message.split(", got ").next().unwrap();
+            assert_eq!(refused(error), message, "{error:?}");
+        }
+    }
+
+    #[test]
+    #[should_panic = "invalid breaker settings: `threshold` must be at least 1"]
+    fn a_site_with_settings_the_runtime_refuses_is_not_made() {
+        let _ = Site::new("refused", Config::new().threshold(0));
+    }
+
+    #[test]
+    fn a_site_with_valid_settings_keeps_them() {
+        let config = Config::new().threshold(2).failure_rate(50).window(20);
+        assert_eq!(Site::new("kept", config).config, config);
     }
 }
