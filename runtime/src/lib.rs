@@ -75,7 +75,7 @@ mod window;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use breaker::{Breaker, Permit};
+pub use breaker::Breaker;
 // Hidden items the generated code names through `__private`, reachable from here as well so
 // that a compile error about a misused attribute names them without a private path.
 pub use call::{CarriesRejection, FromBreakerError};

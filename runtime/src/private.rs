@@ -13,7 +13,8 @@ pub use crate::call::{
 };
 pub use linkme::{self, distributed_slice};
 
-use crate::breaker::{Breaker, Permit};
+use crate::breaker::Breaker;
+pub use crate::breaker::Permit;
 use crate::call::{self, Cause};
 use crate::config::Config;
 use crate::error::BreakerError;
