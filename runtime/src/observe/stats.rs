@@ -52,10 +52,8 @@ pub struct Stats {
     pub ignored: u64,
     /// Of the rejections, the calls that found every bulkhead slot taken.
     pub bulkhead_full: u64,
-    /// Bulkhead slots taken now, if the breaker has a bulkhead.
-    pub bulkhead_in_use: Option<u32>,
-    /// Calls running now (admitted and not yet finished), for a breaker with a bulkhead;
-    /// `None` (JSON `null`) without one.
+    /// Bulkhead slots taken now, which are the calls running now (admitted and not yet
+    /// finished), for a breaker with a bulkhead; `None` (JSON `null`) without one.
     ///
     /// Every running call of a breaker with a bulkhead holds one of its slots, so the count
     /// comes from the bulkhead's own semaphore, which that policy already updates on every
@@ -64,7 +62,7 @@ pub struct Stats {
     /// path, which is kept to one load of the state word and one count; so it is not counted. A
     /// breaker that needs the figure can have a bulkhead too large ever to fill
     /// (`max_concurrent = 4294967295`), which pays that cost only for that breaker.
-    pub in_flight: Option<u32>,
+    pub bulkhead_in_use: Option<u32>,
     /// The bulkhead's size, if the breaker has one.
     pub max_concurrent: Option<u32>,
     /// How long ago the last counted failure happened.
