@@ -57,7 +57,7 @@ impl Stats {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
     use crate::config::Config;

@@ -2,13 +2,15 @@
 
 use std::time::Duration;
 
-use serde::{Serialize, Serializer};
+#[cfg(feature = "serde")]
+use serde::Serializer;
 
 use super::State;
 
-/// A point-in-time snapshot of one breaker. Serializes to JSON with durations in
-/// milliseconds (`last_failure_ms_ago`, `next_probe_in_ms`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A point-in-time snapshot of one breaker. Serializes (feature `serde`, on by default) to
+/// JSON with durations in milliseconds (`last_failure_ms_ago`, `next_probe_in_ms`).
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Stats {
     /// The breaker's name.
@@ -16,7 +18,10 @@ pub struct Stats {
     /// The state at the time of the snapshot.
     pub state: State,
     /// How long the breaker has been in this state.
-    #[serde(rename = "state_for_ms", serialize_with = "millis")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "state_for_ms", serialize_with = "millis")
+    )]
     pub state_for: Duration,
     /// Whether this breaker being tripped can make the process critical.
     pub critical: bool,
@@ -66,18 +71,26 @@ pub struct Stats {
     /// The bulkhead's size, if the breaker has one.
     pub max_concurrent: Option<u32>,
     /// How long ago the last counted failure happened.
-    #[serde(rename = "last_failure_ms_ago", serialize_with = "as_millis")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "last_failure_ms_ago", serialize_with = "as_millis")
+    )]
     pub last_failure_ago: Option<Duration>,
     /// While open, how long until a probe will be allowed.
-    #[serde(rename = "next_probe_in_ms", serialize_with = "as_millis")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "next_probe_in_ms", serialize_with = "as_millis")
+    )]
     pub next_probe_in: Option<Duration>,
 }
 
+#[cfg(feature = "serde")]
 fn millis<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_u128(value.as_millis())
 }
 
 // serde's `serialize_with` hands the field by reference.
+#[cfg(feature = "serde")]
 #[allow(clippy::ref_option)]
 fn as_millis<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S::Ok, S::Error> {
     match value {
@@ -87,8 +100,9 @@ fn as_millis<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S
 }
 
 /// How the process stands, from the states of all its breakers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Health {
     /// No breaker is tripped (open, half-open or forced open).
     Healthy,
