@@ -113,15 +113,9 @@ pub enum Health {
 }
 
 impl Health {
-    /// The health of a set of breakers in these states: a breaker counts as tripped when it
-    /// is open, half-open or forced open ([`State::is_tripped`]).
-    pub fn from_states(states: impl IntoIterator<Item = State>) -> Health {
-        Health::from_breakers(states.into_iter().map(|state| (state, true)))
-    }
-
     /// The health of a set of breakers, each a state and whether it is critical: `Healthy`
-    /// when none is tripped, `Critical` when more than half of the critical ones are,
-    /// `Degraded` otherwise.
+    /// when none is tripped (open, half-open or forced open: [`State::is_tripped`]),
+    /// `Critical` when more than half of the critical ones are, `Degraded` otherwise.
     pub fn from_breakers(breakers: impl IntoIterator<Item = (State, bool)>) -> Health {
         let (mut tripped, mut critical, mut critical_tripped) = (0_usize, 0_usize, 0_usize);
         for (state, is_critical) in breakers {
@@ -144,18 +138,17 @@ mod tests {
     use super::*;
     use State::{Closed, HalfOpen, Open};
 
+    /// The health of breakers in these states, every one critical.
+    fn from_states<const N: usize>(states: [State; N]) -> Health {
+        Health::from_breakers(states.map(|state| (state, true)))
+    }
+
     #[test]
     fn health_follows_the_share_of_tripped_breakers() {
-        assert_eq!(Health::from_states([]), Health::Healthy);
-        assert_eq!(Health::from_states([Closed, Closed]), Health::Healthy);
-        assert_eq!(Health::from_states([Open, Closed]), Health::Degraded);
-        assert_eq!(
-            Health::from_states([HalfOpen, Closed, Closed]),
-            Health::Degraded
-        );
-        assert_eq!(
-            Health::from_states([Open, HalfOpen, Closed]),
-            Health::Critical
-        );
+        assert_eq!(from_states([]), Health::Healthy);
+        assert_eq!(from_states([Closed, Closed]), Health::Healthy);
+        assert_eq!(from_states([Open, Closed]), Health::Degraded);
+        assert_eq!(from_states([HalfOpen, Closed, Closed]), Health::Degraded);
+        assert_eq!(from_states([Open, HalfOpen, Closed]), Health::Critical);
     }
 }
