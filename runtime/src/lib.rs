@@ -57,6 +57,15 @@
 //! [`state`](Breaker::state) and [`stats`](Breaker::stats), `registry().stats()` lists all of
 //! them, and `registry().health()` sums them up. Every state change emits one `tracing` event
 //! with target `fusebox` and the fields `name`, `from`, `to` and `reason`.
+//!
+//! ## Cargo features
+//!
+//! - `overrides` (default): a breaker takes its start-up overrides from the TOML file named by
+//!   `FUSEBOX_CONFIG` and from `FUSEBOX_<NAME>_<SETTING>` environment variables when it
+//!   registers (`Config::with_overrides`). Without it, it keeps the settings in its code and
+//!   `toml` is not built.
+//! - `serde` (default): [`Stats`], [`Health`], [`State`], [`Event`] and [`Reason`] implement
+//!   `serde::Serialize`.
 
 #![forbid(unsafe_code)]
 
@@ -75,13 +84,15 @@ mod window;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use breaker::{Breaker, Permit};
+pub use breaker::Breaker;
 // Hidden items the generated code names through `__private`, reachable from here as well so
 // that a compile error about a misused attribute names them without a private path.
 pub use call::{CarriesRejection, FromBreakerError};
 
 pub use call::{call_fallback, AnyValue, Cause, Fallback, ResultType};
-pub use config::{Config, OverrideError, Window, CONFIG_FILE_VAR};
+pub use config::{Config, Window};
+#[cfg(feature = "overrides")]
+pub use config::{OverrideError, CONFIG_FILE_VAR};
 pub use error::{BreakerError, ConfigError};
 /// # Examples
 ///

@@ -13,7 +13,7 @@ pub use crate::call::{
 pub use crate::registry::{Site, SITES};
 pub use linkme::{self, distributed_slice};
 
-use crate::breaker::Permit;
+pub use crate::breaker::Permit;
 use crate::call::{self, Cause};
 use crate::config::Config;
 use crate::error::BreakerError;

@@ -17,8 +17,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;
 
-use fusebox::__private::Site;
-use fusebox::{registry, Breaker, Config, Permit, Reason, State};
+use fusebox::__private::{Permit, Site};
+use fusebox::{registry, Breaker, Config, Reason, State};
 use loom::thread;
 
 /// A site of a breaker new to this run of the model (loom atomics live for one run only).

@@ -42,7 +42,7 @@ async fn the_cap_is_exact_under_a_burst() {
         (3, Some(3))
     );
     assert_eq!(
-        stats("bulkhead_cap").in_flight,
+        stats("bulkhead_cap").bulkhead_in_use,
         Some(3),
         "calls running now"
     );
@@ -68,7 +68,7 @@ async fn the_cap_is_exact_under_a_burst() {
         ),
         (Some(0), 7, 7)
     );
-    assert_eq!(counted.in_flight, Some(0));
+    assert_eq!(counted.bulkhead_in_use, Some(0));
     assert_eq!(
         state("bulkhead_cap"),
         State::Closed,

@@ -72,7 +72,7 @@ enum ModelState {
 impl Model {
     fn open(&mut self, config: &Config, reopen: bool) {
         self.reopens = if reopen { self.reopens + 1 } else { 0 };
-        let recovery = config.recovery_after(self.reopens);
+        let recovery = recovery_after(config, self.reopens);
         let millis = u64::try_from(recovery.as_millis()).unwrap();
         self.state = ModelState::Open {
             until_ms: self.now_ms + millis,
@@ -219,6 +219,20 @@ impl Model {
         );
         assert_eq!(stats.failure_rate, self.failure_rate(config), "{context}");
     }
+}
+
+/// The recovery period after `reopens` consecutive re-opens, as documented for `backoff` and
+/// `max_recovery`: `recovery * backoff^reopens`, at most `max_recovery`, never past what a
+/// `Duration` holds.
+fn recovery_after(config: &Config, reopens: u32) -> Duration {
+    let (recovery, backoff) = (config.recovery_value(), config.backoff_value());
+    if reopens == 0 || backoff <= 1.0 {
+        return recovery;
+    }
+    let limit = config.max_recovery_value().unwrap_or(Duration::MAX);
+    let exponent = i32::try_from(reopens).unwrap_or(i32::MAX);
+    let grown = recovery.as_secs_f64() * backoff.powi(exponent);
+    Duration::try_from_secs_f64(grown).map_or(limit, |grown| grown.min(limit))
 }
 
 fn unique_name() -> String {

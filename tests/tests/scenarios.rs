@@ -37,7 +37,10 @@ async fn normal_operation_stays_closed() {
     }
     let stats = stats("normal");
     assert_eq!(stats.state, State::Closed);
-    assert_eq!(stats.in_flight, None, "not counted without a bulkhead");
+    assert_eq!(
+        stats.bulkhead_in_use, None,
+        "not counted without a bulkhead"
+    );
     assert_eq!(
         (stats.successes, stats.failures, stats.rejections),
         (103, 12, 0)

@@ -48,7 +48,6 @@ impl Stats {
             ignored,
             bulkhead_full: counts.bulkhead_full.get(),
             bulkhead_in_use: in_use,
-            in_flight: in_use,
             max_concurrent: bulkhead,
             last_failure_ago: (last_failure != 0)
                 .then(|| Duration::from_nanos(now.saturating_sub(last_failure))),
@@ -58,7 +57,7 @@ impl Stats {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
     use crate::config::Config;

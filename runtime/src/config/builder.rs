@@ -8,6 +8,11 @@ use crate::error::ConfigError;
 
 /// The settings of one circuit breaker.
 ///
+/// Built with one method per setting and checked by [`validate`](Config::validate). Each
+/// setting reads back with a getter named after it with `_value` (the plain name sets it), as
+/// from a running breaker's [`Breaker::config`](crate::Breaker::config), start-up overrides
+/// included.
+///
 /// ```
 /// use std::time::Duration;
 /// let config = fusebox::Config::new()
@@ -206,7 +211,7 @@ impl Config {
     }
 
     /// The threshold the adaptive rule gives for `successes` out of `calls` recent calls.
-    pub fn adapted_threshold(&self, successes: u32, calls: u32) -> u32 {
+    pub(crate) fn adapted_threshold(&self, successes: u32, calls: u32) -> u32 {
         let base = self.threshold;
         if !self.adaptive || calls < ADAPTIVE_WINDOW {
             return base;
@@ -316,7 +321,7 @@ impl Config {
 
     /// The recovery period after `reopens` consecutive re-opens: `recovery * backoff^reopens`,
     /// at most `max_recovery`. Never overflows: past what a `Duration` holds it is the limit.
-    pub fn recovery_after(&self, reopens: u32) -> Duration {
+    pub(crate) fn recovery_after(&self, reopens: u32) -> Duration {
         if reopens == 0 || self.backoff <= 1.0 {
             return self.recovery;
         }
@@ -337,7 +342,7 @@ impl Config {
     }
 
     /// Whether the breaker keeps a window of recent outcomes (a failure or a slow-call rate).
-    pub const fn has_window(&self) -> bool {
+    pub(crate) const fn has_window(&self) -> bool {
         self.failure_rate.is_some() || self.slow_rate.is_some()
     }
 

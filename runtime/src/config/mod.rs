@@ -1,15 +1,28 @@
 //! A breaker's settings: the [`Config`] builder and its validation (`builder`), the start-up
 //! overrides from `FUSEBOX_CONFIG` and `FUSEBOX_<NAME>_<SETTING>` applied when a breaker
-//! registers (`overrides`), and the live settings a running breaker reads on its call paths
-//! and [`Breaker::reconfigure`](crate::Breaker::reconfigure) changes without a lock (`live`).
+//! registers (`overrides`, cargo feature `overrides`), and the live settings a running breaker
+//! reads on its call paths and [`Breaker::reconfigure`](crate::Breaker::reconfigure) changes
+//! without a lock (`live`).
 //!
 //! The bottom layer with `clock`, `sync` and `error`: it uses nothing else of the crate.
 
 mod builder;
 mod live;
+#[cfg(feature = "overrides")]
 mod overrides;
 
 pub(crate) use builder::ADAPTIVE_WINDOW;
 pub use builder::{Config, Window};
 pub(crate) use live::LiveConfig;
+#[cfg(feature = "overrides")]
 pub use overrides::{OverrideError, CONFIG_FILE_VAR};
+
+#[cfg(not(feature = "overrides"))]
+impl Config {
+    /// Without the `overrides` feature a breaker keeps the settings its code gives: this is
+    /// what the registry applies when a breaker registers, and never fails.
+    #[allow(clippy::unnecessary_wraps)]
+    pub(crate) fn with_overrides(self, _name: &str) -> Result<Config, std::convert::Infallible> {
+        Ok(self)
+    }
+}

@@ -4,7 +4,6 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::Serialize;
 use tokio::sync::broadcast;
 
 use super::State;
@@ -31,8 +30,9 @@ const BUFFERED_EVENTS: usize = 1024;
 ///     .collect();
 /// assert_eq!(reasons, [Reason::Manual, Reason::Reset]);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Reason {
     /// Consecutive counted failures reached the threshold.
@@ -80,7 +80,8 @@ impl fmt::Display for Reason {
 }
 
 /// One state transition of one breaker.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Event {
     /// The breaker's name.
     pub name: &'static str,

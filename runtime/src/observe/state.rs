@@ -2,11 +2,10 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 /// Where a circuit breaker stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum State {
     /// Calls run; consecutive counted failures are tallied.
     Closed,

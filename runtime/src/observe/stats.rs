@@ -2,13 +2,15 @@
 
 use std::time::Duration;
 
-use serde::{Serialize, Serializer};
+#[cfg(feature = "serde")]
+use serde::Serializer;
 
 use super::State;
 
-/// A point-in-time snapshot of one breaker. Serializes to JSON with durations in
-/// milliseconds (`last_failure_ms_ago`, `next_probe_in_ms`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A point-in-time snapshot of one breaker. Serializes (feature `serde`, on by default) to
+/// JSON with durations in milliseconds (`last_failure_ms_ago`, `next_probe_in_ms`).
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Stats {
     /// The breaker's name.
@@ -16,7 +18,10 @@ pub struct Stats {
     /// The state at the time of the snapshot.
     pub state: State,
     /// How long the breaker has been in this state.
-    #[serde(rename = "state_for_ms", serialize_with = "millis")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "state_for_ms", serialize_with = "millis")
+    )]
     pub state_for: Duration,
     /// Whether this breaker being tripped can make the process critical.
     pub critical: bool,
@@ -52,10 +57,8 @@ pub struct Stats {
     pub ignored: u64,
     /// Of the rejections, the calls that found every bulkhead slot taken.
     pub bulkhead_full: u64,
-    /// Bulkhead slots taken now, if the breaker has a bulkhead.
-    pub bulkhead_in_use: Option<u32>,
-    /// Calls running now (admitted and not yet finished), for a breaker with a bulkhead;
-    /// `None` (JSON `null`) without one.
+    /// Bulkhead slots taken now, which are the calls running now (admitted and not yet
+    /// finished), for a breaker with a bulkhead; `None` (JSON `null`) without one.
     ///
     /// Every running call of a breaker with a bulkhead holds one of its slots, so the count
     /// comes from the bulkhead's own semaphore, which that policy already updates on every
@@ -64,22 +67,30 @@ pub struct Stats {
     /// path, which is kept to one load of the state word and one count; so it is not counted. A
     /// breaker that needs the figure can have a bulkhead too large ever to fill
     /// (`max_concurrent = 4294967295`), which pays that cost only for that breaker.
-    pub in_flight: Option<u32>,
+    pub bulkhead_in_use: Option<u32>,
     /// The bulkhead's size, if the breaker has one.
     pub max_concurrent: Option<u32>,
     /// How long ago the last counted failure happened.
-    #[serde(rename = "last_failure_ms_ago", serialize_with = "as_millis")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "last_failure_ms_ago", serialize_with = "as_millis")
+    )]
     pub last_failure_ago: Option<Duration>,
     /// While open, how long until a probe will be allowed.
-    #[serde(rename = "next_probe_in_ms", serialize_with = "as_millis")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "next_probe_in_ms", serialize_with = "as_millis")
+    )]
     pub next_probe_in: Option<Duration>,
 }
 
+#[cfg(feature = "serde")]
 fn millis<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_u128(value.as_millis())
 }
 
 // serde's `serialize_with` hands the field by reference.
+#[cfg(feature = "serde")]
 #[allow(clippy::ref_option)]
 fn as_millis<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S::Ok, S::Error> {
     match value {
@@ -89,8 +100,9 @@ fn as_millis<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S
 }
 
 /// How the process stands, from the states of all its breakers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Health {
     /// No breaker is tripped (open, half-open or forced open).
     Healthy,
@@ -101,15 +113,9 @@ pub enum Health {
 }
 
 impl Health {
-    /// The health of a set of breakers in these states: a breaker counts as tripped when it
-    /// is open, half-open or forced open ([`State::is_tripped`]).
-    pub fn from_states(states: impl IntoIterator<Item = State>) -> Health {
-        Health::from_breakers(states.into_iter().map(|state| (state, true)))
-    }
-
     /// The health of a set of breakers, each a state and whether it is critical: `Healthy`
-    /// when none is tripped, `Critical` when more than half of the critical ones are,
-    /// `Degraded` otherwise.
+    /// when none is tripped (open, half-open or forced open: [`State::is_tripped`]),
+    /// `Critical` when more than half of the critical ones are, `Degraded` otherwise.
     pub fn from_breakers(breakers: impl IntoIterator<Item = (State, bool)>) -> Health {
         let (mut tripped, mut critical, mut critical_tripped) = (0_usize, 0_usize, 0_usize);
         for (state, is_critical) in breakers {
@@ -132,18 +138,17 @@ mod tests {
     use super::*;
     use State::{Closed, HalfOpen, Open};
 
+    /// The health of breakers in these states, every one critical.
+    fn from_states<const N: usize>(states: [State; N]) -> Health {
+        Health::from_breakers(states.map(|state| (state, true)))
+    }
+
     #[test]
     fn health_follows_the_share_of_tripped_breakers() {
-        assert_eq!(Health::from_states([]), Health::Healthy);
-        assert_eq!(Health::from_states([Closed, Closed]), Health::Healthy);
-        assert_eq!(Health::from_states([Open, Closed]), Health::Degraded);
-        assert_eq!(
-            Health::from_states([HalfOpen, Closed, Closed]),
-            Health::Degraded
-        );
-        assert_eq!(
-            Health::from_states([Open, HalfOpen, Closed]),
-            Health::Critical
-        );
+        assert_eq!(from_states([]), Health::Healthy);
+        assert_eq!(from_states([Closed, Closed]), Health::Healthy);
+        assert_eq!(from_states([Open, Closed]), Health::Degraded);
+        assert_eq!(from_states([HalfOpen, Closed, Closed]), Health::Degraded);
+        assert_eq!(from_states([Open, HalfOpen, Closed]), Health::Critical);
     }
 }

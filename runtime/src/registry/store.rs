@@ -47,9 +47,9 @@ impl Registry {
 
     /// The breaker named `name`, created with `config` if it does not exist yet. One name is
     /// one breaker: when it already exists, its own settings stay and a differing `config`
-    /// is reported as a `tracing` warning. A new breaker takes its start-up overrides (see
-    /// [`Config::with_overrides`]); if they are invalid, a `tracing` error says why and the
-    /// breaker keeps `config`.
+    /// is reported as a `tracing` warning. With the `overrides` feature, a new breaker takes
+    /// its start-up overrides (see `Config::with_overrides`); if they are invalid, a `tracing`
+    /// error says why and the breaker keeps `config`.
     pub fn register(&self, name: &str, config: Config) -> &'static Breaker {
         if let Some(existing) = self.lookup(name) {
             warn_if_different(existing, &config);
