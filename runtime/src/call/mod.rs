@@ -8,7 +8,7 @@
 //! The top layer with the registry: it uses `breaker/` (admission, the permit, the bulkhead's
 //! slots, the timers) and `error`, and nothing uses it but the crate root and `__private`.
 //!
-//! [`Permit`]: crate::Permit
+//! [`Permit`]: crate::breaker::Permit
 //! [`Breaker::call`]: crate::Breaker::call
 
 mod admitted;
