@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::kind::{Kind, Value};
 use crate::limits::{
     DEFAULT_RECOVERY_MILLIS, DEFAULT_SUCCESS_THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_WINDOW,
-    MAX_SUCCESS_THRESHOLD, MAX_WINDOW,
+    MAX_SUCCESS_THRESHOLD,
 };
 
 declare_settings! {
@@ -123,11 +123,11 @@ declare_settings! {
     }
     /// `min_calls`: the calls a window must hold before its rates count.
     MinCalls = "min_calls" {
-        kind: Kind::Whole { min: 1, max: MAX_WINDOW },
+        kind: Kind::Whole { min: 1, max: u32::MAX },
         default: None,
-        must_be: "between 1 and 100000",
+        must_be: "at least 1",
         row: [
-            "1 ..= `window` (1 ..= 100000 for a time window)",
+            "1 ..= `window` (at least 1 for a time window)",
             "`window` (`100` for a time window)",
             "calls the window must hold before the rate counts (it reads as unknown below)"
         ],
