@@ -315,4 +315,33 @@ mod tests {
         assert!(expanded.contains("compile_error"), "{expanded}");
         assert!(expanded.contains("async fn get"), "{expanded}");
     }
+
+    #[test]
+    fn the_site_sets_only_the_settings_given_each_through_its_builder_method() {
+        let item = quote!(
+            async fn get() -> Result<u8, E> {
+                Ok(1)
+            }
+        );
+        let expanded = expand(
+            quote!(
+                threshold = 3,
+                failure_rate = 50,
+                window = "60s",
+                critical = false
+            ),
+            &item,
+        );
+        let site = [
+            ":: fusebox :: Config :: new () . threshold (3u32)",
+            ". critical (false) . failure_rate (50u8)",
+            ". window_duration (:: core :: time :: Duration :: from_millis (60000u64)) ,",
+        ];
+        for call in site {
+            assert!(expanded.contains(call), "{call} in {expanded}");
+        }
+        assert!(!expanded.contains("recovery"), "{expanded}");
+        let counted = expand(quote!(failure_rate = 50, window = 20), &item);
+        assert!(counted.contains(". window (20u32)"), "{counted}");
+    }
 }

@@ -1,4 +1,5 @@
-//! A breaker's settings, validated when built.
+//! The [`Config`] builder: a breaker's settings, their defaults and one method per setting,
+//! named after it (the attribute's expansion calls them).
 
 use std::time::Duration;
 
@@ -6,8 +7,10 @@ use fusebox_settings::limits;
 
 /// The settings of one circuit breaker.
 ///
-/// Built with one method per setting and checked by [`validate`](Config::validate). Each
-/// setting reads back with a getter named after it with `_value` (the plain name sets it), as
+/// Built with one method per setting, or by [`Setting`](crate::Setting) with
+/// [`set`](Config::set), and checked by [`validate`](Config::validate), which checks each
+/// setting against the range its declaration gives. Each setting reads back with a getter
+/// named after it with `_value` (the plain name sets it), or with [`get`](Config::get), as
 /// from a running breaker's [`Breaker::config`](crate::Breaker::config), start-up overrides
 /// included.
 ///
