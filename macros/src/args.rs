@@ -1,32 +1,37 @@
 //! The checked arguments of one `#[circuit_breaker(...)]`, as the expansion reads them; the
 //! `parse` module fills them in.
 
+use fusebox_settings::{Setting, Value};
 use syn::{ExprPath, LitStr};
-
-use crate::window::Window;
 
 /// The checked arguments of one `#[circuit_breaker(...)]`.
 #[derive(Default)]
 pub(crate) struct Args {
     pub(crate) name: Option<LitStr>,
-    pub(crate) threshold: Option<u32>,
     pub(crate) timeout_millis: Option<u64>,
-    pub(crate) recovery_millis: Option<u64>,
-    pub(crate) success_threshold: Option<u32>,
     pub(crate) fallback: Option<ExprPath>,
     pub(crate) failure_if: Option<ExprPath>,
-    pub(crate) backoff: Option<f64>,
-    pub(crate) max_recovery_millis: Option<u64>,
-    pub(crate) max_half_open_wait_millis: Option<u64>,
-    pub(crate) max_concurrent: Option<u32>,
-    pub(crate) max_wait_millis: Option<u64>,
-    pub(crate) failure_rate: Option<u32>,
-    pub(crate) window: Option<Window>,
-    pub(crate) min_calls: Option<u32>,
-    pub(crate) critical: Option<bool>,
-    pub(crate) adaptive: Option<bool>,
-    pub(crate) slow_call_millis: Option<u64>,
-    pub(crate) slow_rate: Option<u32>,
     /// Where the runtime is, for a crate that re-exports fusebox (`::fusebox` unless given).
     pub(crate) krate: Option<syn::Path>,
+    /// The breaker's settings as given, each at its place in `Setting::ALL`.
+    pub(crate) settings: [Option<Value>; Setting::ALL.len()],
+}
+
+impl Args {
+    /// The value given for `setting`, if it was.
+    pub(crate) fn setting(&self, setting: Setting) -> Option<Value> {
+        self.settings[setting as usize]
+    }
+
+    /// The value given for `setting`, or its default.
+    pub(crate) fn setting_or_default(&self, setting: Setting) -> Option<Value> {
+        self.setting(setting).or(setting.default_value())
+    }
+
+    /// The settings given, in the order of `Setting::ALL`.
+    pub(crate) fn settings_given(&self) -> impl Iterator<Item = (Setting, Value)> + '_ {
+        Setting::ALL
+            .into_iter()
+            .filter_map(|setting| Some((setting, self.setting(setting)?)))
+    }
 }

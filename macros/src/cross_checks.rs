@@ -1,14 +1,14 @@
 //! The checks between keys: a setting that needs another one, or must fit with another's
-//! value. Each error is at the key that asks for the other.
+//! value. Each error is at the key that asks for the other. Each setting's own range is its
+//! kind's, checked when it is read; these are the rules between settings, written out, as the
+//! runtime's `Config::validate` writes them out.
 
 use proc_macro2::Span;
 
 use crate::args::Args;
 use crate::errors::Errors;
 use crate::keys::Key;
-use crate::window;
-use fusebox_settings::limits::DEFAULT_RECOVERY_MILLIS;
-use fusebox_settings::Setting;
+use fusebox_settings::{Setting, Value};
 
 /// A key as written, once: where its name and its value are.
 #[derive(Clone, Copy)]
@@ -33,13 +33,14 @@ fn find(written: &[Written], key: Key) -> Option<&Written> {
 
 /// `max_recovery` must not be shorter than `recovery`; reported at its value.
 fn max_recovery_is_not_shorter(args: &Args, written: &[Written], errors: &mut Errors) {
-    let (Some(longest), Some(entry)) = (
-        args.max_recovery_millis,
+    let (Some(Value::Duration(longest)), Some(Value::Duration(recovery)), Some(entry)) = (
+        args.setting(Setting::MaxRecovery),
+        args.setting_or_default(Setting::Recovery),
         find(written, Key::Setting(Setting::MaxRecovery)),
     ) else {
         return;
     };
-    if longest < args.recovery_millis.unwrap_or(DEFAULT_RECOVERY_MILLIS) {
+    if longest < recovery {
         errors.at(
             entry.value_span,
             "`max_recovery` must not be shorter than `recovery` (60s unless given)",
@@ -51,7 +52,7 @@ fn max_recovery_is_not_shorter(args: &Args, written: &[Written], errors: &mut Er
 fn slow_rate_has_slow_call(args: &Args, written: &[Written], errors: &mut Errors) {
     if let (Some(entry), None) = (
         find(written, Key::Setting(Setting::SlowRate)),
-        args.slow_call_millis,
+        args.setting(Setting::SlowCall),
     ) {
         errors.at(
             entry.name_span,
@@ -63,8 +64,13 @@ fn slow_rate_has_slow_call(args: &Args, written: &[Written], errors: &mut Errors
 /// `window` and `min_calls` shape the window a rate is taken over, so they need a rate; and
 /// `min_calls` must fit in a window of calls. Reported at each, in the order written.
 fn window_keys_have_a_rate(args: &Args, written: &[Written], errors: &mut Errors) {
-    let has_rate = args.failure_rate.is_some() || args.slow_rate.is_some();
-    let too_many_calls = args.min_calls > Some(window::min_calls_limit(args.window));
+    let has_rate =
+        args.setting(Setting::FailureRate).is_some() || args.setting(Setting::SlowRate).is_some();
+    // A time window holds any `min_calls` its range allows.
+    let too_many_calls = matches!(
+        (args.setting(Setting::MinCalls), args.setting_or_default(Setting::Window)),
+        (Some(Value::Whole(calls)), Some(Value::Whole(size))) if calls > size
+    );
     let shaping = written.iter().filter(|entry| {
         [
             Key::Setting(Setting::Window),
@@ -94,7 +100,7 @@ fn window_keys_have_a_rate(args: &Args, written: &[Written], errors: &mut Errors
 fn max_wait_has_a_bulkhead(args: &Args, written: &[Written], errors: &mut Errors) {
     if let (Some(entry), None) = (
         find(written, Key::Setting(Setting::MaxWait)),
-        args.max_concurrent,
+        args.setting(Setting::MaxConcurrent),
     ) {
         errors.at(
             entry.name_span,

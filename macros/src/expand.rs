@@ -2,8 +2,9 @@
 //! attributes and docs stay as written (with a fallback, argument patterns become generated
 //! names, bound again inside the body).
 
+use fusebox_settings::{Kind, Setting, Value};
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{ItemFn, Type};
 
@@ -14,8 +15,6 @@ use crate::form::{self, NotFound};
 use crate::parse;
 use crate::respan::respan;
 use crate::signature::{Inputs, Receiver};
-use crate::window::Window;
-use fusebox_settings::limits::DEFAULT_RECOVERY_MILLIS;
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
 /// the fn as written, so that one mistake gives one message.
@@ -224,7 +223,8 @@ fn with_fallback(
 }
 
 /// The static call site: the breaker's name and settings, resolved to the breaker once, and
-/// its declaration.
+/// its declaration. `Site::new` validates the settings with the runtime's own `const`
+/// validation, so that the attribute and the runtime cannot disagree.
 fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     let name = match &args.name {
         Some(name) => name.to_token_stream(),
@@ -233,16 +233,15 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
             quote!(::core::concat!(::core::module_path!(), "::", #ident))
         }
     };
-    let threshold = args.threshold.unwrap_or(5);
-    let recovery = args.recovery_millis.unwrap_or(DEFAULT_RECOVERY_MILLIS);
-    let success_threshold = args.success_threshold.unwrap_or(3);
-    let settings = settings(args);
+    let settings = args
+        .settings_given()
+        .map(|(setting, value)| builder_call(setting, value));
     // The declaration: the linker gathers every site into one slice, which the registry reads,
     // so that the breaker is known before the fn is first called.
     quote! {
         static __FUSEBOX_SITE: #krate::__private::Site = #krate::__private::Site::new(
             #name,
-            #krate::__private::config(#threshold, #recovery, #success_threshold)#(#settings)*,
+            #krate::Config::new()#(#settings)*,
         );
         #[#krate::__private::distributed_slice(#krate::__private::SITES)]
         #[linkme(crate = #krate::__private::linkme)]
@@ -250,53 +249,28 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     }
 }
 
-/// The optional settings, as calls on the site's `Config`.
-fn settings(args: &Args) -> Vec<TokenStream> {
-    let millis = |millis: u64| quote!(::core::time::Duration::from_millis(#millis));
-    let percent = |percent: u32| u8::try_from(percent).unwrap_or(100);
-    let mut settings = Vec::new();
-    if let Some(factor) = args.backoff {
-        settings.push(quote!(.backoff(#factor)));
-    }
-    if let Some(limit) = args.max_recovery_millis.map(millis) {
-        settings.push(quote!(.max_recovery(#limit)));
-    }
-    if let Some(limit) = args.slow_call_millis.map(millis) {
-        settings.push(quote!(.slow_call(#limit)));
-    }
-    if let Some(rate) = args.slow_rate.map(percent) {
-        settings.push(quote!(.slow_rate(#rate)));
-    }
-    if let Some(adaptive) = args.adaptive {
-        settings.push(quote!(.adaptive(#adaptive)));
-    }
-    if let Some(critical) = args.critical {
-        settings.push(quote!(.critical(#critical)));
-    }
-    if let Some(rate) = args.failure_rate.map(percent) {
-        settings.push(quote!(.failure_rate(#rate)));
-    }
-    match args.window {
-        Some(Window::Calls(calls)) => settings.push(quote!(.window(#calls))),
-        Some(Window::Millis(span)) => {
-            let span = millis(span);
-            settings.push(quote!(.window_duration(#span)));
+/// The call of `Config`'s builder method that sets `setting` to `value`: the method is named
+/// after the setting (`.threshold(5u32)`), and a window of time after it with `_duration`
+/// (`.window_duration(..)`), as `Config::set` calls them.
+fn builder_call(setting: Setting, value: Value) -> TokenStream {
+    let time_window = setting.kind() == Kind::Window && matches!(value, Value::Duration(_));
+    let method = if time_window {
+        format_ident!("{}_duration", setting.name())
+    } else {
+        format_ident!("{}", setting.name())
+    };
+    let argument = match value {
+        Value::Whole(number) => quote!(#number),
+        Value::Percent(percent) => quote!(#percent),
+        Value::Duration(duration) => {
+            // Durations are read in whole milliseconds.
+            let millis = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
+            quote!(::core::time::Duration::from_millis(#millis))
         }
-        None => {}
-    }
-    if let Some(calls) = args.min_calls {
-        settings.push(quote!(.min_calls(#calls)));
-    }
-    if let Some(calls) = args.max_concurrent {
-        settings.push(quote!(.max_concurrent(#calls)));
-    }
-    if let Some(limit) = args.max_wait_millis.map(millis) {
-        settings.push(quote!(.max_wait(#limit)));
-    }
-    if let Some(limit) = args.max_half_open_wait_millis.map(millis) {
-        settings.push(quote!(.max_half_open_wait(#limit)));
-    }
-    settings
+        Value::Flag(flag) => quote!(#flag),
+        Value::Factor(factor) => quote!(#factor),
+    };
+    quote!(.#method(#argument))
 }
 
 #[cfg(test)]
@@ -340,5 +314,34 @@ mod tests {
         );
         assert!(expanded.contains("compile_error"), "{expanded}");
         assert!(expanded.contains("async fn get"), "{expanded}");
+    }
+
+    #[test]
+    fn the_site_sets_only_the_settings_given_each_through_its_builder_method() {
+        let item = quote!(
+            async fn get() -> Result<u8, E> {
+                Ok(1)
+            }
+        );
+        let expanded = expand(
+            quote!(
+                threshold = 3,
+                failure_rate = 50,
+                window = "60s",
+                critical = false
+            ),
+            &item,
+        );
+        let site = [
+            ":: fusebox :: Config :: new () . threshold (3u32)",
+            ". critical (false) . failure_rate (50u8)",
+            ". window_duration (:: core :: time :: Duration :: from_millis (60000u64)) ,",
+        ];
+        for call in site {
+            assert!(expanded.contains(call), "{call} in {expanded}");
+        }
+        assert!(!expanded.contains("recovery"), "{expanded}");
+        let counted = expand(quote!(failure_rate = 50, window = 20), &item);
+        assert!(counted.contains(". window (20u32)"), "{counted}");
     }
 }

@@ -85,29 +85,7 @@ pub(crate) fn unknown_key(path: &syn::Path) -> String {
 
 /// The valid key nearest to `key`, if it is a plausible typo.
 fn closest(key: &str) -> Option<Key> {
-    Key::ALL
-        .into_iter()
-        .map(|valid| (edit_distance(key, valid.name()), valid))
-        .filter(|(distance, valid)| *distance <= valid.name().len() / 3 + 1)
-        .min_by_key(|(distance, valid)| (*distance, valid.name()))
-        .map(|(_, valid)| valid)
-}
-
-/// The Levenshtein distance between `a` and `b`: how many characters to insert, delete or
-/// replace to turn one into the other.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
+    fusebox_settings::nearest(key, Key::ALL.map(Key::name)).and_then(Key::from_name)
 }
 
 #[cfg(test)]

@@ -16,7 +16,6 @@ mod parse;
 mod respan;
 mod signature;
 mod values;
-mod window;
 
 use proc_macro::TokenStream;
 
@@ -36,25 +35,11 @@ use proc_macro::TokenStream;
 /// | key | value | default | meaning |
 /// |---|---|---|---|
 /// | `name` | string | the fn's module path and name | the breaker; every fn that names it shares it |
-/// | `threshold` | 1 ..= 4294967295 | `5` | consecutive counted failures that open the circuit |
 /// | `timeout` | duration | none | per-call deadline; a timed-out call is dropped and counts as a failure |
-/// | `recovery` | duration | `"60s"` | how long the circuit stays open before probing |
-/// | `success_threshold` | 1 ..= 65536 | `3` | half-open successes that close it; also the probes admitted at once |
 /// | `fallback` | path to an async fn | none | answers, with the same arguments, on rejection, full bulkhead, timeout, failure or panic; may take a last `fusebox::Cause<E>` |
 /// | `failure_if` | path to a `fn(&E) -> bool` | every `Err` counts | which errors count as failures; the others are returned as they are |
-/// | `backoff` | number >= 1.0 | `1.0` | multiplies `recovery` on each consecutive re-open; a close resets it |
-/// | `max_recovery` | duration >= `recovery` | no limit | the longest recovery backoff may reach (never overflows) |
-/// | `max_half_open_wait` | duration | no limit | how long a full half-open circuit waits for its probes before it opens again |
-/// | `adaptive` | `true` / `false` | `false` | the threshold follows the last 100 calls: above 95% success it rises to `threshold + 2` (at most 10), below 80% it falls to `threshold - 1` (at least 2); stats show `effective_threshold` |
-/// | `critical` | `true` / `false` | `true` | `false` for what the process can do without (a cache): tripped, it makes health `Degraded` at most |
-/// | `failure_rate` | 1 ..= 100 (percent) | none | also opens the circuit when this share of the window failed, beside the consecutive count |
-/// | `window` | 1 ..= 100000 (calls), or a duration from `"100ms"` to `"24h"` | `100` | what the rates are taken over: the latest calls admitted while closed, or those that finished within the latest stretch of time (ten buckets) |
-/// | `min_calls` | 1 ..= `window` (1 ..= 100000 for a time window) | `window` (`100` for a time window) | calls the window must hold before the rate counts (it reads as unknown below) |
-/// | `slow_call` | duration | none | a call that takes at least this long is slow, even when it succeeds (counted as `slow`) |
-/// | `slow_rate` | 1 ..= 100 (percent), with `slow_call` | none | also opens the circuit when this share of the window was slow, even if every call succeeded |
-/// | `max_concurrent` | 1 ..= 4294967295 | no bulkhead | a bulkhead: calls of the breaker that run at once; others are rejected (`BreakerError::BulkheadFull`) and run the fallback |
-/// | `max_wait` | duration, with `max_concurrent` | `"0ms"` | how long a call may wait for a bulkhead slot |
 /// | `crate` | string: a path | `"::fusebox"` | where the runtime is, for a crate that re-exports fusebox: `crate = "my_framework::fusebox"` |
+#[doc = fusebox_settings::setting_rows!()]
 ///
 /// Durations are a whole number and a unit: `"250ms"`, `"15s"`, `"2m"`, `"1h"`.
 ///
@@ -189,17 +174,24 @@ mod tests {
             .collect()
     }
 
+    /// The rows of the attribute's key table in its rustdoc: the fn's own keys, written in
+    /// `lib.rs`, then the settings' rows, generated from their declaration.
+    fn rustdoc_rows() -> Vec<&'static str> {
+        let mut rows = key_rows(include_str!("lib.rs"), "/// # Keys", "/// ");
+        rows.extend(fusebox_settings::setting_rows!().lines());
+        rows
+    }
+
     #[test]
     fn the_readme_lists_the_keys_of_the_rustdoc() {
         let readme = key_rows(include_str!("../../README.md"), "## The attribute", "");
-        let rustdoc = key_rows(include_str!("lib.rs"), "/// # Keys", "/// ");
+        let rustdoc = rustdoc_rows();
         assert_eq!(readme, rustdoc);
         for key in crate::keys::Key::ALL {
             let row = format!("| `{key}` |");
-            assert!(
-                rustdoc.iter().any(|line| line.starts_with(&row)),
-                "{key} is not documented"
-            );
+            let documented = rustdoc.iter().filter(|line| line.starts_with(&row)).count();
+            assert_eq!(documented, 1, "{key} is documented {documented} times");
         }
+        assert_eq!(rustdoc.len(), crate::keys::Key::ALL.len());
     }
 }

@@ -11,10 +11,7 @@ use crate::args::Args;
 use crate::cross_checks::{self, Written};
 use crate::errors::Errors;
 use crate::keys::{unknown_key, Key};
-use crate::values::{boolean, count, duration, factor, name, path, runtime_path, timeout};
-use crate::window;
-use fusebox_settings::limits::{MAX_SUCCESS_THRESHOLD, MAX_WINDOW};
-use fusebox_settings::Setting;
+use crate::values::{self, name, path, runtime_path, timeout};
 
 /// Parses the attribute's arguments, reporting every mistake at once.
 pub(crate) fn arguments(tokens: TokenStream) -> syn::Result<Args> {
@@ -62,7 +59,8 @@ fn entry(meta: Meta, written: &[Written]) -> syn::Result<(Written, Expr)> {
     Ok((written, entry.value))
 }
 
-/// Reads the value of `key`; each key reads the kind of value it takes.
+/// Reads the value of `key`: each of the fn's keys the value it takes, and every setting by
+/// the kind its declaration gives.
 fn set(args: &mut Args, key: Key, value: &Expr) -> syn::Result<()> {
     match key {
         Key::Name => args.name = Some(name(value)?),
@@ -72,34 +70,9 @@ fn set(args: &mut Args, key: Key, value: &Expr) -> syn::Result<()> {
         }
         Key::FailureIf => args.failure_if = Some(path(value, key, "a fn", "is_server_error")?),
         Key::Crate => args.krate = Some(runtime_path(value)?),
-        Key::Setting(setting) => set_setting(args, setting, value)?,
-    }
-    Ok(())
-}
-
-/// Reads the value of the breaker's `setting`.
-fn set_setting(args: &mut Args, setting: Setting, value: &Expr) -> syn::Result<()> {
-    let key = Key::Setting(setting);
-    match setting {
-        Setting::Threshold => args.threshold = Some(count(value, key, u32::MAX)?),
-        Setting::Recovery => args.recovery_millis = Some(duration(value, key, 0)?),
-        Setting::SuccessThreshold => {
-            args.success_threshold = Some(count(value, key, MAX_SUCCESS_THRESHOLD)?);
+        Key::Setting(setting) => {
+            args.settings[setting as usize] = Some(values::setting(value, setting)?);
         }
-        Setting::Backoff => args.backoff = Some(factor(value)?),
-        Setting::MaxRecovery => args.max_recovery_millis = Some(duration(value, key, 0)?),
-        Setting::MaxHalfOpenWait => {
-            args.max_half_open_wait_millis = Some(duration(value, key, 1)?);
-        }
-        Setting::Adaptive => args.adaptive = Some(boolean(value, key)?),
-        Setting::Critical => args.critical = Some(boolean(value, key)?),
-        Setting::FailureRate => args.failure_rate = Some(count(value, key, 100)?),
-        Setting::Window => args.window = Some(window::parse(value)?),
-        Setting::MinCalls => args.min_calls = Some(count(value, key, MAX_WINDOW)?),
-        Setting::SlowCall => args.slow_call_millis = Some(duration(value, key, 1)?),
-        Setting::SlowRate => args.slow_rate = Some(count(value, key, 100)?),
-        Setting::MaxConcurrent => args.max_concurrent = Some(count(value, key, u32::MAX)?),
-        Setting::MaxWait => args.max_wait_millis = Some(duration(value, key, 1)?),
     }
     Ok(())
 }
@@ -137,7 +110,7 @@ mod tests {
         );
         assert_eq!(
             message(quote::quote!(slow_call = 1)),
-            "`slow_call` takes a string, like `recovery = \"60s\"`"
+            "`slow_call` takes a string, like `slow_call = \"60s\"`"
         );
     }
 }

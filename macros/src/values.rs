@@ -1,7 +1,8 @@
-//! How each kind of value is read: strings, whole numbers, durations, flags, factors and
-//! paths. A value of the wrong kind or out of range is an error at the value's span, naming its
-//! key.
+//! How each value is read: a setting's by the kind its declaration gives (shared with the
+//! runtime's overrides), and the fn's own keys' strings, durations and paths. A value of the
+//! wrong kind or out of range is an error at the value's span, naming its key.
 
+use fusebox_settings::{Raw, Setting, Value};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, ExprPath, Lit, LitStr};
 
@@ -14,8 +15,6 @@ const NAME_EXAMPLE: &str = "`name = \"weather_api\"`";
 const TIMEOUT_EXAMPLE: &str = "`timeout = \"15s\"`";
 /// `crate`'s example.
 const CRATE_EXAMPLE: &str = "`crate = \"my_crate::fusebox\"`";
-/// The example for every other duration.
-const DURATION_EXAMPLE: &str = "`recovery = \"60s\"`";
 
 /// A string literal; `example` shows one in the message for any other value.
 fn string(value: &Expr, key: Key, example: &str) -> syn::Result<LitStr> {
@@ -40,92 +39,40 @@ pub(crate) fn name(value: &Expr) -> syn::Result<LitStr> {
     Ok(text)
 }
 
-/// A whole number from 1 to `max`, like `threshold = 5`.
-pub(crate) fn count(value: &Expr, key: Key, max: u32) -> syn::Result<u32> {
-    let Expr::Lit(ExprLit {
-        lit: Lit::Int(int), ..
-    }) = value
-    else {
-        return Err(syn::Error::new(
-            value.span(),
-            format!("`{key}` takes a whole number, like `{key} = 5`"),
-        ));
+/// The value of the breaker's `setting`, read by the kind its declaration gives, like
+/// `threshold = 5` or `recovery = "60s"`.
+pub(crate) fn setting(value: &Expr, setting: Setting) -> syn::Result<Value> {
+    let text;
+    let raw = match value {
+        Expr::Lit(ExprLit { lit, .. }) => match lit {
+            // Past `i128`, out of every range.
+            Lit::Int(int) => Raw::Int(int.base10_parse().unwrap_or(i128::MAX)),
+            Lit::Float(float) => float.base10_parse().map_or(Raw::Other, Raw::Float),
+            Lit::Str(string) => {
+                text = string.value();
+                Raw::Text(&text)
+            }
+            Lit::Bool(flag) => Raw::Bool(flag.value),
+            _ => Raw::Other,
+        },
+        _ => Raw::Other,
     };
-    match int.base10_parse::<u32>() {
-        Ok(number) if (1..=max).contains(&number) => Ok(number),
-        _ if max == u32::MAX => Err(syn::Error::new(
-            int.span(),
-            format!("`{key}` must be at least 1"),
-        )),
-        _ => Err(syn::Error::new(
-            int.span(),
-            format!("`{key}` must be between 1 and {max}"),
-        )),
-    }
-}
-
-/// `true` or `false`, like `critical = true`.
-pub(crate) fn boolean(value: &Expr, key: Key) -> syn::Result<bool> {
-    match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Bool(flag),
-            ..
-        }) => Ok(flag.value),
-        _ => Err(syn::Error::new(
-            value.span(),
-            format!("`{key}` takes `true` or `false`"),
-        )),
-    }
-}
-
-/// `backoff = 2.0`: a finite number of at least 1.0.
-pub(crate) fn factor(value: &Expr) -> syn::Result<f64> {
-    let number = match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Float(float),
-            ..
-        }) => float.base10_parse::<f64>(),
-        Expr::Lit(ExprLit {
-            lit: Lit::Int(int), ..
-        }) => int.base10_parse::<f64>(),
-        _ => {
-            return Err(syn::Error::new(
-                value.span(),
-                "`backoff` takes a number, like `backoff = 2.0`",
-            ))
-        }
-    };
-    match number {
-        Ok(number) if number >= 1.0 && number.is_finite() => Ok(number),
-        _ => Err(syn::Error::new(
-            value.span(),
-            "`backoff` must be a number of at least 1.0",
-        )),
-    }
+    setting
+        .read(raw)
+        .map_err(|message| syn::Error::new(value.span(), message))
 }
 
 /// `timeout = "15s"`, in milliseconds: at least 1ms.
 pub(crate) fn timeout(value: &Expr) -> syn::Result<u64> {
-    duration_like(value, Key::Timeout, 1, TIMEOUT_EXAMPLE)
-}
-
-/// A duration such as `recovery = "60s"`, in milliseconds: at least `min_millis`.
-pub(crate) fn duration(value: &Expr, key: Key, min_millis: u64) -> syn::Result<u64> {
-    duration_like(value, key, min_millis, DURATION_EXAMPLE)
-}
-
-/// A duration, with `example` in the message for a value that is not a string.
-fn duration_like(value: &Expr, key: Key, min_millis: u64, example: &str) -> syn::Result<u64> {
-    let text = string(value, key, example)?;
-    let millis = fusebox_settings::parse_millis(&text.value())
-        .map_err(|message| syn::Error::new(text.span(), message))?;
-    if millis < min_millis {
-        return Err(syn::Error::new(
+    let text = string(value, Key::Timeout, TIMEOUT_EXAMPLE)?;
+    match fusebox_settings::parse_millis(&text.value()) {
+        Ok(0) => Err(syn::Error::new(
             text.span(),
-            format!("`{key}` must be at least 1ms"),
-        ));
+            "`timeout` must be at least 1ms",
+        )),
+        Ok(millis) => Ok(millis),
+        Err(message) => Err(syn::Error::new(text.span(), message)),
     }
-    Ok(millis)
 }
 
 /// `crate = "my_crate::fusebox"`: where fusebox is re-exported.

@@ -4,6 +4,8 @@ use std::error::Error;
 use std::fmt;
 use std::time::Duration;
 
+use fusebox_settings::Setting;
+
 use crate::retry_at::RetryAt;
 
 /// Why a protected call did not run, or did not finish.
@@ -116,34 +118,18 @@ impl Error for BreakerError {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// `threshold` was 0; it must be at least 1.
-    ZeroThreshold,
-    /// `slow_rate` was outside 1..=100.
-    SlowRateOutOfRange,
+    /// A setting's value was out of the range its declaration gives (or of another kind
+    /// than the setting takes, through [`Config::set`](crate::Config::set)).
+    OutOfRange {
+        /// The setting.
+        setting: Setting,
+    },
     /// `slow_rate` was set without `slow_call`.
     SlowRateWithoutSlowCall,
-    /// `failure_rate` was outside 1..=100.
-    FailureRateOutOfRange,
-    /// `window` was outside `1..=max`.
-    WindowOutOfRange {
-        /// The largest window accepted.
-        max: u32,
-    },
-    /// A time window was outside `min..=max`.
-    WindowDurationOutOfRange {
-        /// The shortest time window accepted.
-        min: Duration,
-        /// The longest time window accepted.
-        max: Duration,
-    },
-    /// `min_calls` was 0 or larger than the window.
+    /// `min_calls` was larger than a window of calls.
     MinCallsOutOfRange,
-    /// `max_concurrent` was 0; it must be at least 1.
-    ZeroMaxConcurrent,
     /// `max_wait` was set without a bulkhead (`max_concurrent`).
     MaxWaitWithoutBulkhead,
-    /// `backoff` was below 1.0 or not a finite number.
-    BackoffOutOfRange,
     /// `max_recovery` was shorter than `recovery`.
     MaxRecoveryBelowRecovery,
     /// A change through [`Breaker::reconfigure`](crate::Breaker::reconfigure) would change a
@@ -154,43 +140,22 @@ pub enum ConfigError {
         /// The setting, as in the attribute.
         setting: &'static str,
     },
-    /// `success_threshold` was outside `1..=max`.
-    SuccessThresholdOutOfRange {
-        /// The value given.
-        value: u32,
-        /// The largest value accepted.
-        max: u32,
-    },
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::ZeroThreshold => f.write_str("`threshold` must be at least 1"),
-            ConfigError::SlowRateOutOfRange => {
-                f.write_str("`slow_rate` must be a percentage from 1 to 100")
+            ConfigError::OutOfRange { setting } => {
+                write!(f, "`{setting}` must be {}", setting.must_be())
             }
             ConfigError::SlowRateWithoutSlowCall => {
                 f.write_str("`slow_rate` needs `slow_call`: how long a slow call takes")
             }
-            ConfigError::FailureRateOutOfRange => {
-                f.write_str("`failure_rate` must be a percentage from 1 to 100")
+            ConfigError::MinCallsOutOfRange => {
+                f.write_str("`min_calls` must be at most the window's size in calls")
             }
-            ConfigError::WindowOutOfRange { max } => {
-                write!(f, "`window` must be between 1 and {max} calls")
-            }
-            ConfigError::WindowDurationOutOfRange { min, max } => {
-                write!(f, "a time `window` must be between {min:?} and {max:?}")
-            }
-            ConfigError::MinCallsOutOfRange => f.write_str(
-                "`min_calls` must be at least 1, and at most the window's size in calls",
-            ),
-            ConfigError::ZeroMaxConcurrent => f.write_str("`max_concurrent` must be at least 1"),
             ConfigError::MaxWaitWithoutBulkhead => {
                 f.write_str("`max_wait` needs a bulkhead: set `max_concurrent` too")
-            }
-            ConfigError::BackoffOutOfRange => {
-                f.write_str("`backoff` must be a finite number of at least 1.0")
             }
             ConfigError::MaxRecoveryBelowRecovery => {
                 f.write_str("`max_recovery` must not be shorter than `recovery`")
@@ -200,12 +165,6 @@ impl fmt::Display for ConfigError {
                 "`{setting}` cannot change once the breaker is built: it sizes what the breaker \
                  allocated; the settings in force were kept"
             ),
-            ConfigError::SuccessThresholdOutOfRange { value, max } => {
-                write!(
-                    f,
-                    "`success_threshold` must be between 1 and {max}, got {value}"
-                )
-            }
         }
     }
 }

@@ -163,6 +163,7 @@ pub use error::{BreakerError, ConfigError};
 /// # }
 /// ```
 pub use fusebox_macros::circuit_breaker;
+pub use fusebox_settings::{Kind, Setting, Value};
 pub use observe::{Event, Health, Reason, State, Stats};
 pub use registry::{registry, Registry};
 pub use retry_at::RetryAt;

@@ -15,7 +15,6 @@ pub use linkme::{self, distributed_slice};
 
 pub use crate::breaker::Permit;
 use crate::call::{self, Cause};
-use crate::config::Config;
 use crate::error::BreakerError;
 
 impl Site {
@@ -42,14 +41,6 @@ impl Site {
 #[cold]
 pub fn rejected<R, C: Judge<R>>(_: &Probe<R>, _: &C, error: BreakerError) -> Cause<C::Error> {
     Cause::Rejected(error)
-}
-
-/// The settings a site was generated with (validated by the macro, then by [`Site::new`]).
-pub const fn config(threshold: u32, recovery_millis: u64, success_threshold: u32) -> Config {
-    Config::new()
-        .threshold(threshold)
-        .recovery(Duration::from_millis(recovery_millis))
-        .success_threshold(success_threshold)
 }
 
 /// A deadline of `millis` milliseconds (validated by the macro).

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use fusebox::{circuit_breaker, registry, BreakerError, Config, ConfigError, State};
+use fusebox::{circuit_breaker, registry, BreakerError, Config, ConfigError, Setting, State};
 use support::{state, stats, AppError, Upstream};
 use tokio::time::advance;
 
@@ -111,7 +111,9 @@ async fn invalid_changes_are_refused_and_the_old_settings_kept() {
     let before = handle.config();
     assert_eq!(
         handle.reconfigure(before.threshold(0)),
-        Err(ConfigError::ZeroThreshold)
+        Err(ConfigError::OutOfRange {
+            setting: Setting::Threshold
+        })
     );
     let resized = handle.reconfigure(before.threshold(2).window(20));
     assert_eq!(

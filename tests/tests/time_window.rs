@@ -140,7 +140,7 @@ fn time_windows_out_of_range_are_refused() {
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "a time `window` must be between 100ms and 86400s"
+            "`window` must be between 1 and 100000 calls, or a duration between 100ms and 24h"
         );
     }
     let refused = Config::new()

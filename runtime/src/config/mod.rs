@@ -1,8 +1,11 @@
-//! A breaker's settings: the [`Config`] builder and its validation (`builder`), the start-up
-//! overrides from `FUSEBOX_CONFIG` and `FUSEBOX_<NAME>_<SETTING>` applied when a breaker
-//! registers (`overrides`, cargo feature `overrides`), and the live settings a running breaker
-//! reads on its call paths and [`Breaker::reconfigure`](crate::Breaker::reconfigure) changes
-//! without a lock (`live`).
+//! A breaker's settings: the [`Config`] builder (`builder`), its settings set and read by
+//! [`Setting`](fusebox_settings::Setting) and the typed getters (`values`), its validation
+//! (`validate`), the rules the settings make (`rules`), the start-up overrides from
+//! `FUSEBOX_CONFIG` and `FUSEBOX_<NAME>_<SETTING>` applied when a breaker registers
+//! (`overrides`, cargo feature `overrides`), and the live settings a running breaker reads on
+//! its call paths and [`Breaker::reconfigure`](crate::Breaker::reconfigure) changes without a
+//! lock (`live`). Each setting's name, kind, range and default are declared once, in
+//! `fusebox-settings`.
 //!
 //! The bottom layer with `clock`, `sync` and `error`: it uses nothing else of the crate.
 
@@ -10,6 +13,9 @@ mod builder;
 mod live;
 #[cfg(feature = "overrides")]
 mod overrides;
+mod rules;
+mod validate;
+mod values;
 
 pub(crate) use builder::ADAPTIVE_WINDOW;
 pub use builder::{Config, Window};
