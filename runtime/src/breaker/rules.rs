@@ -13,6 +13,9 @@ use super::word::{Generation, Word};
 use crate::clock;
 use crate::observe::{Reason, State};
 
+#[cfg(test)]
+mod tests;
+
 /// What moves the state word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Input {
