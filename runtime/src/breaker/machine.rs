@@ -146,8 +146,10 @@ impl Breaker {
     }
 
     /// Applies `input` to the state word, read as `word`, until its step sticks: returns the
-    /// word the step was taken from, and the step. A transition emits its event.
-    #[inline]
+    /// word the step was taken from, and the step. A transition emits its event. Always
+    /// inlined, so that each caller's loop holds the rules of its one kind of input.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     pub(super) fn apply(&self, mut word: Word, input: Input, mut rules: Rules) -> (Word, Step) {
         loop {
             let step = match rules::next(word, input, &rules) {
@@ -173,7 +175,7 @@ impl Breaker {
     }
 
     /// Gives the rules the value they asked for: a clock reading, or the recovery periods.
-    #[cold]
+    #[inline]
     fn provide(&self, need: Need, rules: &mut Rules) {
         match need {
             Need::Clock => {

@@ -117,7 +117,9 @@ impl Step {
 }
 
 /// The rules: what `input` makes of `word` under `rules`, or the value it needs first.
-#[inline]
+/// Always inlined: each caller gives one kind of input, and keeps only its rules.
+#[allow(clippy::inline_always)]
+#[inline(always)]
 pub(super) fn next(word: Word, input: Input, rules: &Rules) -> Result<Step, Need> {
     match input {
         Input::Admit => admit(word, rules),
@@ -162,6 +164,7 @@ pub(super) fn success_keeps(word: Word, generation: Generation) -> bool {
     word.generation() == generation && word.state() == State::Closed && word.failures() == 0
 }
 
+#[inline]
 fn admit(word: Word, rules: &Rules) -> Result<Step, Need> {
     match word.state() {
         State::Closed | State::Disabled | State::MetricsOnly => Ok(Step::Stay),
@@ -186,6 +189,7 @@ fn admit(word: Word, rules: &Rules) -> Result<Step, Need> {
 
 /// A call asks a half-open circuit whose probe slots are all taken: refused; and if its
 /// probes have not reported within `max_half_open_wait`, the circuit first opens again.
+#[inline]
 fn half_open_full(word: Word, rules: &Rules) -> Result<Step, Need> {
     let Some(wait) = rules.max_half_open_wait_nanos else {
         return Ok(Step::Refuse);
@@ -201,6 +205,7 @@ fn half_open_full(word: Word, rules: &Rules) -> Result<Step, Need> {
     })
 }
 
+#[inline]
 fn succeeded(word: Word, tripped: Option<Reason>, rules: &Rules) -> Result<Step, Need> {
     match word.state() {
         State::Closed if tripped.is_some() => Ok(Step::Move {
@@ -216,6 +221,7 @@ fn succeeded(word: Word, tripped: Option<Reason>, rules: &Rules) -> Result<Step,
     }
 }
 
+#[inline]
 fn probe_succeeded(word: Word, rules: &Rules) -> Step {
     let successes = word.successes() + 1;
     if successes >= rules.success_threshold {
@@ -231,6 +237,7 @@ fn probe_succeeded(word: Word, rules: &Rules) -> Step {
     }
 }
 
+#[inline]
 fn failed(word: Word, tripped: Option<Reason>, rules: &Rules) -> Result<Step, Need> {
     match word.state() {
         State::Closed => {
@@ -258,6 +265,7 @@ fn failed(word: Word, tripped: Option<Reason>, rules: &Rules) -> Result<Step, Ne
     }
 }
 
+#[inline]
 fn released(word: Word) -> Step {
     if word.state() != State::HalfOpen || word.in_flight() == 0 {
         return Step::Stay;
@@ -268,6 +276,7 @@ fn released(word: Word) -> Step {
     }
 }
 
+#[inline]
 fn by_hand(word: Word, state: State, reason: Reason) -> Step {
     let to = if state == State::Closed {
         Word::closed(word.next_generation(), 0)
@@ -280,6 +289,7 @@ fn by_hand(word: Word, state: State, reason: Reason) -> Step {
 }
 
 /// The open word that follows the closed `word`: the plain recovery period from now.
+#[inline]
 fn opened(word: Word, rules: &Rules) -> Result<Word, Need> {
     let now = rules.now.ok_or(Need::Clock)?;
     let recovery = rules.recovery.ok_or(Need::Recovery)?;
@@ -287,6 +297,7 @@ fn opened(word: Word, rules: &Rules) -> Result<Word, Need> {
 }
 
 /// The open word that follows `word`, its probe allowed `recovery_nanos` after `now_nanos`.
+#[inline]
 fn open_for(word: Word, now_nanos: u64, recovery_nanos: u64) -> Word {
     let deadline = now_nanos.saturating_add(recovery_nanos);
     Word::open(word.next_generation(), clock::millis(deadline))
