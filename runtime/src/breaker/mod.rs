@@ -18,7 +18,14 @@
 //!   and `recording`.
 //! - `admission`: whether a call may run, and its permit. Uses `machine`, `rules`, `permit`.
 //! - `manual` (control by hand, by the rules), `reconfigure` (changes of settings while it
-//!   runs) and `snapshot` (the stats): `impl Breaker` blocks of their own on `machine`.
+//!   runs) and `snapshot` (the stats, with the rates `recording` reads): `impl Breaker`
+//!   blocks of their own on `machine`.
+//!
+//! Why this way round: the breaker owns its state and its timers, so `machine` sits at the
+//! bottom and sees neither a permit nor the timer's insides: the timer defines the trait it
+//! needs and `machine` implements it, and the permit, a caller's handle, sits above the two
+//! roles it serves (`admission` makes it, `recording` takes its report). Only `rules` decides
+//! what the word becomes; the files above it decide when to ask and what to do around it.
 //!
 //! Used by `call/` and the registry, never the reverse; it uses `window/`, `observe/`,
 //! `config/`, and `clock`, `sync` and `error`.
