@@ -2,7 +2,7 @@
 //! breaker, each a move to a new generation from whatever the state is.
 
 use super::machine::Breaker;
-use super::word::{Generation, Word};
+use super::rules::Input;
 use crate::observe::{Reason, State};
 
 impl Breaker {
@@ -33,7 +33,7 @@ impl Breaker {
     /// adaptive threshold's history; emits reason `reset` unless the circuit was closed. A
     /// call admitted before the reset that ends after it is counted, but changes no state.
     pub fn reset(&self) {
-        self.move_to(|generation| Word::closed(generation, 0), Reason::Reset);
+        self.move_to(State::Closed, Reason::Reset);
         self.counts.reset();
         if let Some(window) = &self.window {
             window.clear();
@@ -44,28 +44,12 @@ impl Breaker {
     }
 
     fn set_by_hand(&self, state: State) {
-        if state == State::Closed {
-            self.move_to(|generation| Word::closed(generation, 0), Reason::Manual);
-        } else {
-            self.move_to(|generation| Word::manual(generation, state), Reason::Manual);
-        }
+        self.move_to(state, Reason::Manual);
     }
 
-    /// Moves to the word `next` builds, in a new generation, from whatever the state is. A
-    /// move to the state the breaker is already in emits no event.
-    fn move_to(&self, next: impl Fn(Generation) -> Word, reason: Reason) {
-        let mut word = self.load();
-        loop {
-            let target = next(word.next_generation());
-            match self.swap(word, target) {
-                Ok(()) => {
-                    if word.state() != target.state() {
-                        self.transitioned(word, target, reason);
-                    }
-                    return;
-                }
-                Err(actual) => word = actual,
-            }
-        }
+    /// Moves to `state` in a new generation, from whatever the state is, by the rules
+    /// (`Input::ByHand`). A move to the state the breaker is already in emits no event.
+    fn move_to(&self, state: State, reason: Reason) {
+        self.apply(self.load(), Input::ByHand { state, reason }, self.rules());
     }
 }

@@ -1,7 +1,10 @@
 //! A call's admission ticket: it reports the call's outcome exactly once, and a permit dropped
-//! without reporting (the caller gave up) frees its half-open slot.
+//! without reporting (the caller gave up) frees its half-open slot. It reports to the
+//! breaker's `recording`; the breaker's `admission` makes it, and nothing else of the breaker
+//! knows it.
 
-use super::machine::{Breaker, Failure};
+use super::machine::Breaker;
+use super::recording::Failure;
 use super::word::Generation;
 
 /// Permission for one call to run, tied to the state it was admitted in.

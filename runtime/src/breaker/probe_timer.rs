@@ -10,6 +10,9 @@
 //! deadline and moves the circuit on, if nothing else has (a call, or a change by hand, which
 //! starts a new generation and so makes the timer a no-op). A timer dropped before it fires
 //! (its runtime shut down) disarms the word too, so calls fall back to reading the clock.
+//!
+//! The timer knows the breaker only through [`OpenPeriod`], the two moves it makes: the
+//! breaker owns its timers and implements the trait, so the dependency runs one way.
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -20,7 +23,6 @@ use std::task::{Context, Wake, Waker};
 use tokio::runtime::Handle;
 use tokio::time::{sleep_until, Sleep};
 
-use super::machine::Breaker;
 use super::word::Word;
 use crate::clock;
 
@@ -37,19 +39,31 @@ pub(crate) fn runtime() -> Option<Handle> {
     Handle::try_current().ok()
 }
 
+/// What a timer does to the breaker whose open period it ends.
+pub(super) trait OpenPeriod: Sync {
+    /// Calls to the open circuit `armed` read the clock again: its timer is about to fire,
+    /// or will never fire. A no-op if the state moved on.
+    fn disarm(&self, armed: Word);
+
+    /// The probe deadline of the open circuit `open` has come: it moves to half-open. A
+    /// no-op if the state moved on.
+    fn probe_due(&self, open: Word);
+}
+
 /// The timer of one open period: the breaker and the armed open word it belongs to.
-pub(crate) struct ProbeTimer {
-    breaker: &'static Breaker,
+pub(super) struct ProbeTimer {
+    breaker: &'static dyn OpenPeriod,
     armed: Word,
 }
 
 impl ProbeTimer {
-    pub(crate) fn new(breaker: &'static Breaker, armed: Word) -> ProbeTimer {
+    /// The timer of the armed open word `armed` of `breaker`.
+    pub(super) fn new(breaker: &'static dyn OpenPeriod, armed: Word) -> ProbeTimer {
         ProbeTimer { breaker, armed }
     }
 
     /// Sleeps until the probe deadline, then moves the circuit to half-open.
-    pub(crate) async fn run(self) {
+    pub(super) async fn run(self) {
         let deadline_ms = self.armed.deadline_ms();
         let mut early = pin!(sleep_at(deadline_ms.saturating_sub(1)));
         let mut disarming = None;
@@ -81,7 +95,7 @@ impl Drop for ProbeTimer {
 /// The waker of the timer's first wake-up: disarms the open word the moment the time driver
 /// fires, then wakes the timer's task.
 struct DisarmOnWake {
-    breaker: &'static Breaker,
+    breaker: &'static dyn OpenPeriod,
     armed: Word,
     task: Waker,
 }
