@@ -1,39 +1,61 @@
-//! The layer's optional timeout, chosen when the layer is built: without one, a call carries
-//! no timer; with one, the timer is armed only if the inner future first returns `Pending`.
+//! The layer's timeout, chosen by type when the layer is built: without one ([`NoTimeout`]) a
+//! call carries no timer at all; with one ([`TimeoutAfter`]) the timer is armed only if the
+//! inner future first returns `Pending`.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use pin_project_lite::pin_project;
+use crate::call::{Deadline, NoDeadline, Timeout};
 
-use crate::call::{Deadline, Timeout};
+/// No timeout: a call through the layer runs until it answers or is dropped.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoTimeout;
 
-pin_project! {
-    /// The deadline of one call through the layer, if the layer has a timeout.
-    #[derive(Debug)]
-    pub struct MaybeTimeout {
-        #[pin]
-        timeout: Option<Timeout>,
+/// A timeout: a call that has not answered this long after it first waited is dropped and
+/// counts as a failure. Made by [`CircuitBreakerLayer::timeout`](super::CircuitBreakerLayer::timeout).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeoutAfter(pub(crate) Duration);
+
+impl TimeoutAfter {
+    /// The time a call may take.
+    pub fn limit(self) -> Duration {
+        self.0
     }
 }
 
-impl MaybeTimeout {
-    /// A deadline of `limit`, or none.
+/// How the layer times a call: [`NoTimeout`] or [`TimeoutAfter`]. Sealed.
+pub trait Timing: Clone + sealed::Sealed {
+    /// The deadline of one call.
+    #[doc(hidden)]
+    type Deadline: Deadline;
+
+    /// The deadline of a call that starts now.
+    #[doc(hidden)]
+    fn deadline(&self) -> Self::Deadline;
+}
+
+impl Timing for NoTimeout {
+    type Deadline = NoDeadline;
+
     #[inline]
-    pub(crate) fn new(limit: Option<Duration>) -> MaybeTimeout {
-        MaybeTimeout {
-            timeout: limit.map(Timeout::new),
-        }
+    fn deadline(&self) -> NoDeadline {
+        NoDeadline
     }
 }
 
-impl Deadline for MaybeTimeout {
+impl Timing for TimeoutAfter {
+    type Deadline = Timeout;
+
     #[inline]
-    fn poll_expired(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Duration> {
-        match self.project().timeout.as_pin_mut() {
-            Some(timeout) => timeout.poll_expired(cx),
-            None => Poll::Pending,
-        }
+    fn deadline(&self) -> Timeout {
+        Timeout::new(self.0)
     }
+}
+
+/// Keeps [`Timing`] to this module's two types.
+mod sealed {
+    /// A type that may be a [`Timing`](super::Timing).
+    pub trait Sealed {}
+
+    impl Sealed for super::NoTimeout {}
+    impl Sealed for super::TimeoutAfter {}
 }

@@ -10,7 +10,7 @@ use pin_project_lite::pin_project;
 use tower_service::Service;
 
 use super::classify::{Classifier, Judged};
-use super::deadline::MaybeTimeout;
+use super::deadline::{NoTimeout, Timing};
 use super::error::Error;
 use crate::call::{Call, Cause, Finished};
 use crate::error::BreakerError;
@@ -19,17 +19,21 @@ pin_project! {
     /// The response of a [`CircuitBreaker`](super::CircuitBreaker) without a fallback: the
     /// inner service's, or an [`Error::Breaker`] when the breaker rejected or timed out the
     /// call. `Send` when the inner future is.
-    pub struct ResponseFuture<F, C> {
+    pub struct ResponseFuture<F, C, T = NoTimeout>
+    where
+        T: Timing,
+    {
         #[pin]
-        call: Option<Call<F, MaybeTimeout, Judged<C>>>,
+        call: Option<Call<F, T::Deadline, Judged<C>>>,
         rejected: Option<BreakerError>,
     }
 }
 
-impl<F, C> ResponseFuture<F, C> {
+impl<F, C, T: Timing> ResponseFuture<F, C, T> {
     /// A call the breaker admitted.
-    #[inline]
-    pub(crate) fn admitted(call: Call<F, MaybeTimeout, Judged<C>>) -> Self {
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    pub(crate) fn admitted(call: Call<F, T::Deadline, Judged<C>>) -> Self {
         ResponseFuture {
             call: Some(call),
             rejected: None,
@@ -46,14 +50,17 @@ impl<F, C> ResponseFuture<F, C> {
     }
 }
 
-impl<F, C, T, E> Future for ResponseFuture<F, C>
+impl<F, C, T, R, E> Future for ResponseFuture<F, C, T>
 where
-    F: Future<Output = Result<T, E>>,
-    C: Classifier<T, E>,
+    F: Future<Output = Result<R, E>>,
+    C: Classifier<R, E>,
+    T: Timing,
 {
-    type Output = Result<T, Error<E>>;
+    type Output = Result<R, Error<E>>;
 
-    #[inline]
+    // Always, as `call`: the output is written in parts and read back whole.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let Some(call) = this.call.as_pin_mut() else {
@@ -76,13 +83,14 @@ pin_project! {
     /// inner service's when it succeeds (or fails in a way the classifier ignores), otherwise
     /// the fallback's answer to the call's [`Cause`]. `Send` when the inner future, the
     /// fallback and its future are.
-    pub struct FallbackFuture<F, C, B>
+    pub struct FallbackFuture<F, C, B, T = NoTimeout>
     where
         F: Future,
         B: Service<Cause<F::Output>>,
+        T: Timing,
     {
         #[pin]
-        stage: Stage<Call<F, MaybeTimeout, Judged<C>>, B::Future>,
+        stage: Stage<Call<F, T::Deadline, Judged<C>>, B::Future>,
         fallback: B,
         cause: Option<Cause<F::Output>>,
     }
@@ -101,14 +109,15 @@ pin_project! {
     }
 }
 
-impl<F, C, B> FallbackFuture<F, C, B>
+impl<F, C, B, T> FallbackFuture<F, C, B, T>
 where
     F: Future,
     B: Service<Cause<F::Output>>,
+    T: Timing,
 {
     /// A call the breaker admitted.
     #[inline]
-    pub(crate) fn admitted(call: Call<F, MaybeTimeout, Judged<C>>, fallback: B) -> Self {
+    pub(crate) fn admitted(call: Call<F, T::Deadline, Judged<C>>, fallback: B) -> Self {
         FallbackFuture {
             stage: Stage::Calling { call },
             fallback,
@@ -127,13 +136,14 @@ where
     }
 }
 
-impl<F, C, B, T, E> Future for FallbackFuture<F, C, B>
+impl<F, C, B, T, R, E> Future for FallbackFuture<F, C, B, T>
 where
-    F: Future<Output = Result<T, E>>,
-    C: Classifier<T, E>,
-    B: Service<Cause<Result<T, E>>, Response = T, Error = E>,
+    F: Future<Output = Result<R, E>>,
+    C: Classifier<R, E>,
+    B: Service<Cause<Result<R, E>>, Response = R, Error = E>,
+    T: Timing,
 {
-    type Output = Result<T, E>;
+    type Output = Result<R, E>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         loop {

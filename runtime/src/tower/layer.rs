@@ -7,23 +7,25 @@ use std::time::Duration;
 use tower_layer::Layer;
 
 use super::classify::ErrorsAreFailures;
+use super::deadline::{NoTimeout, TimeoutAfter};
 use super::fallback::{FallbackFn, NoFallback, WithFallback};
 use super::service::CircuitBreaker;
 use crate::breaker::Breaker;
 use crate::config::Config;
 use crate::registry::registry;
 
-/// A [`Layer`] that puts a service behind a named breaker from the [registry](crate::registry):
+/// A [`Layer`] that puts a service behind a named breaker from the [registry](crate::registry()):
 /// the breaker a `#[circuit_breaker(name = ..)]` fn of that name uses, with the same state,
 /// stats, overrides and events.
 ///
-/// `C` is the [`Classifier`](super::Classifier) (by default [`ErrorsAreFailures`]) and `F` the
-/// fallback ([`NoFallback`] or [`WithFallback`]). The layer is cheap to clone, and every
+/// `C` is the [`Classifier`](super::Classifier) (by default [`ErrorsAreFailures`]), `F` the
+/// fallback ([`NoFallback`] or [`WithFallback`]) and `T` the timeout ([`NoTimeout`] or
+/// [`TimeoutAfter`]): each a type, so that a layer without one pays nothing for it. The layer is cheap to clone, and every
 /// service it makes, and every clone of one, shares its breaker.
 #[derive(Clone)]
-pub struct CircuitBreakerLayer<C = ErrorsAreFailures, F = NoFallback> {
+pub struct CircuitBreakerLayer<C = ErrorsAreFailures, F = NoFallback, T = NoTimeout> {
     breaker: &'static Breaker,
-    timeout: Option<Duration>,
+    timeout: T,
     classifier: C,
     fallback: F,
 }
@@ -34,7 +36,7 @@ impl CircuitBreakerLayer {
     pub fn new(breaker: &'static Breaker) -> CircuitBreakerLayer {
         CircuitBreakerLayer {
             breaker,
-            timeout: None,
+            timeout: NoTimeout,
             classifier: ErrorsAreFailures,
             fallback: NoFallback,
         }
@@ -53,7 +55,7 @@ impl CircuitBreakerLayer {
     }
 }
 
-impl<C, F> CircuitBreakerLayer<C, F> {
+impl<C, F, T> CircuitBreakerLayer<C, F, T> {
     /// The breaker every service of this layer goes through.
     pub fn breaker(&self) -> &'static Breaker {
         self.breaker
@@ -64,15 +66,19 @@ impl<C, F> CircuitBreakerLayer<C, F> {
     /// [`BreakerError::TimedOut`](crate::BreakerError::TimedOut) (or the fallback's answer).
     /// Needs a tokio runtime with its timer enabled.
     #[must_use]
-    pub fn timeout(mut self, limit: Duration) -> Self {
-        self.timeout = Some(limit);
-        self
+    pub fn timeout(self, limit: Duration) -> CircuitBreakerLayer<C, F, TimeoutAfter> {
+        CircuitBreakerLayer {
+            breaker: self.breaker,
+            timeout: TimeoutAfter(limit),
+            classifier: self.classifier,
+            fallback: self.fallback,
+        }
     }
 
     /// Counts calls with `classifier`, for instance to count an HTTP 503 inside an `Ok` as a
     /// failure. See [`Classifier`](super::Classifier).
     #[must_use]
-    pub fn classify<C2>(self, classifier: C2) -> CircuitBreakerLayer<C2, F> {
+    pub fn classify<C2>(self, classifier: C2) -> CircuitBreakerLayer<C2, F, T> {
         CircuitBreakerLayer {
             breaker: self.breaker,
             timeout: self.timeout,
@@ -86,7 +92,7 @@ impl<C, F> CircuitBreakerLayer<C, F> {
     /// and error types. It is cloned for each call, as tower services are (make it cheap to
     /// clone), and made ready only when it has to answer.
     #[must_use]
-    pub fn fallback<S>(self, fallback: S) -> CircuitBreakerLayer<C, WithFallback<S>> {
+    pub fn fallback<S>(self, fallback: S) -> CircuitBreakerLayer<C, WithFallback<S>, T> {
         CircuitBreakerLayer {
             breaker: self.breaker,
             timeout: self.timeout,
@@ -101,26 +107,26 @@ impl<C, F> CircuitBreakerLayer<C, F> {
     pub fn fallback_fn<G>(
         self,
         fallback: G,
-    ) -> CircuitBreakerLayer<C, WithFallback<FallbackFn<G>>> {
+    ) -> CircuitBreakerLayer<C, WithFallback<FallbackFn<G>>, T> {
         self.fallback(FallbackFn(fallback))
     }
 }
 
-impl<S, C: Clone, F: Clone> Layer<S> for CircuitBreakerLayer<C, F> {
-    type Service = CircuitBreaker<S, C, F>;
+impl<S, C: Clone, F: Clone, T: Clone> Layer<S> for CircuitBreakerLayer<C, F, T> {
+    type Service = CircuitBreaker<S, C, F, T>;
 
     fn layer(&self, inner: S) -> Self::Service {
         CircuitBreaker::new(
             inner,
             self.breaker,
-            self.timeout,
+            self.timeout.clone(),
             self.classifier.clone(),
             self.fallback.clone(),
         )
     }
 }
 
-impl<C, F> fmt::Debug for CircuitBreakerLayer<C, F> {
+impl<C, F, T: fmt::Debug> fmt::Debug for CircuitBreakerLayer<C, F, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CircuitBreakerLayer")
             .field("breaker", &self.breaker.name())

@@ -1,7 +1,7 @@
 //! A tower [`Layer`](tower_layer::Layer) on fusebox's breakers (cargo feature `tower`).
 //!
 //! [`CircuitBreakerLayer`] puts any `tower::Service` behind a named breaker from the
-//! [registry](crate::registry): the very breaker a `#[circuit_breaker(name = ..)]` fn of that
+//! [registry](crate::registry()): the very breaker a `#[circuit_breaker(name = ..)]` fn of that
 //! name uses, so the layer and the attribute share one state, one set of stats, the start-up
 //! overrides and the events. On top of it: a timeout, a [`Classifier`] that can count an `Ok`
 //! response as a failure (an HTTP 503) or an `Err` as nothing, and a fallback service or fn.
@@ -98,6 +98,7 @@ mod service;
 
 pub use crate::call::Verdict;
 pub use classify::{Classifier, ErrorsAreFailures};
+pub use deadline::{NoTimeout, TimeoutAfter, Timing};
 pub use error::Error;
 pub use fallback::{FallbackFn, NoFallback, WithFallback};
 pub use future::{FallbackFuture, ResponseFuture};
