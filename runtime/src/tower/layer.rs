@@ -90,7 +90,8 @@ impl<C, F, T> CircuitBreakerLayer<C, F, T> {
     /// Answers rejections, timeouts and failures with the service `fallback`: it is asked with
     /// the call's [`Cause`](crate::Cause), and must answer with the inner service's response
     /// and error types. It is cloned for each call, as tower services are (make it cheap to
-    /// clone), and made ready only when it has to answer.
+    /// clone), and made ready only when it has to answer; an error from its `poll_ready` is
+    /// the caller's answer.
     #[must_use]
     pub fn fallback<S>(self, fallback: S) -> CircuitBreakerLayer<C, WithFallback<S>, T> {
         CircuitBreakerLayer {
