@@ -16,7 +16,7 @@ use fusebox_bench::{
 };
 use recloser::{AsyncRecloser, Recloser};
 use tokio::runtime::Runtime;
-use tower::{Service, ServiceExt};
+use tower::{Layer as _, Service, ServiceExt};
 use tower_resilience_circuitbreaker::CircuitBreakerLayer;
 
 const LONG: Duration = Duration::from_secs(3600);
@@ -269,9 +269,86 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(2))
 }
 
+/// `service` made ready and called `iters` times in a row; the time taken.
+async fn ready_and_call<S, R>(mut service: S, request: impl Fn() -> R, iters: u64) -> Duration
+where
+    S: Service<R>,
+{
+    let started = Instant::now();
+    for _ in 0..iters {
+        if let Ok(ready) = service.ready().await {
+            let _ = black_box(ready.call(request()).await);
+        }
+    }
+    started.elapsed()
+}
+
+/// The fusebox layer and tower-resilience's over the same `tower::service_fn`, on the same
+/// runtime: a closed circuit, every call a success. Each iteration is `ready` then `call`.
+fn tower_layer_closed(c: &mut Criterion) {
+    let rt = current_thread();
+    let mut group = c.benchmark_group("tower_layer_closed");
+    let inner = tower::service_fn(|(): ()| trivial());
+    group.bench_function("raw_service_fn", |b| {
+        b.to_async(&rt)
+            .iter_custom(|iters| ready_and_call(inner, || (), iters));
+    });
+    let consecutive =
+        fusebox::tower::CircuitBreakerLayer::named("bench_tower_closed", Config::new())
+            .layer(inner);
+    group.bench_function("fusebox_layer", |b| {
+        b.to_async(&rt)
+            .iter_custom(|iters| ready_and_call(consecutive.clone(), || (), iters));
+    });
+    let window_config = Config::new().failure_rate(50).window(100).min_calls(10);
+    let window = fusebox::tower::CircuitBreakerLayer::named("bench_tower_window", window_config)
+        .layer(inner);
+    group.bench_function("fusebox_layer_window", |b| {
+        b.to_async(&rt)
+            .iter_custom(|iters| ready_and_call(window.clone(), || (), iters));
+    });
+    let resilience = tower_layer().layer_fn(inner);
+    group.bench_function("tower_resilience", |b| {
+        b.to_async(&rt)
+            .iter_custom(|iters| ready_and_call(resilience.clone(), || (), iters));
+    });
+    group.finish();
+}
+
+/// The fusebox layer and tower-resilience's over the same `tower::service_fn`, once their
+/// circuits are open: every call rejected. Each iteration is `ready` then `call`.
+fn tower_layer_open_rejection(c: &mut Criterion) {
+    let rt = current_thread();
+    let mut group = c.benchmark_group("tower_layer_open_rejection");
+    let inner = tower::service_fn(maybe_fail);
+    let config = Config::new().threshold(5).recovery(LONG);
+    let fusebox =
+        fusebox::tower::CircuitBreakerLayer::named("bench_tower_open", config).layer(inner);
+    let resilience = tower_layer().layer_fn(inner);
+    rt.block_on(async {
+        ready_and_call(fusebox.clone(), || true, 100).await;
+        ready_and_call(resilience.clone(), || true, 100).await;
+    });
+    assert_eq!(
+        fusebox.breaker().state(),
+        State::Open,
+        "rejections are measured"
+    );
+    group.bench_function("fusebox_layer", |b| {
+        b.to_async(&rt)
+            .iter_custom(|iters| ready_and_call(fusebox.clone(), || false, iters));
+    });
+    group.bench_function("tower_resilience", |b| {
+        b.to_async(&rt)
+            .iter_custom(|iters| ready_and_call(resilience.clone(), || false, iters));
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = closed_success, open_rejection, timeout_not_reached, half_open_rejection, shared_breaker
+    targets = closed_success, open_rejection, timeout_not_reached, half_open_rejection, shared_breaker,
+        tower_layer_closed, tower_layer_open_rejection
 }
 criterion_main!(benches);

@@ -66,6 +66,7 @@
 //!   `toml` is not built.
 //! - `serde` (default): [`Stats`], [`Health`], [`State`], [`Event`] and [`Reason`] implement
 //!   `serde::Serialize`.
+//! - `tower`: `fusebox::tower`, a tower `Layer` that puts any `tower::Service` behind a named breaker.
 
 #![forbid(unsafe_code)]
 
@@ -78,6 +79,8 @@ mod observe;
 mod registry;
 mod retry_at;
 mod sync;
+#[cfg(feature = "tower")]
+pub mod tower;
 mod window;
 
 #[doc(hidden)]
