@@ -6,7 +6,8 @@
 //! code reads the fn's return type and calls the fallback in either of its forms.
 //!
 //! The top layer with the registry: it uses `breaker/` (admission, the permit, the bulkhead's
-//! slots, the timers) and `error`, and nothing uses it but the crate root and `__private`.
+//! slots, the timers) and `error`, and nothing uses it but the crate root, `__private` and
+//! `tower/`.
 //!
 //! [`Permit`]: crate::breaker::Permit
 //! [`Breaker::call`]: crate::Breaker::call
