@@ -132,6 +132,8 @@ pub enum ConfigError {
     MaxWaitWithoutBulkhead,
     /// `max_recovery` was shorter than `recovery`.
     MaxRecoveryBelowRecovery,
+    /// `retry_max_backoff` was shorter than `retry_backoff`.
+    RetryMaxBackoffBelowBackoff,
     /// A change through [`Breaker::reconfigure`](crate::Breaker::reconfigure) would change a
     /// setting that is fixed once the breaker is built, because it sizes what the breaker
     /// allocated then: the window, turning the rates on or off, `adaptive`, turning
@@ -159,6 +161,9 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::MaxRecoveryBelowRecovery => {
                 f.write_str("`max_recovery` must not be shorter than `recovery`")
+            }
+            ConfigError::RetryMaxBackoffBelowBackoff => {
+                f.write_str("`retry_max_backoff` must not be shorter than `retry_backoff`")
             }
             ConfigError::FixedSetting { setting } => write!(
                 f,
