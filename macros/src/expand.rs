@@ -14,6 +14,7 @@ use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
 use crate::parse;
 use crate::respan::respan;
+use crate::retry::retrying;
 use crate::signature::{Inputs, Receiver};
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
@@ -57,6 +58,23 @@ fn check(args: TokenStream, function: &ItemFn) -> syn::Result<Args> {
         ),
         Ok(_) => {}
     }
+    if args.retries() && args.fallback.is_some() {
+        let owned = function.sig.inputs.iter().find_map(|input| match input {
+            syn::FnArg::Receiver(receiver)
+                if receiver.reference.is_none() && !matches!(&*receiver.ty, Type::Reference(_)) =>
+            {
+                Some(receiver.span())
+            }
+            _ => None,
+        });
+        if let Some(span) = owned {
+            errors.at(
+                span,
+                "with `retries`, take `&self`: each attempt runs the body again, and a `self` \
+                 taken by value is spent by the first",
+            );
+        }
+    }
     errors.finish(args)
 }
 
@@ -81,6 +99,17 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
         .fallback
         .as_ref()
         .map(|_| Inputs::read(&mut function.sig));
+    if args.retries() {
+        // Each attempt binds the arguments again, `mut` where the body may change them; the
+        // signature's own bindings are only moved.
+        for input in &mut function.sig.inputs {
+            if let syn::FnArg::Typed(typed) = input {
+                if let syn::Pat::Ident(ident) = &mut *typed.pat {
+                    ident.mutability = None;
+                }
+            }
+        }
+    }
     let deadline = match args.timeout_millis {
         Some(millis) => quote!(#krate::__private::timeout(#millis)),
         None => quote!(#krate::__private::NoDeadline),
@@ -99,8 +128,12 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
     let body = &*form.body;
     let protected = match (&args.fallback, &inputs) {
         (Some(path), Some(inputs)) => {
-            let fallback = Fallback::new(path, inputs, &krate);
-            with_fallback(&fallback, args, body, &form.output, &deadline)
+            let fallback = Fallback::new(path, inputs, args.retries(), &krate);
+            if args.retries() {
+                retrying(&fallback, args, body, &form.output, &deadline)
+            } else {
+                with_fallback(&fallback, args, body, &form.output, &deadline)
+            }
         }
         _ => without_fallback(args, body, &deadline, output_span, &krate),
     };
@@ -163,18 +196,9 @@ fn without_fallback(
     quote!(let __fusebox_future = async move #body; #hint #admit)
 }
 
-/// The body when a fallback answers rejections, timeouts, failures and panics. The arguments
-/// go to the fallback as they are when the call is rejected; they are cloned only for a call
-/// that runs, whose body consumes them.
-fn with_fallback(
-    fallback: &Fallback<'_>,
-    args: &Args,
-    body: &syn::Block,
-    output: &Type,
-    deadline: &TokenStream,
-) -> TokenStream {
-    let krate = fallback.krate;
-    let judge = match &args.failure_if {
+/// How the generated code judges the fn's output: every error, or those `failure_if` accepts.
+pub(crate) fn judge(args: &Args, krate: &TokenStream) -> TokenStream {
+    match &args.failure_if {
         Some(path) => {
             let krate = respan(krate, path.span());
             quote_spanned! {path.span()=> {
@@ -188,7 +212,21 @@ fn with_fallback(
             use #krate::__private::AnyValue as _;
             __fusebox_probe.judge()
         }),
-    };
+    }
+}
+
+/// The body when a fallback answers rejections, timeouts, failures and panics. The arguments
+/// go to the fallback as they are when the call is rejected; they are cloned only for a call
+/// that runs, whose body consumes them.
+fn with_fallback(
+    fallback: &Fallback<'_>,
+    args: &Args,
+    body: &syn::Block,
+    output: &Type,
+    deadline: &TokenStream,
+) -> TokenStream {
+    let krate = fallback.krate;
+    let judge = judge(args, krate);
     let on_reject = fallback.call_with_originals();
     let (clone_checks, keep_args) = fallback.keep_args();
     let on_failure = fallback.call_with_kept();
@@ -314,6 +352,42 @@ mod tests {
         );
         assert!(expanded.contains("compile_error"), "{expanded}");
         assert!(expanded.contains("async fn get"), "{expanded}");
+    }
+
+    #[test]
+    fn retries_change_the_body_only_when_declared() {
+        let item = quote!(
+            async fn get(id: u32, mut name: String) -> Result<u8, E> {
+                Ok(1)
+            }
+        );
+        let plain = expand(quote!(fallback = cached), &item);
+        assert!(!plain.contains("Retrying"), "{plain}");
+        assert!(!plain.contains("loop"), "{plain}");
+        assert!(plain.contains("mut name"), "{plain}");
+        let retried = expand(quote!(retries = 2, fallback = cached), &item);
+        assert!(retried.contains("Retrying :: new (false)"), "{retried}");
+        assert!(retried.contains(". retries (2u32)"), "{retried}");
+        // Each attempt binds the arguments again; the signature's own are only moved.
+        assert!(
+            retried.contains("let (mut id , mut name ,) = __fusebox_next"),
+            "{retried}"
+        );
+        assert!(
+            !retried.contains("fn get (id : u32 , mut name"),
+            "{retried}"
+        );
+        // The fallback is called once, after the loop.
+        assert_eq!(
+            retried.matches("__private :: fallback").count(),
+            2,
+            "{retried}"
+        );
+        let timed = expand(
+            quote!(retries = 2, retry_deadline = "5s", fallback = cached),
+            &item,
+        );
+        assert!(timed.contains("Retrying :: new (true)"), "{timed}");
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub(crate) struct Fallback<'a> {
     /// The fallback as written, for messages.
     display: String,
     inputs: &'a Inputs,
+    /// Whether the call retries: the clones kept for the fallback are also what each retry
+    /// clones its arguments from.
+    retries: bool,
     /// A bare name on a fn with a receiver means the method on `Self`, called with the
     /// receiver first.
     is_method: bool,
@@ -25,13 +28,19 @@ pub(crate) struct Fallback<'a> {
 }
 
 impl<'a> Fallback<'a> {
-    pub(crate) fn new(path: &'a ExprPath, inputs: &'a Inputs, krate: &'a TokenStream) -> Self {
+    pub(crate) fn new(
+        path: &'a ExprPath,
+        inputs: &'a Inputs,
+        retries: bool,
+        krate: &'a TokenStream,
+    ) -> Self {
         let is_method = inputs.receiver != Receiver::None && path.path.get_ident().is_some();
         Fallback {
             path,
             span: path.span(),
             display: tidy(&path.to_token_stream()),
             inputs,
+            retries,
             is_method,
             krate,
         }
@@ -41,6 +50,11 @@ impl<'a> Fallback<'a> {
     /// it after the call.
     pub(crate) fn capture(&self) -> Option<TokenStream> {
         (self.inputs.receiver != Receiver::Exclusive).then(|| quote!(move))
+    }
+
+    /// The names the arguments are bound to.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &Ident> + Clone {
+        self.inputs.names()
     }
 
     /// On rejection: the arguments themselves go to the fallback, nothing is cloned.
@@ -88,10 +102,12 @@ impl<'a> Fallback<'a> {
         opaque: bool,
     ) -> (TokenStream, TokenStream) {
         let check = format_ident!("__fusebox_clone_{}", index);
-        let message = format!(
-            "{what} must be `Clone` to be passed to the fallback `{}`",
-            self.display
-        );
+        let purpose = if self.retries {
+            "to be retried and passed to the fallback"
+        } else {
+            "to be passed to the fallback"
+        };
+        let message = format!("{what} must be `Clone` {purpose} `{}`", self.display);
         let label = if opaque {
             "add `+ Clone` to this `impl` type"
         } else {
@@ -116,6 +132,21 @@ impl<'a> Fallback<'a> {
         };
         let name = Ident::new(&name.to_string(), span);
         (item, quote_spanned!(span=> #check::__fusebox_clone(&#name)))
+    }
+
+    /// Before a retry: the arguments of the next attempt, cloned from those kept for the
+    /// fallback through the same checks. (A receiver taken by value is refused with retries,
+    /// so the kept tuple holds the arguments only.)
+    pub(crate) fn clone_kept(&self) -> TokenStream {
+        let clones = self.inputs.args.iter().enumerate().map(|(index, arg)| {
+            let check = format_ident!("__fusebox_clone_{}", index + 1);
+            let field = syn::Index {
+                index: u32::try_from(index).unwrap_or(u32::MAX),
+                span: arg.ty.span(),
+            };
+            quote_spanned!(arg.ty.span()=> #check::__fusebox_clone(&__fusebox_args.#field))
+        });
+        quote!((#(#clones,)*))
     }
 
     /// After a failure, a timeout or a panic: the kept clones go to the fallback.

@@ -1,0 +1,113 @@
+//! The body of a fn with `retries`: the attempts in a loop, each a call of the breaker, then
+//! the fallback once, with the last cause. Without `retries` none of this is generated.
+
+use fusebox_settings::Setting;
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Type;
+
+use crate::args::Args;
+use crate::expand::judge;
+use crate::fallback::Fallback;
+use crate::respan::respan;
+
+/// The body of a fn with `retries` (and so a fallback): the fallback's body in a loop of
+/// attempts, each a call of the breaker. The first attempt takes the arguments themselves;
+/// each retry takes clones of those kept for the fallback, so nothing is cloned for a call
+/// that needs no retry beyond what the fallback keeps. The loop ends with the output or the
+/// last cause, and the fallback is called once, after it.
+pub(crate) fn retrying(
+    fallback: &Fallback<'_>,
+    args: &Args,
+    body: &syn::Block,
+    output: &Type,
+    deadline: &TokenStream,
+) -> TokenStream {
+    let krate = fallback.krate;
+    let judge = judge(args, krate);
+    let retry_if = match &args.retry_if {
+        Some(path) => {
+            let krate = respan(krate, path.span());
+            quote_spanned! {path.span()=> {
+                #[allow(unused_imports)]
+                use #krate::__private::AnyValue as _;
+                __fusebox_probe.retry_if(#path)
+            }}
+        }
+        None => quote!(#krate::__private::always),
+    };
+    let timed = args.setting(Setting::RetryDeadline).is_some();
+    let on_reject = fallback.call_with_originals();
+    let (clone_checks, keep_args) = fallback.keep_args();
+    let clone_kept = fallback.clone_kept();
+    let on_failure = fallback.call_with_kept();
+    let rebind = fallback.rebind_patterns();
+    let capture = fallback.capture();
+    let names: Vec<_> = fallback.names().collect();
+    let rescue = quote_spanned!(output.span()=> __FUSEBOX_SITE.rescue);
+    quote! {
+        let __fusebox_probe = #krate::__private::Probe::<#output>::new();
+        let __fusebox_judge = #judge;
+        let mut __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+            ::core::result::Result::Err(__fusebox_error) => {
+                let __fusebox_cause = #krate::__private::rejected(
+                    &__fusebox_probe,
+                    &__fusebox_judge,
+                    __fusebox_error,
+                );
+                return #on_reject;
+            }
+        };
+        #clone_checks
+        let __fusebox_args = #keep_args;
+        let __fusebox_retry_if = #retry_if;
+        let mut __fusebox_retrying = #krate::__private::Retrying::new(#timed);
+        let mut __fusebox_next = (#(#names,)*);
+        let __fusebox_outcome = loop {
+            #[allow(unused_mut)]
+            let (#(mut #names,)*) = __fusebox_next;
+            let __fusebox_future = #krate::__private::returning(
+                &__fusebox_probe,
+                async #capture { #rebind #body },
+            );
+            let __fusebox_cause =
+                match #rescue(__fusebox_permit, #deadline, __fusebox_judge, __fusebox_future).await {
+                    ::core::result::Result::Ok(__fusebox_output) => {
+                        __fusebox_retrying.succeeded();
+                        break ::core::result::Result::Ok(__fusebox_output);
+                    }
+                    ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
+                };
+            let __fusebox_hint = {
+                #[allow(unused_imports)]
+                use #krate::__private::{HintFromError as _, NoHint as _};
+                (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
+            };
+            let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+            match __fusebox_retrying.plan(
+                __fusebox_breaker,
+                &__fusebox_cause,
+                __fusebox_retry_if,
+                __fusebox_hint,
+            ) {
+                ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
+                ::core::option::Option::None => break ::core::result::Result::Err(__fusebox_cause),
+            }
+            __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
+                ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+                ::core::result::Result::Err(__fusebox_refused) => {
+                    break ::core::result::Result::Err(
+                        #krate::__private::refused(__fusebox_cause, __fusebox_refused),
+                    );
+                }
+            };
+            __fusebox_next = #clone_kept;
+        };
+        match __fusebox_outcome {
+            ::core::result::Result::Ok(__fusebox_output) => __fusebox_output,
+            ::core::result::Result::Err(__fusebox_cause) => #on_failure,
+        }
+    }
+}
