@@ -37,7 +37,15 @@ pub(crate) fn retrying(
         }
         None => quote!(#krate::__private::always),
     };
-    let timed = args.setting(Setting::RetryDeadline).is_some();
+    // A declared deadline counts from the call's start: the one clock read it costs.
+    let (started, started_at) = if args.setting(Setting::RetryDeadline).is_some() {
+        (
+            quote!(let __fusebox_started = #krate::__private::retry_clock();),
+            quote!(::core::option::Option::Some(__fusebox_started)),
+        )
+    } else {
+        (TokenStream::new(), quote!(::core::option::Option::None))
+    };
     let on_reject = fallback.call_with_originals();
     let (clone_checks, keep_args) = fallback.keep_args();
     let clone_kept = fallback.clone_kept();
@@ -63,9 +71,12 @@ pub(crate) fn retrying(
         #clone_checks
         let __fusebox_args = #keep_args;
         let __fusebox_retry_if = #retry_if;
-        let mut __fusebox_retrying = #krate::__private::Retrying::new(#timed);
+        #started
+        // Made at the first failed attempt: a call that needs no retry writes only its tag.
+        let mut __fusebox_retrying: ::core::option::Option<#krate::__private::Retrying> =
+            ::core::option::Option::None;
         let mut __fusebox_next = (#(#names,)*);
-        let __fusebox_outcome = loop {
+        '__fusebox_attempts: loop {
             #[allow(unused_mut)]
             let (#(mut #names,)*) = __fusebox_next;
             let __fusebox_future = #krate::__private::returning(
@@ -75,39 +86,45 @@ pub(crate) fn retrying(
             let __fusebox_cause =
                 match #rescue(__fusebox_permit, #deadline, __fusebox_judge, __fusebox_future).await {
                     ::core::result::Result::Ok(__fusebox_output) => {
-                        __fusebox_retrying.succeeded();
-                        break ::core::result::Result::Ok(__fusebox_output);
+                        if let ::core::option::Option::Some(__fusebox_retrying) = &__fusebox_retrying {
+                            __fusebox_retrying.succeeded();
+                        }
+                        break __fusebox_output;
                     }
                     ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
                 };
-            let __fusebox_hint = {
+            // Either the next attempt (`continue`), or the cause the fallback answers.
+            let __fusebox_cause = '__fusebox_retry: {
+                let __fusebox_retrying = __fusebox_retrying
+                    .get_or_insert_with(|| #krate::__private::Retrying::new(#started_at));
                 #[allow(unused_imports)]
                 use #krate::__private::{HintFromError as _, NoHint as _};
-                (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
-            };
-            let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
-            match __fusebox_retrying.plan(
-                __fusebox_breaker,
-                &__fusebox_cause,
-                __fusebox_retry_if,
-                __fusebox_hint,
-            ) {
-                ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                ::core::option::Option::None => break ::core::result::Result::Err(__fusebox_cause),
-            }
-            __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
-                ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
-                ::core::result::Result::Err(__fusebox_refused) => {
-                    break ::core::result::Result::Err(
-                        #krate::__private::refused(__fusebox_cause, __fusebox_refused),
-                    );
+                let __fusebox_hint = (&#krate::__private::Hint(&__fusebox_cause)).wait_hint();
+                let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+                match __fusebox_retrying.plan(
+                    __fusebox_breaker,
+                    &__fusebox_cause,
+                    __fusebox_retry_if,
+                    __fusebox_hint,
+                ) {
+                    ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
+                    ::core::option::Option::None => break '__fusebox_retry __fusebox_cause,
                 }
+                match __fusebox_retrying.begin(__fusebox_breaker) {
+                    ::core::result::Result::Ok(__fusebox_next_permit) => {
+                        __fusebox_permit = __fusebox_next_permit;
+                    }
+                    ::core::result::Result::Err(__fusebox_refused) => {
+                        // Bound first: `break 'label ::path` would read as a label's `:`.
+                        let __fusebox_cause =
+                            #krate::__private::refused(__fusebox_cause, __fusebox_refused);
+                        break '__fusebox_retry __fusebox_cause;
+                    }
+                }
+                __fusebox_next = #clone_kept;
+                continue '__fusebox_attempts;
             };
-            __fusebox_next = #clone_kept;
-        };
-        match __fusebox_outcome {
-            ::core::result::Result::Ok(__fusebox_output) => __fusebox_output,
-            ::core::result::Result::Err(__fusebox_cause) => #on_failure,
+            break #on_failure;
         }
     }
 }

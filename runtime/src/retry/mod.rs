@@ -21,5 +21,5 @@ mod retrying;
 mod stats;
 
 pub use hint::{Hint, HintFromError, NoHint, RetryAfter};
-pub use retrying::{always, Refused, Retrying};
+pub use retrying::{always, retry_clock, Refused, Retrying};
 pub use stats::RetryStats;

@@ -45,14 +45,14 @@ pub fn always<E>(_: &E) -> bool {
 }
 
 impl Retrying {
-    /// The retries of a call that starts now; `timed` when the attribute declares a
-    /// `retry_deadline`, which then counts from here (the only clock read of a call that
-    /// needs no retry).
+    /// The retries of a call, made when its first attempt failed; `started` is when the call
+    /// started, where the attribute declares a `retry_deadline` (else the deadline, if an
+    /// override sets one, counts from the first failure).
     #[inline]
-    pub fn new(timed: bool) -> Retrying {
+    pub fn new(started: Option<Instant>) -> Retrying {
         Retrying {
             retries: 0,
-            started: timed.then(Instant::now),
+            started,
             wait: Duration::ZERO,
             book: None,
         }
@@ -178,6 +178,12 @@ impl Retrying {
     pub fn retries(&self) -> u32 {
         self.retries
     }
+}
+
+/// Now, for a call whose attribute declares a `retry_deadline`, which counts from its start.
+#[inline]
+pub fn retry_clock() -> Instant {
+    Instant::now()
 }
 
 /// The current second of the breaker clock.
