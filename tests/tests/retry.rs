@@ -402,3 +402,43 @@ async fn a_method_retries_with_its_receiver_and_cloned_arguments() {
         "Oslo offline"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_handle_retries_as_the_attribute_does() {
+    let breaker = registry().register(
+        "retry_handle",
+        fusebox::Config::new().threshold(3).retries(2),
+    );
+    let upstream = Flaky::new();
+    upstream.fail_next(1);
+    assert_eq!(breaker.call_with_retries(|| upstream.call()).await, Ok(1));
+    let (calls, waits) = upstream.take();
+    assert_eq!(calls, 2);
+    assert!((100 * MS..=200 * MS).contains(&waits[0]), "{waits:?}");
+
+    // Three failed attempts open the circuit: the third retry is rejected, not run.
+    upstream.fail_next(10);
+    let rejected = breaker.call_with_retries(|| upstream.call()).await;
+    assert!(matches!(rejected, Err(AppError::Upstream)), "{rejected:?}");
+    assert_eq!(upstream.take().0, 3);
+    assert_eq!(breaker.state(), State::Open);
+    let rejected = breaker.call_with_retries(|| upstream.call()).await;
+    assert!(
+        matches!(rejected, Err(AppError::Breaker(BreakerError::Open { .. }))),
+        "{rejected:?}"
+    );
+    assert_eq!(upstream.take().0, 0);
+    assert_eq!(breaker.retry_stats().retries, 3);
+}
+
+#[test]
+fn retry_settings_are_overridden_at_start_up_like_any_other() {
+    std::env::set_var("FUSEBOX_RETRY_OVERRIDDEN_RETRIES", "4");
+    std::env::set_var("FUSEBOX_RETRY_OVERRIDDEN_RETRY_BUDGET", "50");
+    let breaker = registry().register(
+        "retry_overridden",
+        fusebox::Config::new().retries(1).retry_budget(20),
+    );
+    assert_eq!(breaker.config().retries_value(), 4);
+    assert_eq!(breaker.config().retry_budget_value(), 50);
+}

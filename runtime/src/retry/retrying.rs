@@ -69,9 +69,28 @@ impl Retrying {
         retry_if: fn(&E) -> bool,
         hint: Option<Duration>,
     ) -> Option<Sleep> {
+        let retryable = match cause {
+            Cause::Failed(error) => retry_if(error),
+            Cause::TimedOut(_) => true,
+            Cause::Rejected(_) | Cause::BulkheadFull(_) | Cause::Panicked(_) => false,
+        };
+        self.plan_retryable(breaker, retryable, hint)
+    }
+
+    /// As [`plan`](Retrying::plan), for a failure already judged `retryable` or not.
+    pub(crate) fn plan_retryable(
+        &mut self,
+        breaker: &'static Breaker,
+        retryable: bool,
+        hint: Option<Duration>,
+    ) -> Option<Sleep> {
         let config = breaker.config();
         let book = *self.book.get_or_insert_with(|| Book::of(breaker));
-        let wait = self.wait_for(&config, cause, retry_if, hint);
+        let wait = if retryable {
+            self.wait_for(&config, hint)
+        } else {
+            None
+        };
         let Some(wait) = wait else {
             self.give_up(book);
             return None;
@@ -90,19 +109,8 @@ impl Retrying {
     }
 
     /// The wait before the next attempt, if it may run.
-    fn wait_for<E>(
-        &mut self,
-        config: &Config,
-        cause: &Cause<E>,
-        retry_if: fn(&E) -> bool,
-        hint: Option<Duration>,
-    ) -> Option<Duration> {
-        let retryable = match cause {
-            Cause::Failed(error) => retry_if(error),
-            Cause::TimedOut(_) => true,
-            Cause::Rejected(_) | Cause::BulkheadFull(_) | Cause::Panicked(_) => false,
-        };
-        if !retryable || self.retries >= config.retries_value() {
+    fn wait_for(&mut self, config: &Config, hint: Option<Duration>) -> Option<Duration> {
+        if self.retries >= config.retries_value() {
             return None;
         }
         let wait = match hint {
