@@ -442,3 +442,19 @@ fn retry_settings_are_overridden_at_start_up_like_any_other() {
     assert_eq!(breaker.config().retries_value(), 4);
     assert_eq!(breaker.config().retry_budget_value(), 50);
 }
+
+#[test]
+fn retry_settings_are_fixed_once_the_breaker_is_built() {
+    let breaker = registry().register("retry_fixed", fusebox::Config::new().retries(1));
+    let refused = breaker
+        .reconfigure(breaker.config().retries(3))
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "`retries` cannot change once the breaker is built: its retries and their budget are \
+         made with it; the settings in force were kept"
+    );
+    assert_eq!(breaker.config().retries_value(), 1);
+    breaker.reconfigure(breaker.config().threshold(9)).unwrap();
+    assert_eq!(breaker.config().retries_value(), 1);
+}

@@ -1,4 +1,4 @@
-//! What a breaker's retries did: counted per breaker, in its [`Book`](super::Book), read with
+//! What a breaker's retries did: counted per breaker, in its [`Book`](super::book::Book), read with
 //! [`Breaker::retry_stats`](crate::Breaker::retry_stats).
 
 /// A breaker's retries, counted since it registered. The attempts themselves are the
