@@ -91,6 +91,20 @@ use proc_macro::TokenStream;
 /// - A fallback that carries its own `#[circuit_breaker]` is protected by its own breaker, so
 ///   a chain `live -> cache -> static` needs nothing more.
 ///
+/// # Retries
+///
+/// `retries = n` (with a `fallback`) tries a failed call again, in the order that works:
+/// fallback <- retry <- breaker <- timeout. Each attempt is a call of the breaker (admitted,
+/// timed out by `timeout`, counted, able to open the circuit); the fallback runs once, after
+/// the last attempt, with the last cause. A rejection is never retried, nor a panic, nor an
+/// error `failure_if` does not count; `retry_if = is_transient` (a `fn(&E) -> bool`) narrows
+/// the counted errors retried; a timeout is retried. Retry `n` waits a uniform draw between
+/// `retry_backoff` and `min(retry_backoff * 2^n, retry_max_backoff)`, or what the error's
+/// `fusebox::RetryAfter` says; `retry_deadline` bounds the attempts and their waits, and the
+/// breaker's `retry_budget` keeps its retries below a share of its recent calls. Each retry
+/// takes clones of the arguments (which must be `Clone`); without `retries` nothing of this is
+/// generated.
+///
 /// # Signatures
 ///
 /// The signature, visibility, attributes, docs and generics stay as written; only the body is
