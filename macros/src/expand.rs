@@ -14,7 +14,7 @@ use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
 use crate::parse;
 use crate::respan::respan;
-use crate::retry::retrying;
+use crate::retry::{self, retrying};
 use crate::signature::{Inputs, Receiver};
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
@@ -59,21 +59,7 @@ fn check(args: TokenStream, function: &ItemFn) -> syn::Result<Args> {
         Ok(_) => {}
     }
     if args.retries() && args.fallback.is_some() {
-        let owned = function.sig.inputs.iter().find_map(|input| match input {
-            syn::FnArg::Receiver(receiver)
-                if receiver.reference.is_none() && !matches!(&*receiver.ty, Type::Reference(_)) =>
-            {
-                Some(receiver.span())
-            }
-            _ => None,
-        });
-        if let Some(span) = owned {
-            errors.at(
-                span,
-                "with `retries`, take `&self`: each attempt runs the body again, and a `self` \
-                 taken by value is spent by the first",
-            );
-        }
+        retry::check_receiver(function, &mut errors);
     }
     errors.finish(args)
 }
@@ -100,15 +86,7 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
         .as_ref()
         .map(|_| Inputs::read(&mut function.sig));
     if args.retries() {
-        // Each attempt binds the arguments again, `mut` where the body may change them; the
-        // signature's own bindings are only moved.
-        for input in &mut function.sig.inputs {
-            if let syn::FnArg::Typed(typed) = input {
-                if let syn::Pat::Ident(ident) = &mut *typed.pat {
-                    ident.mutability = None;
-                }
-            }
-        }
+        retry::unbind_mut(&mut function.sig);
     }
     let deadline = match args.timeout_millis {
         Some(millis) => quote!(#krate::__private::timeout(#millis)),
@@ -352,46 +330,6 @@ mod tests {
         );
         assert!(expanded.contains("compile_error"), "{expanded}");
         assert!(expanded.contains("async fn get"), "{expanded}");
-    }
-
-    #[test]
-    fn retries_change_the_body_only_when_declared() {
-        let item = quote!(
-            async fn get(id: u32, mut name: String) -> Result<u8, E> {
-                Ok(1)
-            }
-        );
-        let plain = expand(quote!(fallback = cached), &item);
-        assert!(!plain.contains("Retrying"), "{plain}");
-        assert!(!plain.contains("loop"), "{plain}");
-        assert!(plain.contains("mut name"), "{plain}");
-        let retried = expand(quote!(retries = 2, fallback = cached), &item);
-        assert!(
-            retried.contains("Retrying :: new (:: core :: option :: Option :: None)"),
-            "{retried}"
-        );
-        assert!(retried.contains(". retries (2u32)"), "{retried}");
-        // Each attempt binds the arguments again; the signature's own are only moved.
-        assert!(
-            retried.contains("let (mut id , mut name ,) = __fusebox_next"),
-            "{retried}"
-        );
-        assert!(
-            !retried.contains("fn get (id : u32 , mut name"),
-            "{retried}"
-        );
-        // The fallback is called once, after the loop.
-        assert_eq!(
-            retried.matches("__private :: fallback").count(),
-            2,
-            "{retried}"
-        );
-        let timed = expand(
-            quote!(retries = 2, retry_deadline = "5s", fallback = cached),
-            &item,
-        );
-        assert!(timed.contains("__private :: retry_clock ()"), "{timed}");
-        assert!(!retried.contains("retry_clock"), "{retried}");
     }
 
     #[test]

@@ -5,9 +5,10 @@ use fusebox_settings::Setting;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::Type;
+use syn::{FnArg, ItemFn, Pat, Signature, Type};
 
 use crate::args::Args;
+use crate::errors::Errors;
 use crate::expand::judge;
 use crate::fallback::Fallback;
 use crate::respan::respan;
@@ -126,5 +127,88 @@ pub(crate) fn retrying(
             };
             break #on_failure;
         }
+    }
+}
+
+/// Refuses a receiver taken by value, at the receiver: each attempt runs the body again.
+pub(crate) fn check_receiver(function: &ItemFn, errors: &mut Errors) {
+    let owned = function.sig.inputs.iter().find_map(|input| match input {
+        FnArg::Receiver(receiver)
+            if receiver.reference.is_none() && !matches!(&*receiver.ty, Type::Reference(_)) =>
+        {
+            Some(receiver.span())
+        }
+        _ => None,
+    });
+    if let Some(span) = owned {
+        errors.at(
+            span,
+            "with `retries`, take `&self`: each attempt runs the body again, and a `self` \
+             taken by value is spent by the first",
+        );
+    }
+}
+
+/// Drops `mut` from the signature's bindings: each attempt binds the arguments again, `mut`
+/// where the body may change them, and the signature's own are only moved.
+pub(crate) fn unbind_mut(signature: &mut Signature) {
+    for input in &mut signature.inputs {
+        if let FnArg::Typed(typed) = input {
+            if let Pat::Ident(ident) = &mut *typed.pat {
+                ident.mutability = None;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use crate::expand::circuit_breaker;
+
+    fn expand(args: TokenStream, item: &TokenStream) -> String {
+        circuit_breaker(args, item).to_string()
+    }
+
+    #[test]
+    fn retries_change_the_body_only_when_declared() {
+        let item = quote!(
+            async fn get(id: u32, mut name: String) -> Result<u8, E> {
+                Ok(1)
+            }
+        );
+        let plain = expand(quote!(fallback = cached), &item);
+        assert!(!plain.contains("Retrying"), "{plain}");
+        assert!(!plain.contains("loop"), "{plain}");
+        assert!(plain.contains("mut name"), "{plain}");
+        let retried = expand(quote!(retries = 2, fallback = cached), &item);
+        assert!(
+            retried.contains("Retrying :: new (:: core :: option :: Option :: None)"),
+            "{retried}"
+        );
+        assert!(retried.contains(". retries (2u32)"), "{retried}");
+        // Each attempt binds the arguments again; the signature's own are only moved.
+        assert!(
+            retried.contains("let (mut id , mut name ,) = __fusebox_next"),
+            "{retried}"
+        );
+        assert!(
+            !retried.contains("fn get (id : u32 , mut name"),
+            "{retried}"
+        );
+        // The fallback is called once, after the loop.
+        assert_eq!(
+            retried.matches("__private :: fallback").count(),
+            2,
+            "{retried}"
+        );
+        let timed = expand(
+            quote!(retries = 2, retry_deadline = "5s", fallback = cached),
+            &item,
+        );
+        assert!(timed.contains("__private :: retry_clock ()"), "{timed}");
+        assert!(!retried.contains("retry_clock"), "{retried}");
     }
 }
