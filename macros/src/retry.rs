@@ -27,26 +27,8 @@ pub(crate) fn retrying(
 ) -> TokenStream {
     let krate = fallback.krate;
     let judge = judge(args, krate);
-    let retry_if = match &args.retry_if {
-        Some(path) => {
-            let krate = respan(krate, path.span());
-            quote_spanned! {path.span()=> {
-                #[allow(unused_imports)]
-                use #krate::__private::AnyValue as _;
-                __fusebox_probe.retry_if(#path)
-            }}
-        }
-        None => quote!(#krate::__private::always),
-    };
-    // A declared deadline counts from the call's start: the one clock read it costs.
-    let (started, started_at) = if args.setting(Setting::RetryDeadline).is_some() {
-        (
-            quote!(let __fusebox_started = #krate::__private::retry_clock();),
-            quote!(::core::option::Option::Some(__fusebox_started)),
-        )
-    } else {
-        (TokenStream::new(), quote!(::core::option::Option::None))
-    };
+    let retry_if = retry_if(args, krate);
+    let (started, started_at, deadline) = overall_deadline(args, krate, deadline);
     let on_reject = fallback.call_with_originals();
     let (clone_checks, keep_args) = fallback.keep_args();
     let clone_kept = fallback.clone_kept();
@@ -128,6 +110,51 @@ pub(crate) fn retrying(
             break #on_failure;
         }
     }
+}
+
+/// The predicate that narrows the retried errors: `retry_if`'s, typed from the fn's return
+/// type so that a wrong one is reported at its path, or one that accepts every error.
+fn retry_if(args: &Args, krate: &TokenStream) -> TokenStream {
+    match &args.retry_if {
+        Some(path) => {
+            let krate = respan(krate, path.span());
+            quote_spanned! {path.span()=> {
+                #[allow(unused_imports)]
+                use #krate::__private::AnyValue as _;
+                __fusebox_probe.retry_if(#path)
+            }}
+        }
+        None => quote!(#krate::__private::always),
+    }
+}
+
+/// Where the attribute declares a `retry_deadline`: the statements that note the call's
+/// start (the one clock read it costs) and its deadline, the start the retries count from,
+/// and each attempt's deadline, bounded by the overall one. Else nothing, no start, and the
+/// attempt's own deadline.
+fn overall_deadline(
+    args: &Args,
+    krate: &TokenStream,
+    deadline: &TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
+    if args.setting(Setting::RetryDeadline).is_none() {
+        return (
+            TokenStream::new(),
+            quote!(::core::option::Option::None),
+            deadline.clone(),
+        );
+    }
+    (
+        quote! {
+            let __fusebox_started = #krate::__private::retry_clock();
+            let __fusebox_until = #krate::__private::retry_until(
+                __FUSEBOX_SITE.retry_breaker(),
+                __fusebox_started,
+            );
+        },
+        quote!(::core::option::Option::Some(__fusebox_started)),
+        quote!(#krate::__private::Within::new(#deadline, __fusebox_until)),
+    )
 }
 
 /// Refuses a receiver taken by value, at the receiver: each attempt runs the body again.

@@ -17,7 +17,9 @@ use crate::breaker::Breaker;
 pub use crate::breaker::Permit;
 use crate::call::{self, Cause};
 use crate::error::BreakerError;
-pub use crate::retry::{always, retry_clock, Hint, HintFromError, NoHint, Refused, Retrying};
+pub use crate::retry::{
+    always, retry_clock, retry_until, Hint, HintFromError, NoHint, Refused, Retrying, Within,
+};
 pub use tokio::time::Sleep;
 
 impl Site {

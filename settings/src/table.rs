@@ -223,7 +223,8 @@ declare_settings! {
             "duration, with `retries`",
             "none",
             "bounds all the attempts of one call and the waits between them: no retry starts \
-             whose wait would end past it"
+             whose wait would end past it, and an attempt still running at it is cut, as a \
+             timeout"
         ],
     }
     /// `retry_budget`: the share of the breaker's recent calls that retries may add.

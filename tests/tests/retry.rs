@@ -287,6 +287,30 @@ async fn the_deadline_bounds_the_attempts_and_their_waits() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_deadline_cuts_an_attempt_that_would_outlast_it() {
+    #[circuit_breaker(
+        name = "retry_deadline_cut",
+        threshold = 100,
+        timeout = "2s",
+        retries = 3,
+        retry_deadline = "500ms",
+        fallback = answer_zero
+    )]
+    async fn call(id: u32) -> Result<u32, AppError> {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        Ok(id)
+    }
+
+    let started = Instant::now();
+    assert_eq!(call(1).await, Ok(0));
+    // Cut at the call's deadline, not at the attempt's 2s timeout; no time left to retry.
+    assert_eq!(started.elapsed(), 500 * MS);
+    assert_eq!(causes(), ["timed out"]);
+    assert_eq!(stats("retry_deadline_cut").timeouts, 1);
+    assert_eq!(retry_stats("retry_deadline_cut").retries, 0);
+}
+
+#[tokio::test(start_paused = true)]
 async fn each_attempt_has_its_own_timeout() {
     static UPSTREAM: LazyLock<Flaky> = LazyLock::new(Flaky::new);
     static SLOW: AtomicU32 = AtomicU32::new(1);

@@ -270,7 +270,8 @@ impl Config {
     }
 
     /// How long the attempts of one call and the waits between them may take together: no
-    /// retry starts whose wait would end past it (default: none).
+    /// retry starts whose wait would end past it, and an attempt the attribute runs is cut
+    /// there, as a timeout (default: none).
     #[must_use]
     pub const fn retry_deadline(mut self, deadline: Duration) -> Config {
         self.retry_deadline = Some(deadline);

@@ -20,7 +20,9 @@ mod hint;
 mod jitter;
 mod retrying;
 mod stats;
+mod within;
 
 pub use hint::{Hint, HintFromError, NoHint, RetryAfter};
 pub use retrying::{always, retry_clock, Refused, Retrying};
 pub use stats::RetryStats;
+pub use within::{retry_until, Within};
