@@ -37,19 +37,8 @@ const RETRY_KEYS: [Key; 5] = [
     Key::Setting(Setting::RetryBudget),
 ];
 
-/// `retries` needs a fallback, which answers once the attempts are spent; the keys that shape
-/// retries need `retries`. Reported at each key's name.
+/// The keys that shape retries need `retries`. Reported at each key's name.
 fn retry_keys_have_retries(args: &Args, written: &[Written], errors: &mut Errors) {
-    if let (Some(entry), None) = (
-        find(written, Key::Setting(Setting::Retries)),
-        &args.fallback,
-    ) {
-        errors.at(
-            entry.name_span,
-            "`retries` needs a `fallback`: it answers, with the last cause, once the attempts \
-             are spent or a rejection stops them",
-        );
-    }
     if args.retries() {
         return;
     }

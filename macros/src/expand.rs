@@ -58,7 +58,7 @@ fn check(args: TokenStream, function: &ItemFn) -> syn::Result<Args> {
         ),
         Ok(_) => {}
     }
-    if args.retries() && args.fallback.is_some() {
+    if args.retries() {
         retry::check_receiver(function, &mut errors);
     }
     errors.finish(args)
@@ -81,10 +81,8 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
         None => quote!(::fusebox),
     };
     let site = site(args, &function, &krate);
-    let inputs = args
-        .fallback
-        .as_ref()
-        .map(|_| Inputs::read(&mut function.sig));
+    let inputs =
+        (args.fallback.is_some() || args.retries()).then(|| Inputs::read(&mut function.sig));
     if args.retries() {
         retry::unbind_mut(&mut function.sig);
     }
@@ -112,6 +110,10 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
             } else {
                 with_fallback(&fallback, args, body, &form.output, &deadline)
             }
+        }
+        (None, Some(inputs)) => {
+            let arguments = Fallback::for_retries(inputs, &krate);
+            retry::without_fallback(&arguments, args, body, &deadline, output_span)
         }
         _ => without_fallback(args, body, &deadline, output_span, &krate),
     };

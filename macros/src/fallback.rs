@@ -13,7 +13,8 @@ use crate::signature::{Inputs, Receiver};
 
 /// The fallback of one protected fn.
 pub(crate) struct Fallback<'a> {
-    path: &'a ExprPath,
+    /// `None` for a retried fn without a fallback, which only clones its arguments.
+    path: Option<&'a ExprPath>,
     span: Span,
     /// The fallback as written, for messages.
     display: String,
@@ -36,12 +37,26 @@ impl<'a> Fallback<'a> {
     ) -> Self {
         let is_method = inputs.receiver != Receiver::None && path.path.get_ident().is_some();
         Fallback {
-            path,
+            path: Some(path),
             span: path.span(),
             display: tidy(&path.to_token_stream()),
             inputs,
             retries,
             is_method,
+            krate,
+        }
+    }
+
+    /// The arguments of a retried fn without a fallback: kept and cloned for each retry, as
+    /// for a fallback, and never passed to one.
+    pub(crate) fn for_retries(inputs: &'a Inputs, krate: &'a TokenStream) -> Self {
+        Fallback {
+            path: None,
+            span: Span::call_site(),
+            display: String::new(),
+            inputs,
+            retries: true,
+            is_method: false,
             krate,
         }
     }
@@ -102,19 +117,29 @@ impl<'a> Fallback<'a> {
         opaque: bool,
     ) -> (TokenStream, TokenStream) {
         let check = format_ident!("__fusebox_clone_{}", index);
-        let purpose = if self.retries {
-            "to be retried and passed to the fallback"
-        } else {
-            "to be passed to the fallback"
+        let message = match (self.path, self.retries) {
+            (None, _) => format!("{what} must be `Clone` to be retried"),
+            (Some(_), true) => format!(
+                "{what} must be `Clone` to be retried and passed to the fallback `{}`",
+                self.display
+            ),
+            (Some(_), false) => format!(
+                "{what} must be `Clone` to be passed to the fallback `{}`",
+                self.display
+            ),
         };
-        let message = format!("{what} must be `Clone` {purpose} `{}`", self.display);
         let label = if opaque {
             "add `+ Clone` to this `impl` type"
         } else {
             "not `Clone`"
         };
-        let note = "a call that runs consumes its arguments, so a clone of each is kept for the \
-                    fallback; implement `Clone`, or take a reference or an `Arc`";
+        let note = if self.path.is_some() {
+            "a call that runs consumes its arguments, so a clone of each is kept for the \
+             fallback; implement `Clone`, or take a reference or an `Arc`"
+        } else {
+            "a call that runs consumes its arguments, so a clone of each is kept for its \
+             retries; implement `Clone`, or take a reference or an `Arc`"
+        };
         let item = quote! {
             #[allow(non_camel_case_types)]
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
@@ -179,7 +204,9 @@ impl<'a> Fallback<'a> {
     /// that a fallback that does not fit is reported there.
     fn call(&self, receiver: &TokenStream) -> TokenStream {
         let krate = respan(self.krate, self.span);
-        let path = self.path;
+        let Some(path) = self.path else {
+            return TokenStream::new();
+        };
         let args = self
             .inputs
             .names()

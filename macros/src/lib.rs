@@ -93,7 +93,7 @@ use proc_macro::TokenStream;
 ///
 /// # Retries
 ///
-/// `retries = n` (with a `fallback`) tries a failed call again, in the order that works:
+/// `retries = n` tries a failed call again, in the order that works:
 /// fallback <- retry <- breaker <- timeout. Each attempt is a call of the breaker (admitted,
 /// timed out by `timeout`, counted, able to open the circuit); the fallback runs once, after
 /// the last attempt, with the last cause. A rejection is never retried, nor a panic, nor an
@@ -103,7 +103,8 @@ use proc_macro::TokenStream;
 /// `fusebox::RetryAfter` says; `retry_deadline` bounds the attempts and their waits, and the
 /// breaker's `retry_budget` keeps its retries below a share of its recent calls. Each retry
 /// takes clones of the arguments (which must be `Clone`); without `retries` nothing of this is
-/// generated.
+/// generated. Without a fallback, the last attempt's answer is the fn's (its error, or a
+/// rejection or a timeout as `E::from(BreakerError)`).
 ///
 /// # Signatures
 ///

@@ -2,7 +2,7 @@
 //! the fallback once, with the last cause. Without `retries` none of this is generated.
 
 use fusebox_settings::Setting;
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, Pat, Signature, Type};
@@ -80,9 +80,11 @@ pub(crate) fn retrying(
             let __fusebox_cause = '__fusebox_retry: {
                 let __fusebox_retrying = __fusebox_retrying
                     .get_or_insert_with(|| #krate::__private::Retrying::new(#started_at));
-                #[allow(unused_imports)]
-                use #krate::__private::{HintFromError as _, NoHint as _};
-                let __fusebox_hint = (&#krate::__private::Hint(&__fusebox_cause)).wait_hint();
+                let __fusebox_hint = {
+                    #[allow(unused_imports)]
+                    use #krate::__private::{HintFromError as _, NoHint as _};
+                    (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
+                };
                 let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
                 match __fusebox_retrying.plan(
                     __fusebox_breaker,
@@ -108,6 +110,117 @@ pub(crate) fn retrying(
                 continue '__fusebox_attempts;
             };
             break #on_failure;
+        }
+    }
+}
+
+/// The body of a fn with `retries` and no fallback (a `Result` whose error carries a
+/// rejection): the attempts in a loop, as with a fallback, each run by the call layer's `Call`,
+/// whose end says whether to retry. What the last attempt returned is the answer: its error,
+/// or a rejection or a timeout as the fn's own error. A panic unwinds on, as without retries.
+/// Every use of the return type goes through `CarriesRejection`, so that a return type that
+/// cannot carry a rejection is one error.
+pub(crate) fn without_fallback(
+    arguments: &Fallback<'_>,
+    args: &Args,
+    body: &syn::Block,
+    deadline: &TokenStream,
+    output_span: Span,
+) -> TokenStream {
+    let krate = respan(arguments.krate, output_span);
+    let carries = quote_spanned!(output_span=> <_ as #krate::__private::CarriesRejection>);
+    let classify = match &args.failure_if {
+        Some(path) => quote_spanned! {output_span=>
+            #carries::failure_if(&__fusebox_future, #path)
+        },
+        None => quote_spanned! {output_span=> #carries::count_errors(&__fusebox_future)},
+    };
+    let retry_if = match &args.retry_if {
+        Some(path) => quote_spanned! {output_span=>
+            #carries::retry_if(&__fusebox_future, #path)
+        },
+        None => quote_spanned! {output_span=> #carries::retry_all(&__fusebox_future)},
+    };
+    // With a predicate, tie the future's output to the fn's return type first, so that a
+    // predicate of the wrong type is reported at its path, not inferred from.
+    let tie = (args.failure_if.is_some() || args.retry_if.is_some()).then(|| {
+        quote!(if false {
+            return __fusebox_future.await;
+        })
+    });
+    let (started, started_at, deadline) = overall_deadline(args, &krate, deadline);
+    let (clone_checks, keep_args) = arguments.keep_args();
+    let clone_kept = arguments.clone_kept();
+    let rebind = arguments.rebind_patterns();
+    let capture = arguments.capture();
+    let names: Vec<_> = arguments.names().collect();
+    let finished = quote!(#krate::__private::Finished);
+    quote_spanned! {output_span=>
+        // A closure that captures nothing: kept in the future at no cost.
+        #[allow(clippy::redundant_closure)]
+        let __fusebox_reject = |__fusebox_error| #carries::reject(__fusebox_error);
+        let mut __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+            ::core::result::Result::Err(__fusebox_error) => {
+                return __fusebox_reject(__fusebox_error);
+            }
+        };
+        #clone_checks
+        let __fusebox_args = #keep_args;
+        #started
+        let mut __fusebox_retrying: ::core::option::Option<#krate::__private::Retrying> =
+            ::core::option::Option::None;
+        let mut __fusebox_next = (#(#names,)*);
+        loop {
+            #[allow(unused_mut)]
+            let (#(mut #names,)*) = __fusebox_next;
+            let __fusebox_future = async #capture { #rebind #body };
+            #tie
+            let __fusebox_classify = #classify;
+            let __fusebox_retry_if = #retry_if;
+            let (__fusebox_output, __fusebox_retryable) = match __FUSEBOX_SITE
+                .attempt(__fusebox_permit, #deadline, __fusebox_classify, __fusebox_future)
+                .await
+            {
+                #finished::Succeeded(__fusebox_output) | #finished::Ignored(__fusebox_output) => {
+                    if let ::core::option::Option::Some(__fusebox_retrying) = &__fusebox_retrying {
+                        __fusebox_retrying.succeeded();
+                    }
+                    break __fusebox_output;
+                }
+                #finished::Failed(__fusebox_output) => {
+                    let __fusebox_retryable = #carries::retryable(&__fusebox_output, __fusebox_retry_if);
+                    (__fusebox_output, __fusebox_retryable)
+                }
+                #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
+                #finished::Rejected(__fusebox_error) => break __fusebox_reject(__fusebox_error),
+            };
+            let __fusebox_retrying = __fusebox_retrying
+                .get_or_insert_with(|| #krate::__private::Retrying::new(#started_at));
+            let __fusebox_hint = {
+                #[allow(unused_imports)]
+                use #krate::__private::{HintFromError as _, NoHint as _};
+                (&#krate::__private::HintOf(&__fusebox_output)).wait_hint()
+            };
+            let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+            match __fusebox_retrying.plan_retryable(
+                __fusebox_breaker,
+                __fusebox_retryable,
+                __fusebox_hint,
+            ) {
+                ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
+                ::core::option::Option::None => break __fusebox_output,
+            }
+            __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
+                ::core::result::Result::Ok(__fusebox_next_permit) => __fusebox_next_permit,
+                ::core::result::Result::Err(#krate::__private::Refused::Budget) => {
+                    break __fusebox_output;
+                }
+                ::core::result::Result::Err(#krate::__private::Refused::Rejected(__fusebox_error)) => {
+                    break __fusebox_reject(__fusebox_error);
+                }
+            };
+            __fusebox_next = #clone_kept;
         }
     }
 }
@@ -230,6 +343,18 @@ mod tests {
             retried.matches("__private :: fallback").count(),
             2,
             "{retried}"
+        );
+        let bare = expand(quote!(), &item);
+        assert!(!bare.contains("Retrying"), "{bare}");
+        assert!(bare.contains("mut name"), "{bare}");
+        let without_fallback = expand(quote!(retries = 1), &item);
+        assert!(
+            without_fallback.contains(". attempt ("),
+            "{without_fallback}"
+        );
+        assert!(
+            !without_fallback.contains("__private :: fallback"),
+            "{without_fallback}"
         );
         let timed = expand(
             quote!(retries = 2, retry_deadline = "5s", fallback = cached),

@@ -18,7 +18,8 @@ pub use crate::breaker::Permit;
 use crate::call::{self, Cause};
 use crate::error::BreakerError;
 pub use crate::retry::{
-    always, retry_clock, retry_until, Hint, HintFromError, NoHint, Refused, Retrying, Within,
+    always, retry_clock, retry_until, Hint, HintFromError, HintOf, NoHint, Refused, Retrying,
+    Within,
 };
 pub use tokio::time::Sleep;
 
@@ -39,6 +40,24 @@ impl Site {
         C: Judge<F::Output>,
     {
         Rescue::new(call::run(permit, deadline, judge, future))
+    }
+
+    /// Runs one attempt of a retried fn without a fallback: how it ended, as the retries need
+    /// to know it.
+    #[inline]
+    pub fn attempt<F, D, C>(
+        &self,
+        permit: Permit,
+        deadline: D,
+        classify: C,
+        future: F,
+    ) -> Call<F, D, C>
+    where
+        F: Future,
+        D: Deadline,
+        C: Classify<F::Output>,
+    {
+        call::run(permit, deadline, classify, future)
     }
 
     /// The breaker a retried call asks for its next attempt.

@@ -188,7 +188,8 @@ declare_settings! {
             "0 ..= 10",
             "`0`",
             "tries a failed call again, each attempt a call of the breaker (admitted, timed out, \
-             counted); a rejection is not retried; needs a `fallback`"
+             counted); a rejection is not retried; then the fallback answers, or the last \
+             attempt's error"
         ],
     }
     /// `retry_backoff`: the shortest wait before a retry, the base of its exponential ceiling.

@@ -482,3 +482,39 @@ fn retry_settings_are_fixed_once_the_breaker_is_built() {
     breaker.reconfigure(breaker.config().threshold(9)).unwrap();
     assert_eq!(breaker.config().retries_value(), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn without_a_fallback_the_last_attempt_answers() {
+    static UPSTREAM: LazyLock<Flaky> = LazyLock::new(Flaky::new);
+    #[circuit_breaker(name = "retry_no_fallback", threshold = 3, retries = 1, timeout = "1s")]
+    async fn call(id: u32) -> Result<u32, AppError> {
+        UPSTREAM.call().await.map(|answer| answer + id)
+    }
+    #[circuit_breaker(name = "retry_no_fallback_if", retries = 2, retry_if = is_transient)]
+    async fn picky(error: AppError) -> Result<u32, AppError> {
+        Err(error)
+    }
+
+    UPSTREAM.fail_next(1);
+    assert_eq!(call(1).await, Ok(2));
+    assert_eq!(UPSTREAM.take().0, 2);
+    // Both attempts fail: the last error is the answer.
+    UPSTREAM.fail_next(2);
+    assert_eq!(call(1).await, Err(AppError::Upstream));
+    assert_eq!(UPSTREAM.take().0, 2);
+    // The third failed attempt opens the circuit: the retry is rejected, as the fn's error.
+    UPSTREAM.fail_next(10);
+    assert!(matches!(
+        call(1).await,
+        Err(AppError::Breaker(BreakerError::Open { .. }))
+    ));
+    assert_eq!(UPSTREAM.take().0, 1);
+    assert_eq!(retry_stats("retry_no_fallback").retries, 2);
+
+    // `retry_if` refuses an error it does not accept: one attempt.
+    let refused = AppError::Breaker(BreakerError::ForcedOpen { name: "elsewhere" });
+    assert_eq!(picky(refused.clone()).await, Err(refused));
+    assert_eq!(stats("retry_no_fallback_if").calls, 1);
+    assert_eq!(picky(AppError::Upstream).await, Err(AppError::Upstream));
+    assert_eq!(stats("retry_no_fallback_if").calls, 4);
+}

@@ -245,8 +245,8 @@ impl Config {
     /// Tries a failed call again up to `retries` times (0 to 10; default 0). Each attempt is
     /// a call of the breaker: admitted, timed out, counted, able to open it. A rejection is
     /// not retried, nor an error `failure_if` does not count. The attribute retries only a fn
-    /// declared with `retries` (which needs a fallback); the attribute's `retries` or an
-    /// override sets how many times.
+    /// declared with `retries`; the attribute's `retries` or an override sets how many times.
+    /// Through a handle: [`Breaker::call_with_retries`](crate::Breaker::call_with_retries).
     #[must_use]
     pub const fn retries(mut self, retries: u32) -> Config {
         self.retries = retries;

@@ -62,3 +62,16 @@ pub trait NoHint {
 }
 
 impl<E> NoHint for &Hint<'_, E> {}
+
+/// The output of a failed attempt of a fn without a fallback, asked for its error's hint.
+#[derive(Debug)]
+pub struct HintOf<'a, R>(pub &'a R);
+
+impl<T, E: RetryAfter> HintFromError for HintOf<'_, Result<T, E>> {
+    #[inline]
+    fn wait_hint(&self) -> Option<Duration> {
+        self.0.as_ref().err().and_then(RetryAfter::retry_after)
+    }
+}
+
+impl<R> NoHint for &HintOf<'_, R> {}

@@ -22,7 +22,7 @@ mod retrying;
 mod stats;
 mod within;
 
-pub use hint::{Hint, HintFromError, NoHint, RetryAfter};
+pub use hint::{Hint, HintFromError, HintOf, NoHint, RetryAfter};
 pub use retrying::{always, retry_clock, Refused, Retrying};
 pub use stats::RetryStats;
 pub use within::{retry_until, Within};

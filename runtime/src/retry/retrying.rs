@@ -78,7 +78,7 @@ impl Retrying {
     }
 
     /// As [`plan`](Retrying::plan), for a failure already judged `retryable` or not.
-    pub(crate) fn plan_retryable(
+    pub fn plan_retryable(
         &mut self,
         breaker: &'static Breaker,
         retryable: bool,

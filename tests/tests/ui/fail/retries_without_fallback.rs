@@ -1,5 +1,5 @@
-//! Retries end in the fallback, which answers once they are spent: `retries` without one is
-//! refused at the key (here on a fn that does not return a `Result` either).
+//! Without a fallback, the last attempt's answer is the fn's, so the fn must return a `Result`
+//! that can carry a rejection: a fn returning anything else is one error, at its return type.
 use fusebox::circuit_breaker;
 
 #[circuit_breaker(retries = 2)]

@@ -82,11 +82,23 @@ impl Client {
     }
 }
 
+#[circuit_breaker(
+    timeout = "1s",
+    retries = 2,
+    retry_deadline = "3s",
+    retry_if = is_transient
+)]
+async fn without_fallback((city, _): (String, u8), mut days: u8) -> Result<String, AppError> {
+    days += 1;
+    Ok(format!("{city}: {days}"))
+}
+
 fn assert_send<T: Send>(_: T) {}
 
 fn main() {
     assert_send(weather((String::new(), String::new()), 1));
     assert_send(greeting(String::new()));
+    assert_send(without_fallback((String::new(), 0), 1));
     let mut client = Client { base: String::new() };
     assert_send(client.fetch(String::new()));
     assert_send(client.reset());
