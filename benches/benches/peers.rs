@@ -12,8 +12,8 @@ use failsafe::futures::CircuitBreaker as _;
 use fusebox::{registry, Config, State};
 use fusebox_bench::{
     half_open_breaker, maybe_fail, protected, protected_fallback, protected_retries,
-    protected_shared, protected_to_open, protected_window, protected_with_timeout, trivial,
-    AppError,
+    protected_retries_bare, protected_shared, protected_to_open, protected_window,
+    protected_with_timeout, trivial, AppError,
 };
 use recloser::{AsyncRecloser, Recloser};
 use tokio::runtime::Runtime;
@@ -82,6 +82,10 @@ fn closed_success(c: &mut Criterion) {
     });
     group.bench_function("fusebox_attribute_retries", |b| {
         b.to_async(&rt).iter(protected_retries);
+    });
+    // Without a fallback: against `fusebox_attribute`.
+    group.bench_function("fusebox_attribute_retries_no_fallback", |b| {
+        b.to_async(&rt).iter(protected_retries_bare);
     });
     let handle = registry().register("bench_handle", Config::new());
     group.bench_function("fusebox_handle", |b| {

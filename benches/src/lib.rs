@@ -76,6 +76,13 @@ pub async fn protected_retries() -> Result<u32, AppError> {
     trivial().await
 }
 
+/// `trivial` behind the attribute with retries it never needs, without a fallback: what
+/// `protected` is with `retries = 2`.
+#[circuit_breaker(name = "bench_retries_bare", threshold = 5, retries = 2)]
+pub async fn protected_retries_bare() -> Result<u32, AppError> {
+    trivial().await
+}
+
 /// Fails every other attempt, each failure retried after 1ms: every call is a failed attempt,
 /// a retry and a success. The budget allows every retry.
 #[circuit_breaker(

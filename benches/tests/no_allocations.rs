@@ -10,8 +10,9 @@
 use fusebox::{circuit_breaker, registry, Config, State};
 use fusebox_bench::counting::{allocations_per_call, Counting};
 use fusebox_bench::{
-    half_open_breaker, maybe_fail, protected, protected_retries, protected_to_open,
-    protected_waiting, protected_window, protected_with_timeout, retried_once, trivial, AppError,
+    half_open_breaker, maybe_fail, protected, protected_retries, protected_retries_bare,
+    protected_to_open, protected_waiting, protected_window, protected_with_timeout, retried_once,
+    trivial, AppError,
 };
 
 #[global_allocator]
@@ -71,6 +72,10 @@ fn no_path_without_a_fallback_allocates() {
         (
             "retries declared, not needed",
             allocations_per_call(&rt, protected_retries),
+        ),
+        (
+            "retries declared without a fallback, not needed",
+            allocations_per_call(&rt, protected_retries_bare),
         ),
         (
             "a failed attempt, a 1ms wait, a retry that succeeds",

@@ -155,10 +155,18 @@ pub(crate) fn without_fallback(
     let capture = arguments.capture();
     let names: Vec<_> = arguments.names().collect();
     let finished = quote!(#krate::__private::Finished);
-    quote_spanned! {output_span=>
+    // Only what names the return type is spanned at it; the rest is the macro's own, so that
+    // the user's lints do not read it as their code.
+    let reject = quote_spanned! {output_span=>
         // A closure that captures nothing: kept in the future at no cost.
         #[allow(clippy::redundant_closure)]
         let __fusebox_reject = |__fusebox_error| #carries::reject(__fusebox_error);
+    };
+    let retryable = quote_spanned! {output_span=>
+        #carries::retryable(&__fusebox_output, __fusebox_retry_if)
+    };
+    quote! {
+        #reject
         let mut __fusebox_permit = match __FUSEBOX_SITE.acquire() {
             ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
             ::core::result::Result::Err(__fusebox_error) => {
@@ -189,7 +197,7 @@ pub(crate) fn without_fallback(
                     break __fusebox_output;
                 }
                 #finished::Failed(__fusebox_output) => {
-                    let __fusebox_retryable = #carries::retryable(&__fusebox_output, __fusebox_retry_if);
+                    let __fusebox_retryable = #retryable;
                     (__fusebox_output, __fusebox_retryable)
                 }
                 #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
