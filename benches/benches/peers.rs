@@ -11,8 +11,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use failsafe::futures::CircuitBreaker as _;
 use fusebox::{registry, Config, State};
 use fusebox_bench::{
-    half_open_breaker, maybe_fail, protected, protected_shared, protected_to_open,
-    protected_window, protected_with_timeout, trivial, AppError,
+    half_open_breaker, maybe_fail, protected, protected_fallback, protected_retries,
+    protected_retries_bare, protected_shared, protected_to_open, protected_window,
+    protected_with_timeout, trivial, AppError,
 };
 use recloser::{AsyncRecloser, Recloser};
 use tokio::runtime::Runtime;
@@ -73,6 +74,18 @@ fn closed_success(c: &mut Criterion) {
     group.bench_function("fusebox_attribute", |b| b.to_async(&rt).iter(protected));
     group.bench_function("fusebox_attribute_window", |b| {
         b.to_async(&rt).iter(protected_window);
+    });
+    // With a fallback, and with a fallback and retries it never needs: retries must cost
+    // nothing (at most 1 ns) on a call that succeeds.
+    group.bench_function("fusebox_attribute_fallback", |b| {
+        b.to_async(&rt).iter(protected_fallback);
+    });
+    group.bench_function("fusebox_attribute_retries", |b| {
+        b.to_async(&rt).iter(protected_retries);
+    });
+    // Without a fallback: against `fusebox_attribute`.
+    group.bench_function("fusebox_attribute_retries_no_fallback", |b| {
+        b.to_async(&rt).iter(protected_retries_bare);
     });
     let handle = registry().register("bench_handle", Config::new());
     group.bench_function("fusebox_handle", |b| {

@@ -54,6 +54,51 @@ pub async fn protected() -> Result<u32, AppError> {
     trivial().await
 }
 
+/// The fallback of the benchmarks' fns that have one.
+pub async fn fallback_answer() -> Result<u32, AppError> {
+    Ok(black_box(0))
+}
+
+/// `trivial` behind the attribute with a fallback: what retries are measured against.
+#[circuit_breaker(name = "bench_fallback", threshold = 5, fallback = fallback_answer)]
+pub async fn protected_fallback() -> Result<u32, AppError> {
+    trivial().await
+}
+
+/// `trivial` behind the attribute with a fallback and retries, which it never needs.
+#[circuit_breaker(
+    name = "bench_retries",
+    threshold = 5,
+    retries = 2,
+    fallback = fallback_answer
+)]
+pub async fn protected_retries() -> Result<u32, AppError> {
+    trivial().await
+}
+
+/// `trivial` behind the attribute with retries it never needs, without a fallback: what
+/// `protected` is with `retries = 2`.
+#[circuit_breaker(name = "bench_retries_bare", threshold = 5, retries = 2)]
+pub async fn protected_retries_bare() -> Result<u32, AppError> {
+    trivial().await
+}
+
+/// Fails every other attempt, each failure retried after 1ms: every call is a failed attempt,
+/// a retry and a success. The budget allows every retry.
+#[circuit_breaker(
+    name = "bench_retried",
+    threshold = 5,
+    retries = 1,
+    retry_backoff = "1ms",
+    retry_max_backoff = "1ms",
+    retry_budget = 100,
+    fallback = fallback_answer
+)]
+pub async fn retried_once() -> Result<u32, AppError> {
+    static FAIL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+    maybe_fail(FAIL.fetch_xor(true, std::sync::atomic::Ordering::Relaxed)).await
+}
+
 /// `trivial` behind the attribute in failure-rate window mode.
 #[circuit_breaker(name = "bench_window", threshold = 5, failure_rate = 50, window = 100)]
 pub async fn protected_window() -> Result<u32, AppError> {

@@ -4,13 +4,15 @@
 //! allocator, on a current-thread runtime, after a warm-up call that registers the breaker.
 //! Two rarer paths do allocate: the call that opens a circuit starts its probe timer (a task,
 //! once per opening), and a call that finds its bulkhead full and may wait for a slot
-//! (`max_wait`) boxes its wait.
+//! (`max_wait`) boxes its wait. A retried call allocates nothing per retry (its breaker's
+//! retry book is made once, by the warm-up call).
 
 use fusebox::{circuit_breaker, registry, Config, State};
 use fusebox_bench::counting::{allocations_per_call, Counting};
 use fusebox_bench::{
-    half_open_breaker, maybe_fail, protected, protected_to_open, protected_waiting,
-    protected_window, protected_with_timeout, trivial, AppError,
+    half_open_breaker, maybe_fail, protected, protected_retries, protected_retries_bare,
+    protected_to_open, protected_waiting, protected_window, protected_with_timeout, retried_once,
+    trivial, AppError,
 };
 
 #[global_allocator]
@@ -67,6 +69,18 @@ fn no_path_without_a_fallback_allocates() {
             "half-open, every probe slot taken, rejected",
             allocations_per_call(&rt, || half_open.call(trivial())),
         ),
+        (
+            "retries declared, not needed",
+            allocations_per_call(&rt, protected_retries),
+        ),
+        (
+            "retries declared without a fallback, not needed",
+            allocations_per_call(&rt, protected_retries_bare),
+        ),
+        (
+            "a failed attempt, a 1ms wait, a retry that succeeds",
+            allocations_per_call(&rt, retried_once),
+        ),
     ];
     assert_eq!(
         opened.state(),
@@ -74,6 +88,12 @@ fn no_path_without_a_fallback_allocates() {
         "every rejection was measured open"
     );
     assert_eq!(half_open.state(), State::HalfOpen);
+    let retried = registry().get("bench_retried").expect("registered");
+    assert!(
+        retried.retry_stats().retries >= 10_000,
+        "every measured call retried once: {:?}",
+        retried.retry_stats()
+    );
     let allocating: Vec<_> = paths
         .iter()
         .filter(|(_, per_call)| *per_call > 0.0)

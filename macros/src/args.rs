@@ -11,6 +11,7 @@ pub(crate) struct Args {
     pub(crate) timeout_millis: Option<u64>,
     pub(crate) fallback: Option<ExprPath>,
     pub(crate) failure_if: Option<ExprPath>,
+    pub(crate) retry_if: Option<ExprPath>,
     /// Where the runtime is, for a crate that re-exports fusebox (`::fusebox` unless given).
     pub(crate) krate: Option<syn::Path>,
     /// The breaker's settings as given, each at its place in `Setting::ALL`.
@@ -26,6 +27,11 @@ impl Args {
     /// The value given for `setting`, or its default.
     pub(crate) fn setting_or_default(&self, setting: Setting) -> Option<Value> {
         self.setting(setting).or(setting.default_value())
+    }
+
+    /// Whether the fn retries: `retries` was given (even 0, which an override may raise).
+    pub(crate) fn retries(&self) -> bool {
+        self.setting(Setting::Retries).is_some()
     }
 
     /// The settings given, in the order of `Setting::ALL`.

@@ -24,6 +24,50 @@ pub(crate) fn check(args: &Args, written: &[Written], errors: &mut Errors) {
     slow_rate_has_slow_call(args, written, errors);
     window_keys_have_a_rate(args, written, errors);
     max_wait_has_a_bulkhead(args, written, errors);
+    retry_keys_have_retries(args, written, errors);
+    retry_max_backoff_is_not_shorter(args, written, errors);
+}
+
+/// The keys that shape retries, which `retries` turns on.
+const RETRY_KEYS: [Key; 5] = [
+    Key::RetryIf,
+    Key::Setting(Setting::RetryBackoff),
+    Key::Setting(Setting::RetryMaxBackoff),
+    Key::Setting(Setting::RetryDeadline),
+    Key::Setting(Setting::RetryBudget),
+];
+
+/// The keys that shape retries need `retries`. Reported at each key's name.
+fn retry_keys_have_retries(args: &Args, written: &[Written], errors: &mut Errors) {
+    if args.retries() {
+        return;
+    }
+    for entry in written
+        .iter()
+        .filter(|entry| RETRY_KEYS.contains(&entry.key))
+    {
+        errors.at(
+            entry.name_span,
+            format!("`{}` shapes retries: set `retries` too", entry.key),
+        );
+    }
+}
+
+/// `retry_max_backoff` must not be shorter than `retry_backoff`; reported at its value.
+fn retry_max_backoff_is_not_shorter(args: &Args, written: &[Written], errors: &mut Errors) {
+    let (Some(Value::Duration(longest)), Some(Value::Duration(shortest)), Some(entry)) = (
+        args.setting(Setting::RetryMaxBackoff),
+        args.setting_or_default(Setting::RetryBackoff),
+        find(written, Key::Setting(Setting::RetryMaxBackoff)),
+    ) else {
+        return;
+    };
+    if longest < shortest {
+        errors.at(
+            entry.value_span,
+            "`retry_max_backoff` must not be shorter than `retry_backoff` (100ms unless given)",
+        );
+    }
 }
 
 /// Where `key` was written, if it was.

@@ -14,6 +14,7 @@ use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
 use crate::parse;
 use crate::respan::respan;
+use crate::retry::{self, retrying};
 use crate::signature::{Inputs, Receiver};
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
@@ -57,6 +58,9 @@ fn check(args: TokenStream, function: &ItemFn) -> syn::Result<Args> {
         ),
         Ok(_) => {}
     }
+    if args.retries() {
+        retry::check_receiver(function, &mut errors);
+    }
     errors.finish(args)
 }
 
@@ -77,10 +81,11 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
         None => quote!(::fusebox),
     };
     let site = site(args, &function, &krate);
-    let inputs = args
-        .fallback
-        .as_ref()
-        .map(|_| Inputs::read(&mut function.sig));
+    let inputs =
+        (args.fallback.is_some() || args.retries()).then(|| Inputs::read(&mut function.sig));
+    if args.retries() {
+        retry::unbind_mut(&mut function.sig);
+    }
     let deadline = match args.timeout_millis {
         Some(millis) => quote!(#krate::__private::timeout(#millis)),
         None => quote!(#krate::__private::NoDeadline),
@@ -99,8 +104,16 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
     let body = &*form.body;
     let protected = match (&args.fallback, &inputs) {
         (Some(path), Some(inputs)) => {
-            let fallback = Fallback::new(path, inputs, &krate);
-            with_fallback(&fallback, args, body, &form.output, &deadline)
+            let fallback = Fallback::new(path, inputs, args.retries(), &krate);
+            if args.retries() {
+                retrying(&fallback, args, body, &form.output, &deadline)
+            } else {
+                with_fallback(&fallback, args, body, &form.output, &deadline)
+            }
+        }
+        (None, Some(inputs)) => {
+            let arguments = Fallback::for_retries(inputs, &krate);
+            retry::without_fallback(&arguments, args, body, &deadline, output_span)
         }
         _ => without_fallback(args, body, &deadline, output_span, &krate),
     };
@@ -163,18 +176,9 @@ fn without_fallback(
     quote!(let __fusebox_future = async move #body; #hint #admit)
 }
 
-/// The body when a fallback answers rejections, timeouts, failures and panics. The arguments
-/// go to the fallback as they are when the call is rejected; they are cloned only for a call
-/// that runs, whose body consumes them.
-fn with_fallback(
-    fallback: &Fallback<'_>,
-    args: &Args,
-    body: &syn::Block,
-    output: &Type,
-    deadline: &TokenStream,
-) -> TokenStream {
-    let krate = fallback.krate;
-    let judge = match &args.failure_if {
+/// How the generated code judges the fn's output: every error, or those `failure_if` accepts.
+pub(crate) fn judge(args: &Args, krate: &TokenStream) -> TokenStream {
+    match &args.failure_if {
         Some(path) => {
             let krate = respan(krate, path.span());
             quote_spanned! {path.span()=> {
@@ -188,7 +192,21 @@ fn with_fallback(
             use #krate::__private::AnyValue as _;
             __fusebox_probe.judge()
         }),
-    };
+    }
+}
+
+/// The body when a fallback answers rejections, timeouts, failures and panics. The arguments
+/// go to the fallback as they are when the call is rejected; they are cloned only for a call
+/// that runs, whose body consumes them.
+fn with_fallback(
+    fallback: &Fallback<'_>,
+    args: &Args,
+    body: &syn::Block,
+    output: &Type,
+    deadline: &TokenStream,
+) -> TokenStream {
+    let krate = fallback.krate;
+    let judge = judge(args, krate);
     let on_reject = fallback.call_with_originals();
     let (clone_checks, keep_args) = fallback.keep_args();
     let on_failure = fallback.call_with_kept();

@@ -13,11 +13,15 @@ use crate::signature::{Inputs, Receiver};
 
 /// The fallback of one protected fn.
 pub(crate) struct Fallback<'a> {
-    path: &'a ExprPath,
+    /// `None` for a retried fn without a fallback, which only clones its arguments.
+    path: Option<&'a ExprPath>,
     span: Span,
     /// The fallback as written, for messages.
     display: String,
     inputs: &'a Inputs,
+    /// Whether the call retries: the clones kept for the fallback are also what each retry
+    /// clones its arguments from.
+    retries: bool,
     /// A bare name on a fn with a receiver means the method on `Self`, called with the
     /// receiver first.
     is_method: bool,
@@ -25,14 +29,34 @@ pub(crate) struct Fallback<'a> {
 }
 
 impl<'a> Fallback<'a> {
-    pub(crate) fn new(path: &'a ExprPath, inputs: &'a Inputs, krate: &'a TokenStream) -> Self {
+    pub(crate) fn new(
+        path: &'a ExprPath,
+        inputs: &'a Inputs,
+        retries: bool,
+        krate: &'a TokenStream,
+    ) -> Self {
         let is_method = inputs.receiver != Receiver::None && path.path.get_ident().is_some();
         Fallback {
-            path,
+            path: Some(path),
             span: path.span(),
             display: tidy(&path.to_token_stream()),
             inputs,
+            retries,
             is_method,
+            krate,
+        }
+    }
+
+    /// The arguments of a retried fn without a fallback: kept and cloned for each retry, as
+    /// for a fallback, and never passed to one.
+    pub(crate) fn for_retries(inputs: &'a Inputs, krate: &'a TokenStream) -> Self {
+        Fallback {
+            path: None,
+            span: Span::call_site(),
+            display: String::new(),
+            inputs,
+            retries: true,
+            is_method: false,
             krate,
         }
     }
@@ -41,6 +65,11 @@ impl<'a> Fallback<'a> {
     /// it after the call.
     pub(crate) fn capture(&self) -> Option<TokenStream> {
         (self.inputs.receiver != Receiver::Exclusive).then(|| quote!(move))
+    }
+
+    /// The names the arguments are bound to.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &Ident> + Clone {
+        self.inputs.names()
     }
 
     /// On rejection: the arguments themselves go to the fallback, nothing is cloned.
@@ -88,17 +117,29 @@ impl<'a> Fallback<'a> {
         opaque: bool,
     ) -> (TokenStream, TokenStream) {
         let check = format_ident!("__fusebox_clone_{}", index);
-        let message = format!(
-            "{what} must be `Clone` to be passed to the fallback `{}`",
-            self.display
-        );
+        let message = match (self.path, self.retries) {
+            (None, _) => format!("{what} must be `Clone` to be retried"),
+            (Some(_), true) => format!(
+                "{what} must be `Clone` to be retried and passed to the fallback `{}`",
+                self.display
+            ),
+            (Some(_), false) => format!(
+                "{what} must be `Clone` to be passed to the fallback `{}`",
+                self.display
+            ),
+        };
         let label = if opaque {
             "add `+ Clone` to this `impl` type"
         } else {
             "not `Clone`"
         };
-        let note = "a call that runs consumes its arguments, so a clone of each is kept for the \
-                    fallback; implement `Clone`, or take a reference or an `Arc`";
+        let note = if self.path.is_some() {
+            "a call that runs consumes its arguments, so a clone of each is kept for the \
+             fallback; implement `Clone`, or take a reference or an `Arc`"
+        } else {
+            "a call that runs consumes its arguments, so a clone of each is kept for its \
+             retries; implement `Clone`, or take a reference or an `Arc`"
+        };
         let item = quote! {
             #[allow(non_camel_case_types)]
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
@@ -116,6 +157,21 @@ impl<'a> Fallback<'a> {
         };
         let name = Ident::new(&name.to_string(), span);
         (item, quote_spanned!(span=> #check::__fusebox_clone(&#name)))
+    }
+
+    /// Before a retry: the arguments of the next attempt, cloned from those kept for the
+    /// fallback through the same checks. (A receiver taken by value is refused with retries,
+    /// so the kept tuple holds the arguments only.)
+    pub(crate) fn clone_kept(&self) -> TokenStream {
+        let clones = self.inputs.args.iter().enumerate().map(|(index, arg)| {
+            let check = format_ident!("__fusebox_clone_{}", index + 1);
+            let field = syn::Index {
+                index: u32::try_from(index).unwrap_or(u32::MAX),
+                span: arg.ty.span(),
+            };
+            quote_spanned!(arg.ty.span()=> #check::__fusebox_clone(&__fusebox_args.#field))
+        });
+        quote!((#(#clones,)*))
     }
 
     /// After a failure, a timeout or a panic: the kept clones go to the fallback.
@@ -148,7 +204,9 @@ impl<'a> Fallback<'a> {
     /// that a fallback that does not fit is reported there.
     fn call(&self, receiver: &TokenStream) -> TokenStream {
         let krate = respan(self.krate, self.span);
-        let path = self.path;
+        let Some(path) = self.path else {
+            return TokenStream::new();
+        };
         let args = self
             .inputs
             .names()

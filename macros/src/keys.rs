@@ -14,6 +14,7 @@ pub(crate) enum Key {
     Timeout,
     Fallback,
     FailureIf,
+    RetryIf,
     Crate,
     /// A setting of the fn's breaker.
     Setting(Setting),
@@ -21,11 +22,12 @@ pub(crate) enum Key {
 
 /// The keys that belong to the protected fn rather than to its breaker, in the order the
 /// documentation gives them.
-const FN_KEYS: [Key; 5] = [
+const FN_KEYS: [Key; 6] = [
     Key::Name,
     Key::Timeout,
     Key::Fallback,
     Key::FailureIf,
+    Key::RetryIf,
     Key::Crate,
 ];
 
@@ -53,6 +55,7 @@ impl Key {
             Key::Timeout => "timeout",
             Key::Fallback => "fallback",
             Key::FailureIf => "failure_if",
+            Key::RetryIf => "retry_if",
             Key::Crate => "crate",
             Key::Setting(setting) => setting.name(),
         }

@@ -14,6 +14,7 @@ mod form;
 mod keys;
 mod parse;
 mod respan;
+mod retry;
 mod signature;
 mod values;
 
@@ -38,6 +39,7 @@ use proc_macro::TokenStream;
 /// | `timeout` | duration | none | per-call deadline; a timed-out call is dropped and counts as a failure |
 /// | `fallback` | path to an async fn | none | answers, with the same arguments, on rejection, full bulkhead, timeout, failure or panic; may take a last `fusebox::Cause<E>` |
 /// | `failure_if` | path to a `fn(&E) -> bool` | every `Err` counts | which errors count as failures; the others are returned as they are |
+/// | `retry_if` | path to a `fn(&E) -> bool`, with `retries` | every counted error is retried | which counted errors are worth a retry (a 503 is, a 400 is not); a timeout is always retried, a rejection or a panic never |
 /// | `crate` | string: a path | `"::fusebox"` | where the runtime is, for a crate that re-exports fusebox: `crate = "my_framework::fusebox"` |
 #[doc = fusebox_settings::setting_rows!()]
 ///
@@ -88,6 +90,21 @@ use proc_macro::TokenStream;
 ///   (`Self::fixed`, `cache::weather`) names any fn, called with the arguments only.
 /// - A fallback that carries its own `#[circuit_breaker]` is protected by its own breaker, so
 ///   a chain `live -> cache -> static` needs nothing more.
+///
+/// # Retries
+///
+/// `retries = n` tries a failed call again, in the order that works:
+/// fallback <- retry <- breaker <- timeout. Each attempt is a call of the breaker (admitted,
+/// timed out by `timeout`, counted, able to open the circuit); the fallback runs once, after
+/// the last attempt, with the last cause. A rejection is never retried, nor a panic, nor an
+/// error `failure_if` does not count; `retry_if = is_transient` (a `fn(&E) -> bool`) narrows
+/// the counted errors retried; a timeout is retried. Retry `n` waits a uniform draw between
+/// `retry_backoff` and `min(retry_backoff * 2^n, retry_max_backoff)`, or what the error's
+/// `fusebox::RetryAfter` says; `retry_deadline` bounds the attempts and their waits, and the
+/// breaker's `retry_budget` keeps its retries below a share of its recent calls. Each retry
+/// takes clones of the arguments (which must be `Clone`); without `retries` nothing of this is
+/// generated. Without a fallback, the last attempt's answer is the fn's (its error, or a
+/// rejection or a timeout as `E::from(BreakerError)`).
 ///
 /// # Signatures
 ///

@@ -132,10 +132,14 @@ pub enum ConfigError {
     MaxWaitWithoutBulkhead,
     /// `max_recovery` was shorter than `recovery`.
     MaxRecoveryBelowRecovery,
+    /// `retry_max_backoff` was shorter than `retry_backoff`.
+    RetryMaxBackoffBelowBackoff,
     /// A change through [`Breaker::reconfigure`](crate::Breaker::reconfigure) would change a
     /// setting that is fixed once the breaker is built, because it sizes what the breaker
     /// allocated then: the window, turning the rates on or off, `adaptive`, turning
-    /// `slow_call` on or off, or the bulkhead (`max_concurrent`, `max_wait`).
+    /// `slow_call` on or off, or the bulkhead (`max_concurrent`, `max_wait`); or a retry
+    /// setting (`retries`, `retry_backoff`, `retry_max_backoff`, `retry_deadline`,
+    /// `retry_budget`), which the breaker's retry budget and its calls' retries are made with.
     FixedSetting {
         /// The setting, as in the attribute.
         setting: &'static str,
@@ -160,6 +164,14 @@ impl fmt::Display for ConfigError {
             ConfigError::MaxRecoveryBelowRecovery => {
                 f.write_str("`max_recovery` must not be shorter than `recovery`")
             }
+            ConfigError::RetryMaxBackoffBelowBackoff => {
+                f.write_str("`retry_max_backoff` must not be shorter than `retry_backoff`")
+            }
+            ConfigError::FixedSetting { setting } if setting.starts_with("retr") => write!(
+                f,
+                "`{setting}` cannot change once the breaker is built: its retries and their \
+                 budget are made with it; the settings in force were kept"
+            ),
             ConfigError::FixedSetting { setting } => write!(
                 f,
                 "`{setting}` cannot change once the breaker is built: it sizes what the breaker \

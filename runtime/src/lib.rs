@@ -77,6 +77,7 @@ mod config;
 mod error;
 mod observe;
 mod registry;
+mod retry;
 mod retry_at;
 mod sync;
 #[cfg(feature = "tower")]
@@ -92,7 +93,7 @@ pub use breaker::Breaker;
 // that a compile error about a misused attribute names them without a private path.
 pub use call::{CarriesRejection, FromBreakerError};
 
-pub use call::{call_fallback, AnyValue, Cause, Fallback, ResultType};
+pub use call::{call_fallback, AnyValue, Cause, Fallback, ResultType, RetriesErrors};
 pub use config::{Config, Window};
 #[cfg(feature = "overrides")]
 pub use config::{OverrideError, CONFIG_FILE_VAR};
@@ -169,4 +170,5 @@ pub use fusebox_macros::circuit_breaker;
 pub use fusebox_settings::{Kind, Setting, Value};
 pub use observe::{Event, Health, Reason, State, Stats};
 pub use registry::{registry, Registry};
+pub use retry::{RetryAfter, RetryStats};
 pub use retry_at::RetryAt;

@@ -13,9 +13,15 @@ pub use crate::call::{
 pub use crate::registry::{Site, SITES};
 pub use linkme::{self, distributed_slice};
 
+use crate::breaker::Breaker;
 pub use crate::breaker::Permit;
 use crate::call::{self, Cause};
 use crate::error::BreakerError;
+pub use crate::retry::{
+    always, retry_clock, retry_until, Hint, HintFromError, HintOf, NoHint, Refused, Retrying,
+    Within,
+};
+pub use tokio::time::Sleep;
 
 impl Site {
     /// Runs the fn's future under `permit` and `deadline`, reports the outcome as `judge`
@@ -34,6 +40,40 @@ impl Site {
         C: Judge<F::Output>,
     {
         Rescue::new(call::run(permit, deadline, judge, future))
+    }
+
+    /// Runs one attempt of a retried fn without a fallback: how it ended, as the retries need
+    /// to know it.
+    #[inline]
+    pub fn attempt<F, D, C>(
+        &self,
+        permit: Permit,
+        deadline: D,
+        classify: C,
+        future: F,
+    ) -> Call<F, D, C>
+    where
+        F: Future,
+        D: Deadline,
+        C: Classify<F::Output>,
+    {
+        call::run(permit, deadline, classify, future)
+    }
+
+    /// The breaker a retried call asks for its next attempt.
+    #[inline]
+    pub fn retry_breaker(&self) -> &'static Breaker {
+        self.breaker()
+    }
+}
+
+/// The cause the fallback gets when a planned retry does not run: the last attempt's, or the
+/// rejection of the retry.
+#[cold]
+pub fn refused<E>(cause: Cause<E>, refused: Refused) -> Cause<E> {
+    match refused {
+        Refused::Budget => cause,
+        Refused::Rejected(error) => Cause::Rejected(error),
     }
 }
 

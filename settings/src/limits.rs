@@ -20,3 +20,11 @@ pub const MIN_WINDOW_MILLIS: u64 = 100;
 pub const MAX_WINDOW_MILLIS: u64 = 24 * 60 * 60 * 1000;
 /// The calls a time window must hold before its rates count, by default.
 pub const DEFAULT_MIN_CALLS: u32 = 100;
+/// The shortest wait before a retry, by default, in milliseconds.
+pub const DEFAULT_RETRY_BACKOFF_MILLIS: u64 = 100;
+/// The share of a breaker's recent calls its retries may add, by default, in percent.
+pub const DEFAULT_RETRY_BUDGET: u8 = 20;
+/// The stretch of time a retry budget counts calls and retries over, in seconds.
+pub const RETRY_BUDGET_SECONDS: u64 = 10;
+/// The retries a budget allows in its stretch of time whatever the calls (one a second).
+pub const RETRY_BUDGET_FLOOR: u64 = RETRY_BUDGET_SECONDS;

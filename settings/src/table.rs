@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use crate::kind::{Kind, Value};
 use crate::limits::{
-    DEFAULT_RECOVERY_MILLIS, DEFAULT_SUCCESS_THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_WINDOW,
-    MAX_SUCCESS_THRESHOLD,
+    DEFAULT_RECOVERY_MILLIS, DEFAULT_RETRY_BACKOFF_MILLIS, DEFAULT_RETRY_BUDGET,
+    DEFAULT_SUCCESS_THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_WINDOW, MAX_SUCCESS_THRESHOLD,
 };
 
 declare_settings! {
@@ -177,6 +177,67 @@ declare_settings! {
             "duration, with `max_concurrent`",
             "`\"0ms\"`",
             "how long a call may wait for a bulkhead slot"
+        ],
+    }
+    /// `retries`: how many times a failed call is tried again.
+    Retries = "retries" {
+        kind: Kind::Whole { min: 0, max: 10 },
+        default: Some(Value::Whole(0)),
+        must_be: "between 0 and 10",
+        row: [
+            "0 ..= 10",
+            "`0`",
+            "tries a failed call again, each attempt a call of the breaker (admitted, timed out, \
+             counted); a rejection is not retried; then the fallback answers, or the last \
+             attempt's error"
+        ],
+    }
+    /// `retry_backoff`: the shortest wait before a retry, the base of its exponential ceiling.
+    RetryBackoff = "retry_backoff" {
+        kind: Kind::Duration { min_millis: 1 },
+        default: Some(Value::Duration(Duration::from_millis(DEFAULT_RETRY_BACKOFF_MILLIS))),
+        must_be: "at least 1ms",
+        row: [
+            "duration, with `retries`",
+            "`\"100ms\"`",
+            "retry `n` waits a uniform draw between this and `retry_backoff * 2^n` (capped by \
+             `retry_max_backoff`)"
+        ],
+    }
+    /// `retry_max_backoff`: the longest wait before a retry.
+    RetryMaxBackoff = "retry_max_backoff" {
+        kind: Kind::Duration { min_millis: 1 },
+        default: None,
+        must_be: "at least 1ms",
+        row: [
+            "duration >= `retry_backoff`, with `retries`",
+            "no cap",
+            "the longest wait before a retry"
+        ],
+    }
+    /// `retry_deadline`: how long all the attempts of one call and their waits may take.
+    RetryDeadline = "retry_deadline" {
+        kind: Kind::Duration { min_millis: 1 },
+        default: None,
+        must_be: "at least 1ms",
+        row: [
+            "duration, with `retries`",
+            "none",
+            "bounds all the attempts of one call and the waits between them: no retry starts \
+             whose wait would end past it, and an attempt still running at it is cut, as a \
+             timeout"
+        ],
+    }
+    /// `retry_budget`: the share of the breaker's recent calls that retries may add.
+    RetryBudget = "retry_budget" {
+        kind: Kind::Percent,
+        default: Some(Value::Percent(DEFAULT_RETRY_BUDGET)),
+        must_be: "between 1 and 100",
+        row: [
+            "1 ..= 100 (percent), with `retries`",
+            "`20`",
+            "retries stay below this share of the breaker's calls in the last 10s, plus 10 \
+             retries; a retry refused runs the fallback"
         ],
     }
 }

@@ -1,7 +1,8 @@
 //! An MCP server whose tools keep answering when what they depend on fails.
 //!
-//! - `get_weather(city)` asks a weather service over HTTP behind the `weather_api` breaker;
-//!   when it fails or the breaker is open, the last live answer comes from a cache (breaker
+//! - `get_weather(city)` asks a weather service over HTTP behind the `weather_api` breaker,
+//!   retrying a transient failure once (`retries = 1, retry_if = is_transient`); when both
+//!   attempts fail or the breaker is open, the last live answer comes from a cache (breaker
 //!   `cache`), and when that has nothing, a static answer does. Every answer says its source.
 //! - `store_data(data)` writes a record to `SQLite` behind the `database` breaker; when the
 //!   breaker rejects the call or the write fails, the record goes to a durable outbox on disk

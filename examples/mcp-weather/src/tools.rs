@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::store::{Receipt, StoreError};
-use crate::weather::{WeatherArgs, WeatherError, WeatherReport};
+use crate::weather::{is_transient, WeatherArgs, WeatherError, WeatherReport};
 use crate::WeatherServer;
 
 /// The largest record `store_data` accepts, in bytes of compact JSON.
@@ -70,10 +70,20 @@ fn kind(value: &Value) -> &'static str {
 
 #[tool_router(vis = "pub(crate)")]
 impl WeatherServer {
-    /// The current weather in a city. Five failures in a row open the `weather_api`
-    /// breaker for 30 s; meanwhile, and on any failure, the cache answers, then a static
-    /// answer.
-    #[circuit_breaker(name = "weather_api", threshold = 5, timeout = "2s", recovery = "30s", success_threshold = 2, fallback = cached_weather)]
+    /// The current weather in a city. A transient failure is retried once, after 100 to
+    /// 200 ms; each attempt is a call of the breaker, with its own 2 s timeout. Five failed
+    /// attempts in a row open the `weather_api` breaker for 30 s; meanwhile, and when both
+    /// attempts fail, the cache answers, then a static answer.
+    #[circuit_breaker(
+        name = "weather_api",
+        threshold = 5,
+        timeout = "2s",
+        recovery = "30s",
+        success_threshold = 2,
+        retries = 1,
+        retry_if = is_transient,
+        fallback = cached_weather
+    )]
     #[tool(
         description = "Get the current weather in a city. The answer's `source` says where it \
                        came from: live_api, cache_fallback (the weather service is failing; \

@@ -152,6 +152,15 @@ impl fmt::Display for WeatherError {
 
 impl std::error::Error for WeatherError {}
 
+/// Whether a failure is worth another attempt (`retry_if` of `get_weather`): no answer, a bad
+/// one or a server error (5xx) may clear on a second try; a client error (4xx) says the
+/// request itself is wrong, and would fail again.
+pub fn is_transient(error: &WeatherError) -> bool {
+    match error {
+        WeatherError::Upstream(reason) => !reason.starts_with("HTTP 4"),
+    }
+}
+
 /// A tool error reaches the client as a result with `isError: true` and this text.
 impl IntoContents for WeatherError {
     fn into_contents(self) -> Vec<ContentBlock> {
@@ -202,6 +211,14 @@ impl WeatherClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_errors_and_lost_answers_are_retried_client_errors_are_not() {
+        let upstream = |reason: &str| WeatherError::Upstream(reason.to_owned());
+        assert!(is_transient(&upstream("HTTP 503 Service Unavailable")));
+        assert!(is_transient(&upstream("error sending request")));
+        assert!(!is_transient(&upstream("HTTP 404 Not Found")));
+    }
 
     #[test]
     fn a_city_is_trimmed_and_checked() {

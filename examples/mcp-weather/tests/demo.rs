@@ -33,6 +33,12 @@ fn the_demo_alone_shows_breakers_opening_falling_back_recovering_and_records_lan
         assert!(stdout.contains(expected), "no {expected:?} in:\n{stdout}");
     }
     assert!(!stdout.contains("[(\""), "a Rust debug list:\n{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line.contains("-> live_api") && line.contains("service called 2x")),
+        "no answer that succeeded on its second attempt:\n{stdout}"
+    );
     let requests = stdout.lines().filter(|line| line.contains(" -> ")).count();
     assert_eq!(
         requests,

@@ -121,9 +121,11 @@ async fn answers_live_and_refuses_bad_arguments_clearly() {
 async fn an_open_breaker_stops_calling_the_service_and_the_fallbacks_answer() {
     let upstream = Upstream::start(Faults::HEALTHY, 1).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
+    // Without retries (an override turns them off), so that each call is one attempt.
     let env = [
         ("FUSEBOX_WEATHER_API_THRESHOLD", "3"),
         ("FUSEBOX_WEATHER_API_RECOVERY", "10m"),
+        ("FUSEBOX_WEATHER_API_RETRIES", "0"),
     ];
     let client = start(dir.path(), &upstream.url(), &env).await;
     assert_eq!(source(&client, "Oslo").await, "live_api");

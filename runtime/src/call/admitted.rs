@@ -70,6 +70,25 @@ pub trait CarriesRejection: Sized {
     fn reject(error: BreakerError) -> Self
     where
         Self::Error: FromBreakerError;
+
+    /// With `retries`: the errors `predicate` accepts are retried (every error without
+    /// `retry_if`, as [`retry_all`](CarriesRejection::retry_all) says).
+    #[inline]
+    fn retry_if<F: Future<Output = Self>>(
+        _: &F,
+        predicate: fn(&Self::Error) -> bool,
+    ) -> fn(&Self::Error) -> bool {
+        predicate
+    }
+
+    /// With `retries` and no `retry_if`: every counted error is retried.
+    #[inline]
+    fn retry_all<F: Future<Output = Self>>(_: &F) -> fn(&Self::Error) -> bool {
+        |_| true
+    }
+
+    /// Whether a failed output may be retried: it holds an error `predicate` accepts.
+    fn retryable(&self, predicate: fn(&Self::Error) -> bool) -> bool;
 }
 
 impl<T, E> CarriesRejection for Result<T, E> {
@@ -93,6 +112,11 @@ impl<T, E> CarriesRejection for Result<T, E> {
         E: FromBreakerError,
     {
         Err(E::from(error))
+    }
+
+    #[inline]
+    fn retryable(&self, predicate: fn(&E) -> bool) -> bool {
+        self.as_ref().err().is_some_and(predicate)
     }
 }
 

@@ -77,6 +77,16 @@ impl<T> Classify<T> for NeverFails {
 #[derive(Debug)]
 pub struct FailureIf<E>(pub fn(&E) -> bool);
 
+// By hand: a derive would ask `E: Clone`, which a fn pointer does not need. Each attempt of a
+// retried call takes its own copy.
+impl<E> Clone for FailureIf<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E> Copy for FailureIf<E> {}
+
 impl<T, E> Classify<Result<T, E>> for FailureIf<E> {
     #[inline]
     fn classify(&self, output: &Result<T, E>) -> Verdict {

@@ -41,6 +41,14 @@ impl<T, E> Probe<Result<T, E>> {
     pub fn failure_if(&self, predicate: fn(&E) -> bool) -> FailureIf<E> {
         FailureIf(predicate)
     }
+
+    /// `retry_if = predicate`: only the counted errors `predicate` accepts are retried. Typed
+    /// from the fn's return type, so that a predicate of the wrong type is reported at its
+    /// path.
+    #[inline]
+    pub fn retry_if(&self, predicate: fn(&E) -> bool) -> fn(&E) -> bool {
+        predicate
+    }
 }
 
 /// Any return type that is not a `Result`: nothing it returns is a failure.
@@ -64,7 +72,29 @@ pub trait AnyValue {
     {
         NeverFails
     }
+
+    /// `retry_if` on a fn that does not return a `Result`: refused by the bound, which says
+    /// why, with a predicate of the type the retries expect so that nothing else is reported.
+    #[inline]
+    fn retry_if<E>(&self, _: fn(&E) -> bool) -> fn(&Infallible) -> bool
+    where
+        Self::Returns: RetriesErrors,
+    {
+        |_| true
+    }
 }
+
+/// A `Result`, whose errors `retry_if` judges.
+#[diagnostic::on_unimplemented(
+    message = "`retry_if` needs the fn to return a `Result`, found `{Self}`",
+    label = "`retry_if` judges the errors of a `Result`; this fn returns `{Self}`",
+    note = "remove `retry_if`: a fn that does not return a `Result` is retried after a timeout \
+            only"
+)]
+#[doc(hidden)]
+pub trait RetriesErrors {}
+
+impl<T, E> RetriesErrors for Result<T, E> {}
 
 impl<R> AnyValue for Probe<R> {
     type Returns = R;

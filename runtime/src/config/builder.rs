@@ -41,6 +41,11 @@ pub struct Config {
     pub(super) adaptive: bool,
     pub(super) slow_call: Option<Duration>,
     pub(super) slow_rate: Option<u8>,
+    pub(super) retries: u32,
+    pub(super) retry_backoff: Duration,
+    pub(super) retry_max_backoff: Option<Duration>,
+    pub(super) retry_deadline: Option<Duration>,
+    pub(super) retry_budget: u8,
 }
 
 impl Config {
@@ -63,6 +68,11 @@ impl Config {
     /// The largest `success_threshold` accepted (the state word's half-open payload holds
     /// more: checked there).
     pub const MAX_SUCCESS_THRESHOLD: u32 = limits::MAX_SUCCESS_THRESHOLD;
+    /// Default shortest wait before a retry.
+    pub const DEFAULT_RETRY_BACKOFF: Duration =
+        Duration::from_millis(limits::DEFAULT_RETRY_BACKOFF_MILLIS);
+    /// Default share of the breaker's recent calls its retries may add, in percent.
+    pub const DEFAULT_RETRY_BUDGET: u8 = limits::DEFAULT_RETRY_BUDGET;
 
     /// The defaults: threshold 5, recovery 60 s, success threshold 3.
     pub const fn new() -> Config {
@@ -82,6 +92,11 @@ impl Config {
             adaptive: false,
             slow_call: None,
             slow_rate: None,
+            retries: 0,
+            retry_backoff: Config::DEFAULT_RETRY_BACKOFF,
+            retry_max_backoff: None,
+            retry_deadline: None,
+            retry_budget: Config::DEFAULT_RETRY_BUDGET,
         }
     }
 
@@ -224,6 +239,50 @@ impl Config {
     #[must_use]
     pub const fn slow_rate(mut self, percent: u8) -> Config {
         self.slow_rate = Some(percent);
+        self
+    }
+
+    /// Tries a failed call again up to `retries` times (0 to 10; default 0). Each attempt is
+    /// a call of the breaker: admitted, timed out, counted, able to open it. A rejection is
+    /// not retried, nor an error `failure_if` does not count. The attribute retries only a fn
+    /// declared with `retries`; the attribute's `retries` or an override sets how many times.
+    /// Through a handle: [`Breaker::call_with_retries`](crate::Breaker::call_with_retries).
+    #[must_use]
+    pub const fn retries(mut self, retries: u32) -> Config {
+        self.retries = retries;
+        self
+    }
+
+    /// The shortest wait before a retry (at least 1ms; default 100ms): retry `n` waits a
+    /// uniform draw between it and `retry_backoff * 2^n`, capped by
+    /// [`retry_max_backoff`](Config::retry_max_backoff).
+    #[must_use]
+    pub const fn retry_backoff(mut self, shortest: Duration) -> Config {
+        self.retry_backoff = shortest;
+        self
+    }
+
+    /// The longest wait before a retry (at least `retry_backoff`; default: no cap).
+    #[must_use]
+    pub const fn retry_max_backoff(mut self, longest: Duration) -> Config {
+        self.retry_max_backoff = Some(longest);
+        self
+    }
+
+    /// How long the attempts of one call and the waits between them may take together: no
+    /// retry starts whose wait would end past it, and an attempt the attribute runs is cut
+    /// there, as a timeout (default: none).
+    #[must_use]
+    pub const fn retry_deadline(mut self, deadline: Duration) -> Config {
+        self.retry_deadline = Some(deadline);
+        self
+    }
+
+    /// The share of the breaker's calls of the last 10 s that its retries may add, in percent
+    /// (1 to 100; default 20), beside a floor of 10 retries in those 10 s.
+    #[must_use]
+    pub const fn retry_budget(mut self, percent: u8) -> Config {
+        self.retry_budget = percent;
         self
     }
 }

@@ -54,6 +54,11 @@ struct Fixed {
     max_wait: Duration,
     times_calls: bool,
     has_window: bool,
+    retries: u32,
+    retry_backoff: Duration,
+    retry_max_backoff: Option<Duration>,
+    retry_deadline: Option<Duration>,
+    retry_budget: u8,
 }
 
 /// The rate rules, read together in one load.
@@ -168,6 +173,11 @@ impl Fixed {
             max_wait: config.max_wait_value(),
             times_calls: config.slow_call_value().is_some(),
             has_window: config.has_window(),
+            retries: config.retries_value(),
+            retry_backoff: config.retry_backoff_value(),
+            retry_max_backoff: config.retry_max_backoff_value(),
+            retry_deadline: config.retry_deadline_value(),
+            retry_budget: config.retry_budget_value(),
         }
     }
 
@@ -186,6 +196,17 @@ impl Fixed {
                 self.has_window != other.has_window,
                 "failure_rate or slow_rate",
             ),
+            (self.retries != other.retries, "retries"),
+            (self.retry_backoff != other.retry_backoff, "retry_backoff"),
+            (
+                self.retry_max_backoff != other.retry_max_backoff,
+                "retry_max_backoff",
+            ),
+            (
+                self.retry_deadline != other.retry_deadline,
+                "retry_deadline",
+            ),
+            (self.retry_budget != other.retry_budget, "retry_budget"),
         ];
         changed
             .into_iter()
@@ -230,7 +251,16 @@ fn decode(words: &[u64; WORDS], fixed: Fixed) -> Config {
         .backoff(f64::from_bits(words[BACKOFF]))
         .critical(words[CRITICAL] != 0)
         .adaptive(fixed.adaptive)
-        .max_wait(fixed.max_wait);
+        .max_wait(fixed.max_wait)
+        .retries(fixed.retries)
+        .retry_backoff(fixed.retry_backoff)
+        .retry_budget(fixed.retry_budget);
+    if let Some(longest) = fixed.retry_max_backoff {
+        config = config.retry_max_backoff(longest);
+    }
+    if let Some(deadline) = fixed.retry_deadline {
+        config = config.retry_deadline(deadline);
+    }
     config = match fixed.window {
         Window::Calls(calls) => config.window(calls),
         Window::Time(duration) => config.window_duration(duration),

@@ -48,6 +48,11 @@ impl Config {
                 return Err(ConfigError::MaxRecoveryBelowRecovery);
             }
         }
+        if let Some(longest) = self.retry_max_backoff {
+            if longest.as_nanos() < self.retry_backoff.as_nanos() {
+                return Err(ConfigError::RetryMaxBackoffBelowBackoff);
+            }
+        }
         Ok(self)
     }
 }

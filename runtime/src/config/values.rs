@@ -40,6 +40,11 @@ impl Config {
             (Setting::SlowRate, Value::Percent(percent)) => self.slow_rate(percent),
             (Setting::MaxConcurrent, Value::Whole(calls)) => self.max_concurrent(calls),
             (Setting::MaxWait, Value::Duration(wait)) => self.max_wait(wait),
+            (Setting::Retries, Value::Whole(retries)) => self.retries(retries),
+            (Setting::RetryBackoff, Value::Duration(shortest)) => self.retry_backoff(shortest),
+            (Setting::RetryMaxBackoff, Value::Duration(longest)) => self.retry_max_backoff(longest),
+            (Setting::RetryDeadline, Value::Duration(deadline)) => self.retry_deadline(deadline),
+            (Setting::RetryBudget, Value::Percent(percent)) => self.retry_budget(percent),
             // Each setting by name: a setting added to the table and not here stops the build.
             (
                 Setting::Threshold
@@ -56,7 +61,12 @@ impl Config {
                 | Setting::SlowCall
                 | Setting::SlowRate
                 | Setting::MaxConcurrent
-                | Setting::MaxWait,
+                | Setting::MaxWait
+                | Setting::Retries
+                | Setting::RetryBackoff
+                | Setting::RetryMaxBackoff
+                | Setting::RetryDeadline
+                | Setting::RetryBudget,
                 Value::Whole(_)
                 | Value::Percent(_)
                 | Value::Duration(_)
@@ -95,6 +105,11 @@ impl Config {
             Setting::SlowRate => percent(self.slow_rate),
             Setting::MaxConcurrent => whole(self.max_concurrent),
             Setting::MaxWait => Some(Value::Duration(self.max_wait)),
+            Setting::Retries => Some(Value::Whole(self.retries)),
+            Setting::RetryBackoff => Some(Value::Duration(self.retry_backoff)),
+            Setting::RetryMaxBackoff => duration(self.retry_max_backoff),
+            Setting::RetryDeadline => duration(self.retry_deadline),
+            Setting::RetryBudget => Some(Value::Percent(self.retry_budget)),
         }
     }
 
@@ -181,6 +196,31 @@ impl Config {
     /// How long a full half-open circuit waits for its probes, if limited.
     pub const fn max_half_open_wait_value(&self) -> Option<Duration> {
         self.max_half_open_wait
+    }
+
+    /// How many times a failed call is tried again.
+    pub const fn retries_value(&self) -> u32 {
+        self.retries
+    }
+
+    /// The shortest wait before a retry.
+    pub const fn retry_backoff_value(&self) -> Duration {
+        self.retry_backoff
+    }
+
+    /// The longest wait before a retry, if capped.
+    pub const fn retry_max_backoff_value(&self) -> Option<Duration> {
+        self.retry_max_backoff
+    }
+
+    /// How long the attempts of one call and their waits may take together, if bounded.
+    pub const fn retry_deadline_value(&self) -> Option<Duration> {
+        self.retry_deadline
+    }
+
+    /// The share of the breaker's recent calls its retries may add, in percent.
+    pub const fn retry_budget_value(&self) -> u8 {
+        self.retry_budget
     }
 }
 

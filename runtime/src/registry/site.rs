@@ -70,7 +70,7 @@ impl Site {
     }
 
     #[inline]
-    fn breaker(&self) -> &'static Breaker {
+    pub(crate) fn breaker(&self) -> &'static Breaker {
         match self.breaker.get() {
             Some(breaker) => breaker,
             None => self.first_use(),
@@ -111,6 +111,10 @@ const fn refused(error: ConfigError) -> &'static str {
         ConfigError::MaxRecoveryBelowRecovery => {
             "invalid breaker settings: `max_recovery` must not be shorter than `recovery`"
         }
+        ConfigError::RetryMaxBackoffBelowBackoff => {
+            "invalid breaker settings: `retry_max_backoff` must not be shorter than \
+             `retry_backoff`"
+        }
         ConfigError::FixedSetting { .. } => {
             "invalid breaker settings: a setting cannot change once the breaker is built"
         }
@@ -139,6 +143,8 @@ mod tests {
             Config::new().backoff(0.5),
             Config::new().max_recovery(Duration::from_millis(1)),
             Config::new().success_threshold(0),
+            Config::new().retries(11),
+            Config::new().retry_max_backoff(Duration::from_millis(10)),
         ];
         for config in refusals {
             let error = config.validate().unwrap_err();

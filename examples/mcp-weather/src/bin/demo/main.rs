@@ -76,7 +76,7 @@ async fn run(dir: &Path) -> Result<(), Error> {
         min: Duration::from_millis(20),
         max: Duration::from_millis(60),
     };
-    let upstream = Upstream::start(healthy(latency), 7).await?;
+    let upstream = Upstream::start(healthy(latency), 87).await?;
     println!(
         "mcp-weather demo: an MCP client talks to the mcp-weather server over stdio; the \
          weather service runs at {}.",
@@ -99,7 +99,10 @@ async fn run(dir: &Path) -> Result<(), Error> {
     )
     .await?;
 
-    phase("2. It turns flaky (half the requests fail): each failure falls back to the cache");
+    phase(
+        "2. It turns flaky (half the requests fail): a failure is retried once (`retries = 1`), \
+         which often succeeds; a call whose two attempts fail falls back to the cache",
+    );
     upstream.set_faults(Faults {
         failure_rate: 0.5,
         latency,
@@ -113,7 +116,8 @@ async fn run(dir: &Path) -> Result<(), Error> {
     .await?;
 
     phase(
-        "3. It goes down: 3 failures in a row open `weather_api`, then the service is not called",
+        "3. It goes down: 3 failed attempts in a row (a call and its retry are two) open \
+         `weather_api`, then the service is not called",
     );
     upstream.set_faults(Faults {
         failure_rate: 1.0,
@@ -163,10 +167,11 @@ async fn ask(
         let started = std::time::Instant::now();
         let answer = session.weather(city).await;
         let elapsed = started.elapsed();
-        let called = upstream.requests() > calls_before;
+        // Two requests for one call: the first attempt failed and was retried.
+        let attempts = upstream.requests() - calls_before;
         let state = session.state("weather_api").await?;
         request.count += 1;
-        print_request(request, city, &answer, elapsed, called, &state);
+        print_request(request, city, &answer, elapsed, attempts, &state);
     }
     Ok(())
 }

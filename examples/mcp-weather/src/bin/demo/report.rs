@@ -20,7 +20,7 @@ pub fn print_request(
     city: &str,
     answer: &Result<Value, Error>,
     elapsed: Duration,
-    called: bool,
+    attempts: u64,
     state: &str,
 ) {
     let (source, text) = match answer {
@@ -30,7 +30,11 @@ pub fn print_request(
         ),
         Err(error) => ("error".to_owned(), error.to_string()),
     };
-    let called = if called { "called" } else { "not called" };
+    let called = match attempts {
+        0 => "not called".to_owned(),
+        1 => "called".to_owned(),
+        n => format!("called {n}x"),
+    };
     println!(
         "  #{:<2} {city:<6} -> {source:<15} {text:<28} {:>4} ms  service {called:<10}  weather_api: {state}",
         request.count,

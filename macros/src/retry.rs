@@ -1,0 +1,374 @@
+//! The body of a fn with `retries`: the attempts in a loop, each a call of the breaker, then
+//! the fallback once, with the last cause. Without `retries` none of this is generated.
+
+use fusebox_settings::Setting;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemFn, Pat, Signature, Type};
+
+use crate::args::Args;
+use crate::errors::Errors;
+use crate::expand::judge;
+use crate::fallback::Fallback;
+use crate::respan::respan;
+
+/// The body of a fn with `retries` (and so a fallback): the fallback's body in a loop of
+/// attempts, each a call of the breaker. The first attempt takes the arguments themselves;
+/// each retry takes clones of those kept for the fallback, so nothing is cloned for a call
+/// that needs no retry beyond what the fallback keeps. The loop ends with the output or the
+/// last cause, and the fallback is called once, after it.
+pub(crate) fn retrying(
+    fallback: &Fallback<'_>,
+    args: &Args,
+    body: &syn::Block,
+    output: &Type,
+    deadline: &TokenStream,
+) -> TokenStream {
+    let krate = fallback.krate;
+    let judge = judge(args, krate);
+    let retry_if = retry_if(args, krate);
+    let (started, started_at, deadline) = overall_deadline(args, krate, deadline);
+    let on_reject = fallback.call_with_originals();
+    let (clone_checks, keep_args) = fallback.keep_args();
+    let clone_kept = fallback.clone_kept();
+    let on_failure = fallback.call_with_kept();
+    let rebind = fallback.rebind_patterns();
+    let capture = fallback.capture();
+    let names: Vec<_> = fallback.names().collect();
+    let rescue = quote_spanned!(output.span()=> __FUSEBOX_SITE.rescue);
+    quote! {
+        let __fusebox_probe = #krate::__private::Probe::<#output>::new();
+        let __fusebox_judge = #judge;
+        let mut __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+            ::core::result::Result::Err(__fusebox_error) => {
+                let __fusebox_cause = #krate::__private::rejected(
+                    &__fusebox_probe,
+                    &__fusebox_judge,
+                    __fusebox_error,
+                );
+                return #on_reject;
+            }
+        };
+        #clone_checks
+        let __fusebox_args = #keep_args;
+        let __fusebox_retry_if = #retry_if;
+        #started
+        // Made at the first failed attempt: a call that needs no retry writes only its tag.
+        let mut __fusebox_retrying: ::core::option::Option<#krate::__private::Retrying> =
+            ::core::option::Option::None;
+        let mut __fusebox_next = (#(#names,)*);
+        '__fusebox_attempts: loop {
+            #[allow(unused_mut)]
+            let (#(mut #names,)*) = __fusebox_next;
+            let __fusebox_future = #krate::__private::returning(
+                &__fusebox_probe,
+                async #capture { #rebind #body },
+            );
+            let __fusebox_cause =
+                match #rescue(__fusebox_permit, #deadline, __fusebox_judge, __fusebox_future).await {
+                    ::core::result::Result::Ok(__fusebox_output) => {
+                        if let ::core::option::Option::Some(__fusebox_retrying) = &__fusebox_retrying {
+                            __fusebox_retrying.succeeded();
+                        }
+                        break __fusebox_output;
+                    }
+                    ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
+                };
+            // Either the next attempt (`continue`), or the cause the fallback answers.
+            let __fusebox_cause = '__fusebox_retry: {
+                let __fusebox_retrying = __fusebox_retrying
+                    .get_or_insert_with(|| #krate::__private::Retrying::new(#started_at));
+                let __fusebox_hint = {
+                    #[allow(unused_imports)]
+                    use #krate::__private::{HintFromError as _, NoHint as _};
+                    (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
+                };
+                let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+                match __fusebox_retrying.plan(
+                    __fusebox_breaker,
+                    &__fusebox_cause,
+                    __fusebox_retry_if,
+                    __fusebox_hint,
+                ) {
+                    ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
+                    ::core::option::Option::None => break '__fusebox_retry __fusebox_cause,
+                }
+                match __fusebox_retrying.begin(__fusebox_breaker) {
+                    ::core::result::Result::Ok(__fusebox_next_permit) => {
+                        __fusebox_permit = __fusebox_next_permit;
+                    }
+                    ::core::result::Result::Err(__fusebox_refused) => {
+                        // Bound first: `break 'label ::path` would read as a label's `:`.
+                        let __fusebox_cause =
+                            #krate::__private::refused(__fusebox_cause, __fusebox_refused);
+                        break '__fusebox_retry __fusebox_cause;
+                    }
+                }
+                __fusebox_next = #clone_kept;
+                continue '__fusebox_attempts;
+            };
+            break #on_failure;
+        }
+    }
+}
+
+/// The body of a fn with `retries` and no fallback (a `Result` whose error carries a
+/// rejection): the attempts in a loop, as with a fallback, each run by the call layer's `Call`,
+/// whose end says whether to retry. What the last attempt returned is the answer: its error,
+/// or a rejection or a timeout as the fn's own error. A panic unwinds on, as without retries.
+/// Every use of the return type goes through `CarriesRejection`, so that a return type that
+/// cannot carry a rejection is one error.
+pub(crate) fn without_fallback(
+    arguments: &Fallback<'_>,
+    args: &Args,
+    body: &syn::Block,
+    deadline: &TokenStream,
+    output_span: Span,
+) -> TokenStream {
+    let krate = respan(arguments.krate, output_span);
+    let carries = quote_spanned!(output_span=> <_ as #krate::__private::CarriesRejection>);
+    let classify = match &args.failure_if {
+        Some(path) => quote_spanned! {output_span=>
+            #carries::failure_if(&__fusebox_future, #path)
+        },
+        None => quote_spanned! {output_span=> #carries::count_errors(&__fusebox_future)},
+    };
+    let retry_if = match &args.retry_if {
+        Some(path) => quote_spanned! {output_span=>
+            #carries::retry_if(&__fusebox_future, #path)
+        },
+        None => quote_spanned! {output_span=> #carries::retry_all(&__fusebox_future)},
+    };
+    // With a predicate, tie the future's output to the fn's return type first, so that a
+    // predicate of the wrong type is reported at its path, not inferred from.
+    let tie = (args.failure_if.is_some() || args.retry_if.is_some()).then(|| {
+        quote!(if false {
+            return __fusebox_future.await;
+        })
+    });
+    let (started, started_at, deadline) = overall_deadline(args, &krate, deadline);
+    let (clone_checks, keep_args) = arguments.keep_args();
+    let clone_kept = arguments.clone_kept();
+    let rebind = arguments.rebind_patterns();
+    let capture = arguments.capture();
+    let names: Vec<_> = arguments.names().collect();
+    let finished = quote!(#krate::__private::Finished);
+    // Only what names the return type is spanned at it; the rest is the macro's own, so that
+    // the user's lints do not read it as their code.
+    let reject = quote_spanned! {output_span=>
+        // A closure that captures nothing: kept in the future at no cost.
+        #[allow(clippy::redundant_closure)]
+        let __fusebox_reject = |__fusebox_error| #carries::reject(__fusebox_error);
+    };
+    let retryable = quote_spanned! {output_span=>
+        #carries::retryable(&__fusebox_output, __fusebox_retry_if)
+    };
+    quote! {
+        #reject
+        let mut __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+            ::core::result::Result::Err(__fusebox_error) => {
+                return __fusebox_reject(__fusebox_error);
+            }
+        };
+        #clone_checks
+        let __fusebox_args = #keep_args;
+        #started
+        let mut __fusebox_retrying: ::core::option::Option<#krate::__private::Retrying> =
+            ::core::option::Option::None;
+        let mut __fusebox_next = (#(#names,)*);
+        loop {
+            #[allow(unused_mut)]
+            let (#(mut #names,)*) = __fusebox_next;
+            let __fusebox_future = async #capture { #rebind #body };
+            #tie
+            let __fusebox_classify = #classify;
+            let __fusebox_retry_if = #retry_if;
+            let (__fusebox_output, __fusebox_retryable) = match __FUSEBOX_SITE
+                .attempt(__fusebox_permit, #deadline, __fusebox_classify, __fusebox_future)
+                .await
+            {
+                #finished::Succeeded(__fusebox_output) | #finished::Ignored(__fusebox_output) => {
+                    if let ::core::option::Option::Some(__fusebox_retrying) = &__fusebox_retrying {
+                        __fusebox_retrying.succeeded();
+                    }
+                    break __fusebox_output;
+                }
+                #finished::Failed(__fusebox_output) => {
+                    let __fusebox_retryable = #retryable;
+                    (__fusebox_output, __fusebox_retryable)
+                }
+                #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
+                #finished::Rejected(__fusebox_error) => break __fusebox_reject(__fusebox_error),
+            };
+            let __fusebox_retrying = __fusebox_retrying
+                .get_or_insert_with(|| #krate::__private::Retrying::new(#started_at));
+            let __fusebox_hint = {
+                #[allow(unused_imports)]
+                use #krate::__private::{HintFromError as _, NoHint as _};
+                (&#krate::__private::HintOf(&__fusebox_output)).wait_hint()
+            };
+            let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+            match __fusebox_retrying.plan_retryable(
+                __fusebox_breaker,
+                __fusebox_retryable,
+                __fusebox_hint,
+            ) {
+                ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
+                ::core::option::Option::None => break __fusebox_output,
+            }
+            __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
+                ::core::result::Result::Ok(__fusebox_next_permit) => __fusebox_next_permit,
+                ::core::result::Result::Err(#krate::__private::Refused::Budget) => {
+                    break __fusebox_output;
+                }
+                ::core::result::Result::Err(#krate::__private::Refused::Rejected(__fusebox_error)) => {
+                    break __fusebox_reject(__fusebox_error);
+                }
+            };
+            __fusebox_next = #clone_kept;
+        }
+    }
+}
+
+/// The predicate that narrows the retried errors: `retry_if`'s, typed from the fn's return
+/// type so that a wrong one is reported at its path, or one that accepts every error.
+fn retry_if(args: &Args, krate: &TokenStream) -> TokenStream {
+    match &args.retry_if {
+        Some(path) => {
+            let krate = respan(krate, path.span());
+            quote_spanned! {path.span()=> {
+                #[allow(unused_imports)]
+                use #krate::__private::AnyValue as _;
+                __fusebox_probe.retry_if(#path)
+            }}
+        }
+        None => quote!(#krate::__private::always),
+    }
+}
+
+/// Where the attribute declares a `retry_deadline`: the statements that note the call's
+/// start (the one clock read it costs) and its deadline, the start the retries count from,
+/// and each attempt's deadline, bounded by the overall one. Else nothing, no start, and the
+/// attempt's own deadline.
+fn overall_deadline(
+    args: &Args,
+    krate: &TokenStream,
+    deadline: &TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
+    if args.setting(Setting::RetryDeadline).is_none() {
+        return (
+            TokenStream::new(),
+            quote!(::core::option::Option::None),
+            deadline.clone(),
+        );
+    }
+    (
+        quote! {
+            let __fusebox_started = #krate::__private::retry_clock();
+            let __fusebox_until = #krate::__private::retry_until(
+                __FUSEBOX_SITE.retry_breaker(),
+                __fusebox_started,
+            );
+        },
+        quote!(::core::option::Option::Some(__fusebox_started)),
+        quote!(#krate::__private::Within::new(#deadline, __fusebox_until)),
+    )
+}
+
+/// Refuses a receiver taken by value, at the receiver: each attempt runs the body again.
+pub(crate) fn check_receiver(function: &ItemFn, errors: &mut Errors) {
+    let owned = function.sig.inputs.iter().find_map(|input| match input {
+        FnArg::Receiver(receiver)
+            if receiver.reference.is_none() && !matches!(&*receiver.ty, Type::Reference(_)) =>
+        {
+            Some(receiver.span())
+        }
+        _ => None,
+    });
+    if let Some(span) = owned {
+        errors.at(
+            span,
+            "with `retries`, take `&self`: each attempt runs the body again, and a `self` \
+             taken by value is spent by the first",
+        );
+    }
+}
+
+/// Drops `mut` from the signature's bindings: each attempt binds the arguments again, `mut`
+/// where the body may change them, and the signature's own are only moved.
+pub(crate) fn unbind_mut(signature: &mut Signature) {
+    for input in &mut signature.inputs {
+        if let FnArg::Typed(typed) = input {
+            if let Pat::Ident(ident) = &mut *typed.pat {
+                ident.mutability = None;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use crate::expand::circuit_breaker;
+
+    fn expand(args: TokenStream, item: &TokenStream) -> String {
+        circuit_breaker(args, item).to_string()
+    }
+
+    #[test]
+    fn retries_change_the_body_only_when_declared() {
+        let item = quote!(
+            async fn get(id: u32, mut name: String) -> Result<u8, E> {
+                Ok(1)
+            }
+        );
+        let plain = expand(quote!(fallback = cached), &item);
+        assert!(!plain.contains("Retrying"), "{plain}");
+        assert!(!plain.contains("loop"), "{plain}");
+        assert!(plain.contains("mut name"), "{plain}");
+        let retried = expand(quote!(retries = 2, fallback = cached), &item);
+        assert!(
+            retried.contains("Retrying :: new (:: core :: option :: Option :: None)"),
+            "{retried}"
+        );
+        assert!(retried.contains(". retries (2u32)"), "{retried}");
+        // Each attempt binds the arguments again; the signature's own are only moved.
+        assert!(
+            retried.contains("let (mut id , mut name ,) = __fusebox_next"),
+            "{retried}"
+        );
+        assert!(
+            !retried.contains("fn get (id : u32 , mut name"),
+            "{retried}"
+        );
+        // The fallback is called once, after the loop.
+        assert_eq!(
+            retried.matches("__private :: fallback").count(),
+            2,
+            "{retried}"
+        );
+        let bare = expand(quote!(), &item);
+        assert!(!bare.contains("Retrying"), "{bare}");
+        assert!(bare.contains("mut name"), "{bare}");
+        let without_fallback = expand(quote!(retries = 1), &item);
+        assert!(
+            without_fallback.contains(". attempt ("),
+            "{without_fallback}"
+        );
+        assert!(
+            !without_fallback.contains("__private :: fallback"),
+            "{without_fallback}"
+        );
+        let timed = expand(
+            quote!(retries = 2, retry_deadline = "5s", fallback = cached),
+            &item,
+        );
+        assert!(timed.contains("__private :: retry_clock ()"), "{timed}");
+        assert!(!retried.contains("retry_clock"), "{retried}");
+    }
+}

@@ -1,0 +1,28 @@
+//! Retries, in the order that works: fallback, then retry, then breaker, then timeout. Each
+//! attempt is one call of the breaker (admitted, timed out, counted, able to open it); between
+//! attempts a call waits as its backoff (`backoff.rs`) or its error's [`RetryAfter`] hint says, within
+//! its `retry_deadline`, and only while its breaker's budget (`budget.rs`) allows; the fallback answers
+//! once, after the last attempt, with the last cause.
+//!
+//! What runs the attempts is the code `#[circuit_breaker]` generates: a loop around the call
+//! layer's `Rescue`, which asks [`Retrying`] after each failed attempt whether, and after what
+//! wait, to try again. A rejection is never retried, nor a panic, nor an error `failure_if`
+//! does not count (the call layer returns it as a success would be).
+//!
+//! Above `breaker/` (it reads a breaker's settings and stats and takes its permits) and beside
+//! `call/` (whose [`Cause`](crate::Cause) it reads); only the crate root and `__private` use it.
+
+mod backoff;
+mod book;
+mod budget;
+mod handle;
+mod hint;
+mod jitter;
+mod retrying;
+mod stats;
+mod within;
+
+pub use hint::{Hint, HintFromError, HintOf, NoHint, RetryAfter};
+pub use retrying::{always, retry_clock, Refused, Retrying};
+pub use stats::RetryStats;
+pub use within::{retry_until, Within};

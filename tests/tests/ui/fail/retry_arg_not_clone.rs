@@ -1,0 +1,28 @@
+//! Each retry needs the arguments again, so an argument that is not `Clone` is reported at its
+//! type, naming it and saying why.
+use fusebox::{circuit_breaker, BreakerError};
+
+#[derive(Debug)]
+struct AppError;
+
+impl From<BreakerError> for AppError {
+    fn from(_: BreakerError) -> Self {
+        AppError
+    }
+}
+
+struct Connection;
+
+#[circuit_breaker(retries = 2, fallback = cached_weather)]
+async fn live_weather(city: String, connection: Connection) -> Result<String, AppError> {
+    drop(connection);
+    Ok(city)
+}
+
+async fn cached_weather(city: String, _connection: Connection) -> Result<String, AppError> {
+    Ok(city)
+}
+
+fn main() {
+    let _ = live_weather(String::new(), Connection);
+}
