@@ -31,6 +31,8 @@
 //! `config/`, and `clock`, `sync` and `error`.
 
 mod admission;
+#[cfg(feature = "metrics")]
+mod buffered;
 mod bulkhead;
 mod machine;
 mod manual;
