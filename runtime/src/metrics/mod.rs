@@ -1,4 +1,4 @@
-//! Every breaker's state and counters as metrics, through the [`metrics`](::metrics) facade
+//! Every breaker's state and counters as metrics, through the [`metrics`] facade
 //! (feature `metrics`): Prometheus, `StatsD`, `OpenTelemetry` or any other recorder.
 //!
 //! Nothing is recorded on the call path: fusebox keeps its counters anyway, and
