@@ -5,6 +5,7 @@
 //! Needs `prometheus` and `promtool` on PATH or in /usr/bin (`.ci/install-prometheus` installs
 //! Debian's package); where they are missing, the test says so and passes without running.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -188,7 +189,9 @@ async fn promtool_check(promtool: &Path, text: &str) -> (bool, String) {
 #[tokio::test]
 async fn prometheus_scrapes_metrics_and_sees_weather_api_open() {
     let (Some(prometheus), Some(promtool)) = (find("prometheus"), find("promtool")) else {
-        println!(
+        // Straight to stderr: the test harness captures `println!` of a passing test.
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIPPED prometheus_scrapes_metrics_and_sees_weather_api_open: `prometheus` and \
              `promtool` are not on PATH or in /usr/bin (run .ci/install-prometheus as root)"
         );
