@@ -67,6 +67,8 @@
 //! - `serde` (default): [`Stats`], [`Health`], [`State`], [`Event`] and [`Reason`] implement
 //!   `serde::Serialize`.
 //! - `tower`: `fusebox::tower`, a tower `Layer` that puts any `tower::Service` behind a named breaker.
+//! - `metrics`: `fusebox::metrics`, every breaker's state and counters through the `metrics`
+//!   facade under resilience4j's metric names, read when the exporter renders.
 
 #![forbid(unsafe_code)]
 
@@ -75,6 +77,8 @@ mod call;
 mod clock;
 mod config;
 mod error;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 mod observe;
 mod registry;
 mod retry;

@@ -21,7 +21,8 @@ pub const DB_DOWN_FILE: &str = "db-down";
                   are the resource circuit-breaker://stats."
 )]
 pub struct Cli {
-    /// Serve streamable HTTP on ADDR (like 127.0.0.1:8000) at path /mcp, instead of stdio.
+    /// Serve streamable HTTP on ADDR (like 127.0.0.1:8000) at path /mcp, instead of stdio,
+    /// and the breakers' Prometheus metrics at /metrics.
     /// A request whose Origin header is not a loopback origin (or one given with
     /// --allow-origin) is refused with 403; a request without Origin is served.
     #[arg(long, value_name = "ADDR")]

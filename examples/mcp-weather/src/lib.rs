@@ -9,7 +9,8 @@
 //!   and a background task replays it once the database is back, exactly once.
 //! - The resource `circuit-breaker://stats` serves every breaker's stats and the health.
 //!
-//! The binary `mcp-weather` serves it over stdio (or streamable HTTP with `--http`); the binary
+//! The binary `mcp-weather` serves it over stdio (or streamable HTTP with `--http`, with
+//! Prometheus metrics at `/metrics`: [`prometheus`]); the binary
 //! `demo` drives it with a real MCP client, serving it from its own executable ([`app`]). The weather service the example ships
 //! ([`upstream`]) is a small flaky HTTP server with fault injection.
 
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod database;
 mod fallbacks;
 pub mod outbox;
+pub mod prometheus;
 pub mod record;
 pub mod server;
 pub mod stats_resource;

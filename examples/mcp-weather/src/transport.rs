@@ -23,7 +23,8 @@ pub async fn serve_stdio(server: WeatherServer) -> Result<(), Error> {
     Ok(())
 }
 
-/// Serves MCP over streamable HTTP at `http://addr/mcp` until Ctrl-C. A request whose
+/// Serves MCP over streamable HTTP at `http://addr/mcp`, and the breakers' Prometheus metrics
+/// at `http://addr/metrics` ([`prometheus`](crate::prometheus)), until Ctrl-C. A request whose
 /// `Origin` is not one of `allowed_origins` (rmcp's patterns: `http://localhost:*`, an exact
 /// port, ...) is answered 403, as the MCP specification requires against DNS rebinding; a
 /// request without `Origin` (not from a browser) is served. rmcp also refuses a `Host` that
@@ -42,7 +43,9 @@ pub async fn serve_http(
         Arc::new(LocalSessionManager::default()),
         config,
     );
-    let router = axum::Router::new().nest_service("/mcp", service);
+    let router = axum::Router::new()
+        .nest_service("/mcp", service)
+        .merge(crate::prometheus::router()?);
     let listener = TcpListener::bind(addr).await?;
     let url = format!("http://{}/mcp", listener.local_addr()?);
     tracing::info!(
@@ -50,6 +53,7 @@ pub async fn serve_http(
         "requests from other browser origins are refused (403)"
     );
     tracing::info!(%url, "serving MCP over streamable HTTP");
+    tracing::info!(url = %url.replace("/mcp", "/metrics"), "serving Prometheus metrics");
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             if let Err(error) = tokio::signal::ctrl_c().await {

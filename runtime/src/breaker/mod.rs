@@ -18,8 +18,9 @@
 //!   and `recording`.
 //! - `admission`: whether a call may run, and its permit. Uses `machine`, `rules`, `permit`.
 //! - `manual` (control by hand, by the rules), `reconfigure` (changes of settings while it
-//!   runs) and `snapshot` (the stats, with the rates `recording` reads): `impl Breaker`
-//!   blocks of their own on `machine`.
+//!   runs) and `snapshot` (the stats, with the rates `recording` reads), and `buffered`
+//!   (feature `metrics`: what the rate window holds): `impl Breaker` blocks of their own on
+//!   `machine`.
 //!
 //! Why this way round: the breaker owns its state and its timers, so `machine` sits at the
 //! bottom and sees neither a permit nor the timer's insides: the timer defines the trait it
@@ -31,6 +32,8 @@
 //! `config/`, and `clock`, `sync` and `error`.
 
 mod admission;
+#[cfg(feature = "metrics")]
+mod buffered;
 mod bulkhead;
 mod machine;
 mod manual;
