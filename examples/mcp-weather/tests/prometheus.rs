@@ -5,6 +5,8 @@
 //! Needs `prometheus` and `promtool` on PATH or in /usr/bin (`.ci/install-prometheus` installs
 //! Debian's package); where they are missing, the test says so and passes without running.
 
+mod common;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -16,8 +18,8 @@ use rmcp::model::CallToolRequestParams;
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::ServiceExt;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStderr, Command};
+use tokio::io::AsyncWriteExt;
+use tokio::process::{Child, Command};
 
 /// How long the server, Prometheus, or a value in Prometheus may take.
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -49,47 +51,14 @@ fn free_port() -> u16 {
     listener.local_addr().expect("its address").port()
 }
 
-/// Starts the example with `--http` on a free loopback port, with its weather service
-/// `upstream`, and `weather_api` opening after two failures and staying open for an hour.
-/// Gives the process and its MCP endpoint.
+/// Starts the example with `--http`, calling `upstream`, with `weather_api` opening after two
+/// failures and staying open for an hour.
 async fn start_server(data_dir: &Path, upstream: &str) -> (Child, String) {
-    let mut server = Command::new(env!("CARGO_BIN_EXE_mcp-weather"))
-        .args([
-            "--http",
-            "127.0.0.1:0",
-            "--upstream",
-            upstream,
-            "--data-dir",
-        ])
-        .arg(data_dir)
-        .envs([
-            ("FUSEBOX_WEATHER_API_THRESHOLD", "2"),
-            ("FUSEBOX_WEATHER_API_RECOVERY", "1h"),
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn mcp-weather --http");
-    let stderr = server.stderr.take().expect("the server's stderr");
-    let url = tokio::time::timeout(DEADLINE, endpoint(stderr))
-        .await
-        .expect("the server to say where it listens");
-    (server, url)
-}
-
-/// Reads the server's log until it gives its MCP endpoint, then keeps draining it.
-async fn endpoint(stderr: ChildStderr) -> String {
-    let mut lines = BufReader::new(stderr).lines();
-    while let Some(line) = lines.next_line().await.expect("read the server's log") {
-        if let Some((_, url)) = line.split_once("serving MCP over streamable HTTP url=") {
-            let url = url.split_whitespace().next().unwrap_or_default().to_owned();
-            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-            return url;
-        }
-    }
-    panic!("the server exited before listening");
+    let env = [
+        ("FUSEBOX_WEATHER_API_THRESHOLD", "2"),
+        ("FUSEBOX_WEATHER_API_RECOVERY", "1h"),
+    ];
+    common::start_http(data_dir, upstream, &[], &env).await
 }
 
 /// Starts Prometheus on a free loopback port, scraping `target` (`host:port`) every

@@ -136,3 +136,50 @@ where
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// Starts the server with `--http` on a free loopback port, its data in `data_dir`, calling
+/// `upstream`, with more arguments `args` and the breaker overrides `env`; gives the process
+/// (killed when dropped) and its MCP endpoint.
+pub async fn start_http(
+    data_dir: &Path,
+    upstream: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (tokio::process::Child, String) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_mcp-weather"))
+        .args([
+            "--http",
+            "127.0.0.1:0",
+            "--upstream",
+            upstream,
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn mcp-weather --http");
+    let stderr = server.stderr.take().expect("the server's stderr");
+    let url = tokio::time::timeout(DEADLINE, http_endpoint(stderr))
+        .await
+        .expect("the server to say where it listens");
+    (server, url)
+}
+
+/// Reads the server's log until it gives its MCP endpoint, then keeps draining it.
+async fn http_endpoint(stderr: tokio::process::ChildStderr) -> String {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut lines = BufReader::new(stderr).lines();
+    while let Some(line) = lines.next_line().await.expect("read the server's log") {
+        if let Some((_, url)) = line.split_once("serving MCP over streamable HTTP url=") {
+            let url = url.split_whitespace().next().unwrap_or_default().to_owned();
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return url;
+        }
+    }
+    panic!("the server exited before listening");
+}
