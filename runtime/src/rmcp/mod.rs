@@ -12,6 +12,73 @@
 //!   debounced.
 //! - [`cancel`]: [`call_tool`] runs a tool call until the client cancels it, then drops it.
 //!
+//! A server handler with all of them (with `#[tool_router]` and `#[tool_handler]` from rmcp's
+//! `macros`, the router comes from the tools, and `call_tool` is the override beside
+//! `#[tool_handler]`, as in the example `mcp-weather`):
+//!
+//! ```
+//! use fusebox::rmcp::StatsSubscription;
+//! use rmcp::handler::server::router::tool::ToolRouter;
+//! use rmcp::model::{
+//!     CallToolRequestParams, CallToolResponse, ListResourcesResult, PaginatedRequestParams,
+//!     ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
+//!     SubscribeRequestParams, UnsubscribeRequestParams,
+//! };
+//! use rmcp::service::RequestContext;
+//! use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+//!
+//! #[derive(Clone)]
+//! struct Server {
+//!     tool_router: ToolRouter<Server>,
+//!     stats: StatsSubscription, // one per session: a clone starts unsubscribed
+//! }
+//!
+//! impl ServerHandler for Server {
+//!     fn get_info(&self) -> ServerConfig {
+//!         ServerConfig::new(
+//!             ServerCapabilities::builder()
+//!                 .enable_tools()
+//!                 .enable_resources()
+//!                 .enable_resources_subscribe()
+//!                 .build(),
+//!         )
+//!     }
+//!
+//!     // A call the client cancels is dropped at once: neither a success nor a failure.
+//!     async fn call_tool(&self, request: CallToolRequestParams, context: RequestContext<RoleServer>)
+//!         -> Result<CallToolResponse, McpError> {
+//!         fusebox::rmcp::call_tool(&self.tool_router, self, request, context).await
+//!     }
+//!
+//!     async fn list_resources(&self, _: Option<PaginatedRequestParams>, _: RequestContext<RoleServer>)
+//!         -> Result<ListResourcesResult, McpError> {
+//!         Ok(ListResourcesResult::with_all_items(vec![fusebox::rmcp::stats_resource()]))
+//!     }
+//!
+//!     async fn read_resource(&self, request: ReadResourceRequestParams, _: RequestContext<RoleServer>)
+//!         -> Result<ReadResourceResponse, McpError> {
+//!         fusebox::rmcp::read_only_stats(&request.uri).map(Into::into)
+//!     }
+//!
+//!     async fn subscribe(&self, request: SubscribeRequestParams, context: RequestContext<RoleServer>)
+//!         -> Result<(), McpError> {
+//!         self.stats.subscribe(&request.uri, context.peer)
+//!     }
+//!
+//!     async fn unsubscribe(&self, request: UnsubscribeRequestParams, _: RequestContext<RoleServer>)
+//!         -> Result<(), McpError> {
+//!         self.stats.unsubscribe(&request.uri)
+//!     }
+//! }
+//!
+//! let server = Server { tool_router: ToolRouter::new(), stats: StatsSubscription::new() };
+//! assert!(server.get_info().capabilities.resources.unwrap().subscribe.unwrap());
+//! ```
+//!
+//! A tool returning `Result<Json<T>, BreakerError>` (a fn with `#[circuit_breaker]` and no
+//! fallback) answers a rejection as [`rejection_result`] does; an error type of your own that
+//! carries a `BreakerError` implements rmcp's `IntoCallToolResult` with it.
+//!
 //! Nothing else in fusebox uses this module.
 
 pub mod cancel;

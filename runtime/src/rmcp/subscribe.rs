@@ -227,8 +227,16 @@ mod tests {
             events.send(flap()).unwrap(); // 100 more transitions, lagging the channel too
         }
         let second = next(&mut notifications).await.unwrap();
-        assert_eq!(second - first, DEBOUNCE, "the others wait for the period, all in one");
-        assert_eq!(next(&mut notifications).await, None, "no more changes, no more notifications");
+        assert_eq!(
+            second - first,
+            DEBOUNCE,
+            "the others wait for the period, all in one"
+        );
+        assert_eq!(
+            next(&mut notifications).await,
+            None,
+            "no more changes, no more notifications"
+        );
 
         events.send(flap()).unwrap();
         let after_quiet = next(&mut notifications).await.unwrap();
@@ -251,7 +259,9 @@ mod tests {
     #[test]
     fn only_the_stats_can_be_subscribed_to_and_a_clone_starts_unsubscribed() {
         let subscription = StatsSubscription::new();
-        let error = subscription.unsubscribe("circuit-breaker://other").unwrap_err();
+        let error = subscription
+            .unsubscribe("circuit-breaker://other")
+            .unwrap_err();
         assert!(error.message.contains(STATS_URI));
         assert!(subscription.unsubscribe(STATS_URI).is_ok());
         assert!(!subscription.is_subscribed());
