@@ -1,4 +1,4 @@
-//! The pieces an MCP server built on [`rmcp`](::rmcp) needs to serve its breakers (feature
+//! The pieces an MCP server built on `rmcp` needs to serve its breakers (feature
 //! `rmcp`):
 //!
 //! - [`resource`]: the resource `circuit-breaker://stats`, every breaker's stats and the
