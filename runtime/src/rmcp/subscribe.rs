@@ -60,7 +60,8 @@ impl StatsSubscription {
     ///
     /// # Errors
     ///
-    /// `resource_not_found` when `uri` is not [`STATS_URI`].
+    /// `resource_not_found` when `uri` is not [`STATS_URI`]; `internal_error` outside a tokio
+    /// runtime.
     pub fn subscribe(&self, uri: &str, peer: Peer<RoleServer>) -> Result<(), McpError> {
         check(uri)?;
         let events = registry().subscribe();
@@ -76,7 +77,14 @@ impl StatsSubscription {
                     .is_ok()
             }
         };
-        *task = Some(tokio::spawn(forward(events, self.debounce, notify)).abort_handle());
+        let runtime = tokio::runtime::Handle::try_current().map_err(|error| {
+            McpError::internal_error(format!("no tokio runtime to notify from: {error}"), None)
+        })?;
+        *task = Some(
+            runtime
+                .spawn(forward(events, self.debounce, notify))
+                .abort_handle(),
+        );
         Ok(())
     }
 
