@@ -69,6 +69,8 @@
 //! - `tower`: `fusebox::tower`, a tower `Layer` that puts any `tower::Service` behind a named breaker.
 //! - `metrics`: `fusebox::metrics`, every breaker's state and counters through the `metrics`
 //!   facade under resilience4j's metric names, read when the exporter renders.
+//! - `rmcp`: `fusebox::rmcp`, for MCP servers built on `rmcp`: the stats resource, tool
+//!   results that tell a client when to retry a rejected call, and cancellable tool calls.
 
 #![forbid(unsafe_code)]
 
@@ -83,6 +85,8 @@ mod observe;
 mod registry;
 mod retry;
 mod retry_at;
+#[cfg(feature = "rmcp")]
+pub mod rmcp;
 mod sync;
 #[cfg(feature = "tower")]
 pub mod tower;

@@ -7,7 +7,8 @@
 //! - `store_data(data)` writes a record to `SQLite` behind the `database` breaker; when the
 //!   breaker rejects the call or the write fails, the record goes to a durable outbox on disk
 //!   and a background task replays it once the database is back, exactly once.
-//! - The resource `circuit-breaker://stats` serves every breaker's stats and the health.
+//! - The resource `circuit-breaker://stats` serves every breaker's stats and the health
+//!   ([`fusebox::rmcp`]); a client that subscribes to it is told when a breaker changes state.
 //!
 //! The binary `mcp-weather` serves it over stdio (or streamable HTTP with `--http`, with
 //! Prometheus metrics at `/metrics`: [`prometheus`]); the binary
@@ -23,7 +24,6 @@ pub mod outbox;
 pub mod prometheus;
 pub mod record;
 pub mod server;
-pub mod stats_resource;
 pub mod store;
 mod tools;
 pub mod transport;

@@ -1,34 +1,33 @@
-//! The MCP server: its state, its capabilities, the stats resource, and how a tool call is
-//! run so that a call the client cancels stops at once.
+//! The MCP server: its state, its capabilities, and the pieces `fusebox::rmcp` gives it: the
+//! stats resource and its subscription, and tool calls that stop at once when the client
+//! cancels them.
 
 use std::sync::Arc;
 
+use fusebox::rmcp::StatsSubscription;
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, ErrorCode, Implementation, ListResourcesResult,
+    CallToolRequestParams, CallToolResponse, Implementation, ListResourcesResult,
     PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities,
-    ServerConfig,
+    ServerConfig, SubscribeRequestParams, UnsubscribeRequestParams,
 };
 use rmcp::service::RequestContext;
 use rmcp::{tool_handler, ErrorData as McpError, RoleServer, ServerHandler};
 
 use crate::cache::WeatherCache;
-use crate::stats_resource::{self, STATS_URI};
 use crate::store::Store;
 use crate::weather::WeatherClient;
 
-/// JSON-RPC error code for a request the client cancelled (the code LSP uses).
-const REQUEST_CANCELLED: ErrorCode = ErrorCode(-32800);
-
 /// The weather and storage tools, with what they depend on. Cheap to clone: the streamable
-/// HTTP transport makes one per session.
+/// HTTP transport makes one per session (each with its own, empty, stats subscription).
 #[derive(Clone, Debug)]
 pub struct WeatherServer {
     pub(crate) tool_router: ToolRouter<WeatherServer>,
     pub(crate) weather: WeatherClient,
     pub(crate) cache: Arc<WeatherCache>,
     pub(crate) store: Store,
+    /// The session's subscription to `circuit-breaker://stats`.
+    stats: StatsSubscription,
 }
 
 impl WeatherServer {
@@ -39,6 +38,7 @@ impl WeatherServer {
             weather,
             cache,
             store,
+            stats: StatsSubscription::new(),
         }
     }
 }
@@ -50,6 +50,7 @@ impl ServerHandler for WeatherServer {
             ServerCapabilities::builder()
                 .enable_tools()
                 .enable_resources()
+                .enable_resources_subscribe()
                 .build(),
         )
         .with_server_info(Implementation::new(
@@ -59,7 +60,8 @@ impl ServerHandler for WeatherServer {
         .with_instructions(
             "get_weather answers the current weather of a city, live or from a fallback (the \
              answer's `source` says which); store_data stores a record, or queues it when the \
-             database is down. Read circuit-breaker://stats for the circuit breakers.",
+             database is down. Read circuit-breaker://stats for the circuit breakers, or \
+             subscribe to it to hear when one changes state.",
         )
     }
 
@@ -70,19 +72,7 @@ impl ServerHandler for WeatherServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let cancelled = context.ct.clone();
-        let name = request.name.clone();
-        let call = self
-            .tool_router
-            .call(ToolCallContext::new(self, request, context));
-        tokio::select! {
-            biased;
-            () = cancelled.cancelled() => {
-                tracing::info!(tool = %name, "call cancelled by the client");
-                Err(McpError::new(REQUEST_CANCELLED, "request cancelled by the client", None))
-            }
-            response = call => response,
-        }
+        fusebox::rmcp::call_tool(&self.tool_router, self, request, context).await
     }
 
     async fn list_resources(
@@ -91,7 +81,7 @@ impl ServerHandler for WeatherServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
         Ok(ListResourcesResult::with_all_items(vec![
-            stats_resource::listing(),
+            fusebox::rmcp::stats_resource(),
         ]))
     }
 
@@ -100,17 +90,24 @@ impl ServerHandler for WeatherServer {
         request: ReadResourceRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
-        if request.uri != STATS_URI {
-            return Err(McpError::resource_not_found(
-                format!(
-                    "no resource {}; the one resource is {STATS_URI}",
-                    request.uri
-                ),
-                None,
-            ));
-        }
-        stats_resource::read()
-            .map(Into::into)
-            .map_err(|error| McpError::internal_error(error.to_string(), None))
+        fusebox::rmcp::read_only_stats(&request.uri).map(Into::into)
+    }
+
+    /// `resources/subscribe`, as clients on the `initialize` lifecycle send it.
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.stats.subscribe(&request.uri, context.peer)
+    }
+
+    /// `resources/unsubscribe`.
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.stats.unsubscribe(&request.uri)
     }
 }

@@ -8,9 +8,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use rmcp::model::{CallToolRequestParams, CallToolResult, ReadResourceRequestParams};
-use rmcp::service::RunningService;
+use rmcp::service::{Peer, RunningService};
 use rmcp::transport::TokioChildProcess;
-use rmcp::{RoleClient, ServiceExt};
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use serde_json::{json, Value};
 use tokio::process::Command;
 
@@ -34,6 +34,17 @@ pub async fn start_with(
     env: &[(&str, &str)],
     args: &[&str],
 ) -> Client {
+    start_as((), data_dir, upstream, env, args).await
+}
+
+/// [`start_with`], with `handler` as the client's handler (to hear notifications).
+pub async fn start_as<H: ClientHandler>(
+    handler: H,
+    data_dir: &Path,
+    upstream: &str,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> RunningService<RoleClient, H> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mcp-weather"));
     command.args(args);
     command
@@ -49,7 +60,8 @@ pub async fn start_with(
         .stderr(Stdio::from(log))
         .spawn()
         .expect("spawn mcp-weather");
-    ().serve(transport)
+    handler
+        .serve(transport)
         .await
         .expect("initialize the MCP session")
 }
@@ -63,7 +75,11 @@ fn log_path(dir: &Path) -> PathBuf {
 }
 
 /// Calls tool `name` with `arguments`.
-pub async fn call(client: &Client, name: &'static str, arguments: Value) -> CallToolResult {
+pub async fn call(
+    client: &Peer<RoleClient>,
+    name: &'static str,
+    arguments: Value,
+) -> CallToolResult {
     let Value::Object(arguments) = arguments else {
         panic!("arguments must be a JSON object");
     };
@@ -83,12 +99,12 @@ pub fn answer(result: &CallToolResult) -> &Value {
 }
 
 /// The answer of `get_weather` for `city`.
-pub async fn weather(client: &Client, city: &str) -> Value {
+pub async fn weather(client: &Peer<RoleClient>, city: &str) -> Value {
     answer(&call(client, "get_weather", json!({ "city": city })).await).clone()
 }
 
 /// The `source` of the answer of `get_weather` for `city`.
-pub async fn source(client: &Client, city: &str) -> String {
+pub async fn source(client: &Peer<RoleClient>, city: &str) -> String {
     weather(client, city).await["source"]
         .as_str()
         .expect("a source")
@@ -96,7 +112,7 @@ pub async fn source(client: &Client, city: &str) -> String {
 }
 
 /// The JSON of the resource `circuit-breaker://stats`.
-pub async fn stats(client: &Client) -> Value {
+pub async fn stats(client: &Peer<RoleClient>) -> Value {
     let result = client
         .read_resource(ReadResourceRequestParams::new("circuit-breaker://stats"))
         .await
@@ -109,7 +125,7 @@ pub async fn stats(client: &Client) -> Value {
 }
 
 /// The stats of breaker `name`.
-pub async fn breaker(client: &Client, name: &str) -> Value {
+pub async fn breaker(client: &Peer<RoleClient>, name: &str) -> Value {
     let stats = stats(client).await;
     stats["breakers"]
         .as_array()
