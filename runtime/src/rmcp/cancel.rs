@@ -26,11 +26,21 @@ pub fn cancelled_error() -> McpError {
 /// The body of a `ServerHandler::call_tool` override, beside `#[tool_handler]` (which then
 /// keeps it):
 ///
-/// ```ignore
+/// ```
+/// # use rmcp::handler::server::router::tool::ToolRouter;
+/// # use rmcp::model::{CallToolRequestParams, CallToolResponse};
+/// # use rmcp::service::RequestContext;
+/// # use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+/// # #[derive(Clone)]
+/// # struct Server {
+/// #     tool_router: ToolRouter<Server>,
+/// # }
+/// # impl ServerHandler for Server {
 /// async fn call_tool(&self, request: CallToolRequestParams, context: RequestContext<RoleServer>)
 ///     -> Result<CallToolResponse, McpError> {
 ///     fusebox::rmcp::call_tool(&self.tool_router, self, request, context).await
 /// }
+/// # }
 /// ```
 ///
 /// # Errors
