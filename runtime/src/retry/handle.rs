@@ -7,11 +7,12 @@ use std::future::Future;
 
 use tokio::time::Instant;
 
+use super::deadline::AttemptDeadline;
 use super::options::RetryOptions;
 use super::retrying::{Refused, Retrying};
-use super::within::{retry_until, Within};
+use super::within::retry_until;
 use crate::breaker::Breaker;
-use crate::call::{run, CountErrors, Finished};
+use crate::call::{run, CountErrors, Finished, NoDeadline};
 use crate::error::BreakerError;
 
 impl Breaker {
@@ -43,14 +44,17 @@ impl Breaker {
     /// assert_eq!(breaker.retry_stats().retries, 1);
     /// # }
     /// ```
-    pub async fn call_with_retries<A, F, T, E>(&'static self, attempt: A) -> Result<T, E>
+    // Not an `async fn`: the options' future itself, not one more future around it to copy.
+    pub fn call_with_retries<A, F, T, E>(
+        &'static self,
+        attempt: A,
+    ) -> impl Future<Output = Result<T, E>>
     where
         A: FnMut() -> F,
         F: Future<Output = Result<T, E>>,
         E: From<BreakerError>,
     {
         self.call_with_retry_options(RetryOptions::new(), attempt)
-            .await
     }
 
     /// As [`call_with_retries`](Breaker::call_with_retries), with `options`: only the errors
@@ -97,13 +101,16 @@ impl Breaker {
     {
         let mut permit = self.try_acquire().map_err(E::from)?;
         // One clock read, only for a breaker with a `retry_deadline`.
-        let started = self.config().retry_deadline_value().map(|_| Instant::now());
+        let started = self.retry_deadline().map(|_| Instant::now());
         let until = started.and_then(|started| retry_until(self, started));
         let mut retrying: Option<Retrying> = None;
         loop {
-            let deadline = Within::new(options.attempt_timeout(), until);
-            let (error, retryable, hint) = match run(permit, deadline, CountErrors, attempt()).await
-            {
+            // An attempt with no deadline carries no timer: the path of `Breaker::call`.
+            let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
+                None => run(permit, NoDeadline, CountErrors, attempt()).await,
+                Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
+            };
+            let (error, retryable, hint) = match finished {
                 Finished::Succeeded(output) | Finished::Ignored(output) => {
                     if let Some(retrying) = &retrying {
                         retrying.succeeded();

@@ -15,6 +15,7 @@
 mod backoff;
 mod book;
 mod budget;
+mod deadline;
 mod handle;
 mod hint;
 mod jitter;

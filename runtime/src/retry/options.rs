@@ -2,14 +2,9 @@
 //! which errors are worth a retry, whether the error's [`RetryAfter`] hint sets the wait, and
 //! each attempt's timeout, as the attribute's `retry_if`, its hint and its `timeout`.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use pin_project_lite::pin_project;
-
 use super::hint::RetryAfter;
-use crate::call::{Deadline, Timeout};
 
 /// How [`Breaker::call_with_retry_options`](crate::Breaker::call_with_retry_options) treats
 /// each attempt's error: by default every error is retried, the backoff sets every wait, and
@@ -114,39 +109,13 @@ impl<E> RetryOptions<E> {
         (self.hint)(error)
     }
 
-    /// The deadline of one attempt.
-    pub(super) fn attempt_timeout(&self) -> AttemptTimeout {
-        match self.timeout {
-            Some(limit) => AttemptTimeout::Limited {
-                timeout: Timeout::new(limit),
-            },
-            None => AttemptTimeout::Unlimited,
-        }
+    /// Each attempt's own timeout, if any.
+    pub(super) fn attempt_timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 }
 
 /// No hint: the backoff decides.
 fn no_hint<E>(_: &E) -> Option<Duration> {
     None
-}
-
-pin_project! {
-    /// An attempt's own timeout, if the options give one.
-    #[project = AttemptTimeoutProjection]
-    #[derive(Debug)]
-    pub(super) enum AttemptTimeout {
-        /// No timeout: the attempt runs until it ends (or the overall deadline).
-        Unlimited,
-        /// The options' timeout.
-        Limited { #[pin] timeout: Timeout },
-    }
-}
-
-impl Deadline for AttemptTimeout {
-    fn poll_expired(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Duration> {
-        match self.project() {
-            AttemptTimeoutProjection::Unlimited => Poll::Pending,
-            AttemptTimeoutProjection::Limited { timeout } => timeout.poll_expired(cx),
-        }
-    }
 }
