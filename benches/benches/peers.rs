@@ -91,6 +91,12 @@ fn closed_success(c: &mut Criterion) {
     group.bench_function("fusebox_handle", |b| {
         b.to_async(&rt).iter(|| handle.call(trivial()));
     });
+    // The handle with retries it never needs: against `fusebox_handle`.
+    let retried_handle = registry().register("bench_handle_retries", Config::new().retries(2));
+    group.bench_function("fusebox_handle_retries", |b| {
+        b.to_async(&rt)
+            .iter(|| retried_handle.call_with_retries(trivial));
+    });
     let recloser = recloser();
     group.bench_function("recloser", |b| {
         b.to_async(&rt).iter(|| recloser.call(trivial()));

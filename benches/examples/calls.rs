@@ -8,15 +8,33 @@
 //! ```
 //!
 //! The difference of the two totals ("Collected"), divided by 100000, is the instructions per
-//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `recloser`.
+//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `recloser`, and the
+//! retries a call never needs: `fallback` against `retries` (both with a fallback),
+//! `attribute` against `retries_bare`, `handle` against `handle_retries`, and `retries_deadline`
+//! (with a `retry_deadline`) against `retries`.
 
 use std::time::Duration;
 
+use fusebox::circuit_breaker;
 use fusebox::{registry, Config};
 use fusebox_bench::{
-    protected, protected_to_open, protected_window, protected_with_timeout, trivial,
+    fallback_answer, protected, protected_fallback, protected_retries, protected_retries_bare,
+    protected_to_open, protected_window, protected_with_timeout, trivial, AppError,
 };
 use recloser::{AsyncRecloser, Recloser};
+
+/// `trivial` with retries it never needs and an overall `retry_deadline`, which costs the
+/// call one clock read (case `retries_deadline`, against `retries`).
+#[circuit_breaker(
+    name = "calls_retries_deadline",
+    threshold = 5,
+    retries = 2,
+    retry_deadline = "5s",
+    fallback = fallback_answer
+)]
+async fn protected_retries_deadline() -> Result<u32, AppError> {
+    trivial().await
+}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -27,6 +45,7 @@ fn main() {
         .build()
         .expect("a runtime");
     let handle = registry().register("calls_handle", Config::new());
+    let retried_handle = registry().register("calls_handle_retries", Config::new().retries(2));
     let recloser = AsyncRecloser::from(
         Recloser::custom()
             .error_rate(0.5)
@@ -49,6 +68,11 @@ fn main() {
             "window" => repeat!(protected_window()),
             "timeout" => repeat!(protected_with_timeout()),
             "handle" => repeat!(handle.call(trivial())),
+            "fallback" => repeat!(protected_fallback()),
+            "retries" => repeat!(protected_retries()),
+            "retries_bare" => repeat!(protected_retries_bare()),
+            "retries_deadline" => repeat!(protected_retries_deadline()),
+            "handle_retries" => repeat!(retried_handle.call_with_retries(trivial)),
             "open" => repeat!(protected_to_open(false)),
             "recloser" => repeat!(recloser.call(trivial())),
             _ => eprintln!("unknown case {case:?}"),

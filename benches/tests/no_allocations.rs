@@ -4,10 +4,13 @@
 //! allocator, on a current-thread runtime, after a warm-up call that registers the breaker.
 //! Two rarer paths do allocate: the call that opens a circuit starts its probe timer (a task,
 //! once per opening), and a call that finds its bulkhead full and may wait for a slot
-//! (`max_wait`) boxes its wait. A retried call allocates nothing per retry (its breaker's
-//! retry book is made once, by the warm-up call).
+//! (`max_wait`) boxes its wait. A retried call allocates nothing per retry, through the
+//! attribute or the handle (its breaker's retry book is made once, by the warm-up call).
 
-use fusebox::{circuit_breaker, registry, Config, State};
+use std::cell::Cell;
+use std::time::Duration;
+
+use fusebox::{circuit_breaker, registry, Config, RetryOptions, State};
 use fusebox_bench::counting::{allocations_per_call, Counting};
 use fusebox_bench::{
     half_open_breaker, maybe_fail, protected, protected_retries, protected_retries_bare,
@@ -39,6 +42,21 @@ fn no_path_without_a_fallback_allocates() {
     let opened = registry().get("bench_open").expect("registered");
     assert_eq!(opened.state(), State::Open, "rejections are measured");
     let half_open = half_open_breaker();
+    let handle_retries = registry().register(
+        "no_allocations_handle_retries",
+        Config::new()
+            .threshold(u32::MAX)
+            .retries(1)
+            .retry_backoff(Duration::from_millis(1))
+            .retry_max_backoff(Duration::from_millis(1))
+            .retry_budget(100),
+    );
+    let attempts = Cell::new(0_u32);
+    let fails_every_other = || {
+        attempts.set(attempts.get() + 1);
+        maybe_fail(attempts.get() % 2 == 1)
+    };
+    let timed = RetryOptions::new().timeout(Duration::from_secs(1));
     let paths = [
         ("closed, success", allocations_per_call(&rt, protected)),
         (
@@ -81,6 +99,16 @@ fn no_path_without_a_fallback_allocates() {
             "a failed attempt, a 1ms wait, a retry that succeeds",
             allocations_per_call(&rt, retried_once),
         ),
+        (
+            "handle, retries declared, not needed",
+            allocations_per_call(&rt, || handle_retries.call_with_retries(trivial)),
+        ),
+        (
+            "handle with a timeout per attempt: a failed attempt, a 1ms wait, a retry",
+            allocations_per_call(&rt, || {
+                handle_retries.call_with_retry_options(timed, fails_every_other)
+            }),
+        ),
     ];
     assert_eq!(
         opened.state(),
@@ -94,6 +122,7 @@ fn no_path_without_a_fallback_allocates() {
         "every measured call retried once: {:?}",
         retried.retry_stats()
     );
+    assert!(handle_retries.retry_stats().recovered >= 10_000);
     let allocating: Vec<_> = paths
         .iter()
         .filter(|(_, per_call)| *per_call > 0.0)

@@ -176,7 +176,7 @@ pub use error::{BreakerError, ConfigError};
 /// ```
 pub use fusebox_macros::circuit_breaker;
 pub use fusebox_settings::{Kind, Setting, Value};
-pub use observe::{Event, Health, Reason, State, Stats};
+pub use observe::{Event, Health, Reason, RetryStats, State, Stats};
 pub use registry::{registry, Registry};
-pub use retry::{RetryAfter, RetryStats};
+pub use retry::{RetryAfter, RetryOptions};
 pub use retry_at::RetryAt;

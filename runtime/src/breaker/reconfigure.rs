@@ -2,6 +2,8 @@
 //! [`reconfigure`](Breaker::reconfigure), which keeps the state, every count and every call
 //! path lock-free.
 
+use std::time::Duration;
+
 use super::machine::Breaker;
 use crate::config::Config;
 use crate::error::ConfigError;
@@ -11,6 +13,13 @@ impl Breaker {
     /// [`reconfigure`](Breaker::reconfigure).
     pub fn config(&self) -> Config {
         self.config.load()
+    }
+
+    /// The breaker's `retry_deadline`, read on a call's path without copying its settings
+    /// (it cannot change once the breaker is built).
+    #[inline]
+    pub(crate) fn retry_deadline(&self) -> Option<Duration> {
+        self.config.retry_deadline()
     }
 
     /// Changes the breaker's settings while it runs; on an error nothing changes.

@@ -7,12 +7,17 @@ use std::time::Duration;
 use super::machine::Breaker;
 use super::word::Word;
 use crate::clock;
-use crate::observe::{Counts, Kind, State, Stats};
+use crate::observe::{Counts, Kind, RetryCounts, State, Stats};
 
 impl Breaker {
     /// A snapshot of the breaker's state and counters.
     pub fn stats(&self) -> Stats {
         Stats::read(self, self.load(), &self.counts, clock::now_nanos())
+    }
+
+    /// The counters of this breaker's retries, which `retry/` writes and the snapshot reads.
+    pub(crate) fn retry_counts(&self) -> &RetryCounts {
+        &self.counts.retry
     }
 }
 
@@ -53,6 +58,7 @@ impl Stats {
                 .then(|| Duration::from_nanos(now.saturating_sub(last_failure))),
             next_probe_in: (word.state() == State::Open)
                 .then(|| clock::until(word.deadline_ms(), now)),
+            retry: counts.retry.read(),
         }
     }
 }

@@ -162,6 +162,12 @@ impl LiveConfig {
     pub(crate) fn times_calls(&self) -> bool {
         self.fixed.times_calls
     }
+
+    /// The `retry_deadline` (fixed when the breaker is built), without a copy of the rest.
+    #[inline]
+    pub(crate) fn retry_deadline(&self) -> Option<Duration> {
+        self.fixed.retry_deadline
+    }
 }
 
 impl Fixed {

@@ -6,8 +6,8 @@ use ::metrics::{counter, gauge};
 use super::names::{
     BUFFERED_CALLS, BULKHEAD_AVAILABLE, BULKHEAD_FULL_CALLS, BULKHEAD_MAX_ALLOWED, CALLS,
     CANCELLED_CALLS, CONSECUTIVE_FAILURES, FAILURE_RATE, FAILURE_THRESHOLD, HEALTH, KIND,
-    MAX_BUFFERED_CALLS, NAME, NOT_PERMITTED_CALLS, SLOW_CALLS, SLOW_CALL_RATE, STATE, STATE_LABEL,
-    STATUS, TIMEOUTS, TIME_IN_STATE,
+    MAX_BUFFERED_CALLS, NAME, NOT_PERMITTED_CALLS, REASON, RETRIES, RETRIES_REFUSED, RETRY_CALLS,
+    SLOW_CALLS, SLOW_CALL_RATE, STATE, STATE_LABEL, STATUS, TIMEOUTS, TIME_IN_STATE,
 };
 use crate::observe::{Health, State, Stats};
 
@@ -75,6 +75,30 @@ pub(super) fn breaker(stats: &Stats, window: WindowFill) {
     gauge!(CONSECUTIVE_FAILURES, &name).set(float(stats.consecutive_failures));
     gauge!(FAILURE_THRESHOLD, &name).set(stats.effective_threshold);
     gauge!(TIME_IN_STATE, &name).set(stats.state_for);
+}
+
+/// Sets the retry metrics of one breaker with retries from its snapshot.
+pub(super) fn retries(stats: &Stats) {
+    let retry = &stats.retry;
+    for (kind, calls) in [
+        (
+            "successful_without_retry",
+            stats.successes.saturating_sub(retry.recovered),
+        ),
+        ("successful_with_retry", retry.recovered),
+        ("failed_with_retry", retry.exhausted),
+        ("failed_without_retry", retry.not_retried),
+    ] {
+        counter!(RETRY_CALLS, &[(NAME, stats.name), (KIND, kind)]).absolute(calls);
+    }
+    counter!(RETRIES, &[(NAME, stats.name)]).absolute(retry.retries);
+    for (reason, refused) in [
+        ("budget", retry.refused_by_budget),
+        ("deadline", retry.refused_by_deadline),
+        ("circuit", retry.refused_by_circuit),
+    ] {
+        counter!(RETRIES_REFUSED, &[(NAME, stats.name), (REASON, reason)]).absolute(refused);
+    }
 }
 
 /// Sets [`HEALTH`]: 1 for `health`, 0 for the other two.

@@ -34,7 +34,7 @@ use ::metrics::{describe_counter, describe_gauge};
 
 use crate::breaker::Breaker;
 use crate::config::Window;
-use crate::observe::Health;
+use crate::observe::{Health, RetryStats};
 use crate::registry::registry;
 use collect::WindowFill;
 use names::Type;
@@ -57,11 +57,12 @@ pub fn record() {
     let registry = registry();
     let stats = registry.stats();
     for breaker_stats in &stats {
-        let window = registry
-            .get(breaker_stats.name)
-            .map(window_fill)
-            .unwrap_or_default();
-        collect::breaker(breaker_stats, window);
+        let breaker = registry.get(breaker_stats.name);
+        collect::breaker(breaker_stats, breaker.map(window_fill).unwrap_or_default());
+        let retries = breaker.is_some_and(|breaker| breaker.config().retries_value() > 0);
+        if retries || breaker_stats.retry != RetryStats::default() {
+            collect::retries(breaker_stats);
+        }
     }
     collect::health(Health::from_breakers(
         stats.iter().map(|stats| (stats.state, stats.critical)),

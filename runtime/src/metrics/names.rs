@@ -30,6 +30,13 @@ pub const MAX_BUFFERED_CALLS: &str = "resilience4j_circuitbreaker_max_buffered_c
 pub const BULKHEAD_AVAILABLE: &str = "resilience4j_bulkhead_available_concurrent_calls";
 /// resilience4j: the bulkhead's size; only for a breaker with a bulkhead.
 pub const BULKHEAD_MAX_ALLOWED: &str = "resilience4j_bulkhead_max_allowed_concurrent_calls";
+/// resilience4j's Retry: the calls of a breaker with retries, by how their retries went
+/// (label [`KIND`]: `successful_without_retry`, `successful_with_retry`, `failed_with_retry`,
+/// `failed_without_retry`), a counter; only for a breaker with `retries`. resilience4j names
+/// a Retry instance as fusebox names the breaker its retries go through, so its retry
+/// dashboards read these unchanged. `successful_without_retry` counts every success that was
+/// a first attempt, through any fn of the breaker.
+pub const RETRY_CALLS: &str = "resilience4j_retry_calls_total";
 
 /// fusebox: the failures that were timeouts, a counter.
 pub const TIMEOUTS: &str = "fusebox_circuitbreaker_timeouts_total";
@@ -39,6 +46,14 @@ pub const CANCELLED_CALLS: &str = "fusebox_circuitbreaker_cancelled_calls_total"
 pub const SLOW_CALLS: &str = "fusebox_circuitbreaker_slow_calls_total";
 /// fusebox: the rejections that found every bulkhead slot taken, a counter.
 pub const BULKHEAD_FULL_CALLS: &str = "fusebox_circuitbreaker_bulkhead_full_calls_total";
+/// fusebox: retries that ran (attempts after the first; each is also one of the
+/// [`CALLS`]), a counter; only for a breaker with `retries`.
+pub const RETRIES: &str = "fusebox_circuitbreaker_retries_total";
+/// fusebox: retries that did not run although retries were left (label [`REASON`]: `budget`,
+/// the retry budget was spent; `deadline`, the wait would end past `retry_deadline` or the
+/// error's hint was past `retry_max_backoff`; `circuit`, the breaker rejected the retry), a
+/// counter; only for a breaker with `retries`.
+pub const RETRIES_REFUSED: &str = "fusebox_circuitbreaker_retries_refused_total";
 /// fusebox: consecutive counted failures while closed.
 pub const CONSECUTIVE_FAILURES: &str = "fusebox_circuitbreaker_consecutive_failures";
 /// fusebox: the consecutive-failure threshold in force (it moves when `adaptive` is on).
@@ -56,6 +71,8 @@ pub const KIND: &str = "kind";
 /// The label with a state's name, on [`STATE`]: `closed`, `open`, `half_open`,
 /// `forced_open`, `disabled`, `metrics_only` (resilience4j's six states, named alike).
 pub const STATE_LABEL: &str = "state";
+/// The label with why a retry did not run, on [`RETRIES_REFUSED`].
+pub const REASON: &str = "reason";
 /// The label with a health's name, on [`HEALTH`].
 pub const STATUS: &str = "status";
 
@@ -69,7 +86,7 @@ pub(super) enum Type {
 }
 
 /// Every metric with its type and help text, in the order `describe` gives them.
-pub(super) const ALL: [(&str, Type, &str); 17] = [
+pub(super) const ALL: [(&str, Type, &str); 20] = [
     (
         STATE,
         Type::Gauge,
@@ -108,6 +125,11 @@ pub(super) const ALL: [(&str, Type, &str); 17] = [
     (BULKHEAD_AVAILABLE, Type::Gauge, "Bulkhead slots free now"),
     (BULKHEAD_MAX_ALLOWED, Type::Gauge, "The bulkhead's size"),
     (
+        RETRY_CALLS,
+        Type::Counter,
+        "Calls of a breaker with retries, by how their retries went",
+    ),
+    (
         TIMEOUTS,
         Type::Counter,
         "Calls that timed out (counted as failures)",
@@ -126,6 +148,16 @@ pub(super) const ALL: [(&str, Type, &str); 17] = [
         BULKHEAD_FULL_CALLS,
         Type::Counter,
         "Rejections that found every bulkhead slot taken",
+    ),
+    (
+        RETRIES,
+        Type::Counter,
+        "Retries that ran (attempts after the first)",
+    ),
+    (
+        RETRIES_REFUSED,
+        Type::Counter,
+        "Retries that did not run, by reason: budget, deadline, circuit",
     ),
     (
         CONSECUTIVE_FAILURES,

@@ -9,7 +9,9 @@ use ::metrics::{Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, Sha
 
 use super::{describe, names, record};
 use crate::config::Config;
+use crate::error::BreakerError;
 use crate::registry::registry;
+use crate::retry::RetryOptions;
 
 /// A metric's name and its labels, sorted.
 type Series = (String, Vec<(String, String)>);
@@ -210,4 +212,54 @@ fn every_metric_recorded_has_help_text_and_every_counter_ends_in_total() {
     for ((name, _), gauge) in gauges.iter() {
         assert_eq!(!gauge, name.ends_with("_total"), "{name}");
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_breaker_with_retries_has_resilience4j_retry_calls_and_its_refusals() {
+    let config = Config::new().retries(1).threshold(100);
+    let breaker = registry().register("metrics_retried", config);
+    let failures_left = AtomicU64::new(1);
+    let flaky = || async {
+        match failures_left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(1)
+        }) {
+            Ok(_) => Err(BreakerError::HalfOpenFull { name: "upstream" }),
+            Err(_) => Ok(1),
+        }
+    };
+    // Saved by its retry; then at once; then failed twice; then failed, not worth a retry.
+    assert_eq!(breaker.call_with_retries(flaky).await, Ok(1));
+    assert_eq!(breaker.call_with_retries(flaky).await, Ok(1));
+    failures_left.store(2, Ordering::Relaxed);
+    assert!(breaker.call_with_retries(flaky).await.is_err());
+    failures_left.store(1, Ordering::Relaxed);
+    let never = RetryOptions::new().retry_if(|_: &BreakerError| false);
+    assert!(breaker.call_with_retry_options(never, flaky).await.is_err());
+
+    let kept = recorded();
+    let name = ("name", "metrics_retried");
+    let calls = |kind| kept.value(names::RETRY_CALLS, &[name, ("kind", kind)]);
+    assert_eq!(calls("successful_without_retry"), Some(1.0));
+    assert_eq!(calls("successful_with_retry"), Some(1.0));
+    assert_eq!(calls("failed_with_retry"), Some(1.0));
+    assert_eq!(calls("failed_without_retry"), Some(1.0));
+    assert_eq!(kept.value(names::RETRIES, &[name]), Some(2.0));
+    for reason in ["budget", "deadline", "circuit"] {
+        let labels = [name, ("reason", reason)];
+        assert_eq!(kept.value(names::RETRIES_REFUSED, &labels), Some(0.0));
+    }
+    // Every attempt is one of the breaker's calls: 2 + 1 + 2 + 1.
+    let successful = kept.value(names::CALLS, &[name, ("kind", "successful")]);
+    let failed = kept.value(names::CALLS, &[name, ("kind", "failed")]);
+    assert_eq!((successful, failed), (Some(2.0), Some(4.0)));
+}
+
+#[test]
+fn a_breaker_without_retries_has_no_retry_series() {
+    registry().register("metrics_unretried", Config::new());
+    let kept = recorded();
+    let name = ("name", "metrics_unretried");
+    assert_eq!(kept.value(names::RETRIES, &[name]), None);
+    let kind = ("kind", "successful_without_retry");
+    assert_eq!(kept.value(names::RETRY_CALLS, &[name, kind]), None);
 }

@@ -3,6 +3,7 @@
 
 use std::sync::atomic::Ordering::Relaxed;
 
+use super::stats::RetryStats;
 use super::stripes::Striped;
 use crate::sync::AtomicU64;
 
@@ -21,6 +22,59 @@ pub(crate) struct Counts {
     pub(crate) last_failure_nanos: AtomicU64,
     /// Clock reading of the last transition, 0 for none.
     pub(crate) state_since_nanos: AtomicU64,
+    /// What the retries of the breaker's calls did: written only once an attempt failed.
+    pub(crate) retry: RetryCounts,
+}
+
+/// Per-breaker retry counters, written by `retry/` after a failed attempt, never on a call
+/// that needs no retry.
+#[derive(Debug, Default)]
+pub(crate) struct RetryCounts {
+    pub(crate) retries: Counter,
+    pub(crate) refused_by_budget: Counter,
+    pub(crate) refused_by_deadline: Counter,
+    pub(crate) refused_by_circuit: Counter,
+    pub(crate) recovered: Counter,
+    pub(crate) exhausted: Counter,
+    pub(crate) not_retried: Counter,
+}
+
+impl RetryCounts {
+    /// The counts so far.
+    pub(crate) fn read(&self) -> RetryStats {
+        RetryStats {
+            retries: self.retries.get(),
+            refused_by_budget: self.refused_by_budget.get(),
+            refused_by_deadline: self.refused_by_deadline.get(),
+            refused_by_circuit: self.refused_by_circuit.get(),
+            recovered: self.recovered.get(),
+            exhausted: self.exhausted.get(),
+            not_retried: self.not_retried.get(),
+        }
+    }
+
+    fn reset(&self) {
+        let RetryCounts {
+            retries,
+            refused_by_budget,
+            refused_by_deadline,
+            refused_by_circuit,
+            recovered,
+            exhausted,
+            not_retried,
+        } = self;
+        for counter in [
+            retries,
+            refused_by_budget,
+            refused_by_deadline,
+            refused_by_circuit,
+            recovered,
+            exhausted,
+            not_retried,
+        ] {
+            counter.0.store(0, Relaxed);
+        }
+    }
 }
 
 impl Counts {
@@ -37,12 +91,14 @@ impl Counts {
             last_failure_nanos,
             // Not a count: when the state last changed.
             state_since_nanos: _,
+            retry,
         } = self;
         per_call.reset();
         for counter in [failures, timeouts, cancelled, ignored, bulkhead_full, slow] {
             counter.0.store(0, Relaxed);
         }
         last_failure_nanos.store(0, Relaxed);
+        retry.reset();
     }
 }
 

@@ -12,8 +12,8 @@ mod state;
 mod stats;
 mod stripes;
 
-pub(crate) use counts::Counts;
+pub(crate) use counts::{Counts, RetryCounts};
 pub use event::{Event, Reason};
 pub use state::State;
-pub use stats::{Health, Stats};
+pub use stats::{Health, RetryStats, Stats};
 pub(crate) use stripes::Kind;

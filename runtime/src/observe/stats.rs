@@ -82,6 +82,45 @@ pub struct Stats {
         serde(rename = "next_probe_in_ms", serialize_with = "as_millis")
     )]
     pub next_probe_in: Option<Duration>,
+    /// What the retries of the breaker's calls did (all zero for a breaker none of whose
+    /// calls retries). The attempts are the calls above: each retry is one more call, so
+    /// `calls - retry.retries` of them were first attempts.
+    pub retry: RetryStats,
+}
+
+/// What a breaker's retries did, counted since it registered (or was last reset): JSON
+/// `"retry": {"retries": 1, "refused_by_budget": 0, ...}` in [`Stats`].
+///
+/// Each call of a fn with `retries` (or of [`Breaker::call_with_retries`]) whose first
+/// attempt failed ends as one of `recovered`, `exhausted` or `not_retried`; a call that
+/// succeeds at once counts in none of them, and neither does one whose caller gives up while
+/// it waits.
+///
+/// [`Breaker::call_with_retries`]: crate::Breaker::call_with_retries
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct RetryStats {
+    /// Retries that ran: attempts after the first.
+    pub retries: u64,
+    /// Retries the budget refused (the fallback answered instead).
+    pub refused_by_budget: u64,
+    /// Retries not begun because their wait would have ended past `retry_deadline`, or
+    /// because the error's [`RetryAfter`](crate::RetryAfter) hint was longer than
+    /// `retry_max_backoff`.
+    pub refused_by_deadline: u64,
+    /// Retries the breaker rejected: the circuit opened (or the bulkhead filled) during the
+    /// wait.
+    pub refused_by_circuit: u64,
+    /// Calls that succeeded on a retry (resilience4j's `successful_with_retry`).
+    pub recovered: u64,
+    /// Calls that retried and still failed: their retries all failed, or were refused
+    /// (resilience4j's `failed_with_retry`).
+    pub exhausted: u64,
+    /// Calls whose first attempt failed and that did not retry: an error `retry_if` refuses,
+    /// a rejection, no retry left, or a first retry refused (resilience4j's
+    /// `failed_without_retry`).
+    pub not_retried: u64,
 }
 
 #[cfg(feature = "serde")]

@@ -1,10 +1,16 @@
-//! Retries through a breaker's handle: [`Breaker::call_with_retries`], the handle API's
-//! counterpart of the attribute's `retries`, with the breaker's retry settings (start-up
-//! overrides included).
+//! Retries through a breaker's handle: [`Breaker::call_with_retries`] and
+//! [`Breaker::call_with_retry_options`], the handle API's counterparts of the attribute's
+//! `retries`, with the breaker's retry settings (start-up overrides included) and the call's
+//! [`RetryOptions`].
 
 use std::future::Future;
 
+use tokio::time::Instant;
+
+use super::deadline::AttemptDeadline;
+use super::options::RetryOptions;
 use super::retrying::{Refused, Retrying};
+use super::within::retry_until;
 use crate::breaker::Breaker;
 use crate::call::{run, CountErrors, Finished, NoDeadline};
 use crate::error::BreakerError;
@@ -16,7 +22,8 @@ impl Breaker {
     /// of the breaker; every `Err` is counted and retried. A rejection is not retried: it comes
     /// back at once as `E::from(BreakerError)`, as from [`call`](Breaker::call). When the
     /// retries are spent, or the deadline or the budget stops them, the last error comes back.
-    /// (The error's [`RetryAfter`](crate::RetryAfter) hint is read by the attribute only.)
+    /// [`call_with_retry_options`](Breaker::call_with_retry_options) adds `retry_if`, the
+    /// error's [`RetryAfter`](crate::RetryAfter) hint and a timeout per attempt.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
@@ -37,32 +44,89 @@ impl Breaker {
     /// assert_eq!(breaker.retry_stats().retries, 1);
     /// # }
     /// ```
-    pub async fn call_with_retries<A, F, T, E>(&'static self, mut attempt: A) -> Result<T, E>
+    // Not an `async fn`: the options' future itself, not one more future around it to copy.
+    pub fn call_with_retries<A, F, T, E>(
+        &'static self,
+        attempt: A,
+    ) -> impl Future<Output = Result<T, E>>
+    where
+        A: FnMut() -> F,
+        F: Future<Output = Result<T, E>>,
+        E: From<BreakerError>,
+    {
+        self.call_with_retry_options(RetryOptions::new(), attempt)
+    }
+
+    /// As [`call_with_retries`](Breaker::call_with_retries), with `options`: only the errors
+    /// its `retry_if` accepts are retried (the others come back at once), the error's
+    /// [`RetryAfter`](crate::RetryAfter) hint sets the wait where the options follow it, and
+    /// each attempt has the options' timeout (a timed-out attempt is counted and retried).
+    /// Where the breaker has a `retry_deadline`, it counts from this call's start and cuts an
+    /// attempt still running at it, as the attribute's does.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
+    /// use std::time::Duration;
+    /// use fusebox::{registry, BreakerError, Config, RetryOptions};
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// enum ApiError { BadRequest, Unavailable, Breaker(BreakerError) }
+    /// impl From<BreakerError> for ApiError {
+    ///     fn from(error: BreakerError) -> Self { ApiError::Breaker(error) }
+    /// }
+    /// fn is_transient(error: &ApiError) -> bool { *error != ApiError::BadRequest }
+    ///
+    /// let breaker = registry().register("orders_retried", Config::new().retries(3));
+    /// let options = RetryOptions::new()
+    ///     .retry_if(is_transient)
+    ///     .timeout(Duration::from_secs(1));
+    /// // A 400 is not worth a retry: it comes back after one attempt.
+    /// let answer: Result<u32, ApiError> = breaker
+    ///     .call_with_retry_options(options, || async { Err(ApiError::BadRequest) })
+    ///     .await;
+    /// assert_eq!(answer, Err(ApiError::BadRequest));
+    /// assert_eq!(breaker.stats().calls, 1);
+    /// # let _ = ApiError::Unavailable;
+    /// # }
+    /// ```
+    pub async fn call_with_retry_options<A, F, T, E>(
+        &'static self,
+        options: RetryOptions<E>,
+        mut attempt: A,
+    ) -> Result<T, E>
     where
         A: FnMut() -> F,
         F: Future<Output = Result<T, E>>,
         E: From<BreakerError>,
     {
         let mut permit = self.try_acquire().map_err(E::from)?;
+        // One clock read, only for a breaker with a `retry_deadline`.
+        let started = self.retry_deadline().map(|_| Instant::now());
+        let until = started.and_then(|started| retry_until(self, started));
         let mut retrying: Option<Retrying> = None;
         loop {
-            let error = match run(permit, NoDeadline, CountErrors, attempt()).await {
+            // An attempt with no deadline carries no timer: the path of `Breaker::call`.
+            let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
+                None => run(permit, NoDeadline, CountErrors, attempt()).await,
+                Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
+            };
+            let (error, retryable, hint) = match finished {
                 Finished::Succeeded(output) | Finished::Ignored(output) => {
                     if let Some(retrying) = &retrying {
                         retrying.succeeded();
                     }
                     return output;
                 }
-                Finished::Failed(output) => match output {
-                    Ok(value) => return Ok(value),
-                    Err(error) => error,
-                },
-                Finished::TimedOut(error) | Finished::Rejected(error) => {
-                    return Err(E::from(error))
+                Finished::Failed(Ok(value)) => return Ok(value),
+                Finished::Failed(Err(error)) => {
+                    let (retryable, hint) = (options.retries(&error), options.hint(&error));
+                    (error, retryable, hint)
                 }
+                Finished::TimedOut(timeout) => (E::from(timeout), true, None),
+                Finished::Rejected(rejection) => (E::from(rejection), false, None),
             };
-            let retrying = retrying.get_or_insert_with(|| Retrying::new(None));
-            let Some(wait) = retrying.plan_retryable(self, true, None) else {
+            let retrying = retrying.get_or_insert_with(|| Retrying::new(started));
+            let Some(wait) = retrying.plan_retryable(self, retryable, hint) else {
                 return Err(error);
             };
             wait.await;

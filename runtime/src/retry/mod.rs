@@ -15,14 +15,15 @@
 mod backoff;
 mod book;
 mod budget;
+mod deadline;
 mod handle;
 mod hint;
 mod jitter;
+mod options;
 mod retrying;
-mod stats;
 mod within;
 
 pub use hint::{Hint, HintFromError, HintOf, NoHint, RetryAfter};
+pub use options::RetryOptions;
 pub use retrying::{always, retry_clock, Refused, Retrying};
-pub use stats::RetryStats;
 pub use within::{retry_until, Within};

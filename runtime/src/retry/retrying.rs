@@ -13,6 +13,7 @@ use crate::call::Cause;
 use crate::clock;
 use crate::config::Config;
 use crate::error::BreakerError;
+use crate::observe::RetryCounts;
 
 /// The retries of one call.
 #[derive(Debug)]
@@ -36,6 +37,15 @@ pub enum Refused {
     Budget,
     /// The breaker rejected the retry (the circuit opened meanwhile).
     Rejected(BreakerError),
+}
+
+/// Why a failed attempt is not retried, for the counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// Not retryable, or no retry left: not a refusal.
+    NotRetried,
+    /// The wait would end past `retry_deadline`, or the hint is past `retry_max_backoff`.
+    PastDeadline,
 }
 
 /// The predicate of a call without `retry_if`: every counted error may be retried.
@@ -86,32 +96,39 @@ impl Retrying {
     ) -> Option<Sleep> {
         let config = breaker.config();
         let book = *self.book.get_or_insert_with(|| Book::of(breaker));
+        let counts = book.counts();
         let wait = if retryable {
             self.wait_for(&config, hint)
         } else {
-            None
+            Err(Stop::NotRetried)
         };
-        let Some(wait) = wait else {
-            self.give_up(book);
-            return None;
+        let wait = match wait {
+            Ok(wait) => wait,
+            Err(stop) => {
+                if stop == Stop::PastDeadline {
+                    counts.refused_by_deadline.incr();
+                }
+                self.give_up(counts);
+                return None;
+            }
         };
         if !book.budget.allows(second(), breaker.stats().calls) {
-            book.refused();
-            self.give_up(book);
+            counts.refused_by_budget.incr();
+            self.give_up(counts);
             return None;
         }
         let sleep = timer(wait);
         if sleep.is_none() {
-            self.give_up(book);
+            self.give_up(counts);
         }
         self.wait = wait;
         sleep
     }
 
-    /// The wait before the next attempt, if it may run.
-    fn wait_for(&mut self, config: &Config, hint: Option<Duration>) -> Option<Duration> {
+    /// The wait before the next attempt, or why there is none.
+    fn wait_for(&mut self, config: &Config, hint: Option<Duration>) -> Result<Duration, Stop> {
         if self.retries >= config.retries_value() {
-            return None;
+            return Err(Stop::NotRetried);
         }
         let wait = match hint {
             Some(hinted)
@@ -119,7 +136,7 @@ impl Retrying {
                     .retry_max_backoff_value()
                     .is_some_and(|cap| hinted > cap) =>
             {
-                return None;
+                return Err(Stop::PastDeadline);
             }
             Some(hinted) => hinted,
             None => Backoff::of(config).wait(self.retries + 1),
@@ -128,26 +145,27 @@ impl Retrying {
             let now = Instant::now();
             let started = *self.started.get_or_insert(now);
             if now.saturating_duration_since(started).saturating_add(wait) >= deadline {
-                return None;
+                return Err(Stop::PastDeadline);
             }
         }
-        Some(wait)
+        Ok(wait)
     }
 
     /// After the wait: the next attempt's permit, its retry taken from the budget; or why it
     /// does not run. A retry rejected by the breaker gives its budget back.
     pub fn begin(&mut self, breaker: &'static Breaker) -> Result<Permit, Refused> {
         let book = *self.book.get_or_insert_with(|| Book::of(breaker));
+        let counts = book.counts();
         let second = second();
         if !book.budget.withdraw(second, breaker.stats().calls) {
-            book.refused();
-            self.give_up(book);
+            counts.refused_by_budget.incr();
+            self.give_up(counts);
             return Err(Refused::Budget);
         }
         match breaker.try_acquire() {
             Ok(permit) => {
                 self.retries += 1;
-                book.retried();
+                counts.retries.incr();
                 tracing::debug!(
                     target: "fusebox",
                     name = breaker.name(),
@@ -159,7 +177,8 @@ impl Retrying {
             }
             Err(error) => {
                 book.budget.refund(second);
-                self.give_up(book);
+                counts.refused_by_circuit.incr();
+                self.give_up(counts);
                 Err(Refused::Rejected(error))
             }
         }
@@ -170,15 +189,18 @@ impl Retrying {
     pub fn succeeded(&self) {
         if self.retries > 0 {
             if let Some(book) = self.book {
-                book.recovered();
+                book.counts().recovered.incr();
             }
         }
     }
 
-    /// Counts a call that retried and still goes to its fallback.
-    fn give_up(&self, book: &Book) {
+    /// Counts a call that goes to its fallback (or returns its last error): after retries, or
+    /// without any.
+    fn give_up(&self, counts: &RetryCounts) {
         if self.retries > 0 {
-            book.exhausted();
+            counts.exhausted.incr();
+        } else {
+            counts.not_retried.incr();
         }
     }
 

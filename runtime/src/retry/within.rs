@@ -70,7 +70,6 @@ impl<D: Deadline> Deadline for Within<D> {
 /// When a call that started at `started` must be done, by `breaker`'s `retry_deadline`.
 pub fn retry_until(breaker: &'static Breaker, started: Instant) -> Option<Instant> {
     breaker
-        .config()
-        .retry_deadline_value()
+        .retry_deadline()
         .and_then(|deadline| started.checked_add(deadline))
 }

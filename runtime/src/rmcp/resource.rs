@@ -103,6 +103,23 @@ mod tests {
             .find(|breaker| breaker["name"] == "rmcp_resource_test")
             .unwrap();
         assert_eq!(ours["state"], "closed");
+        // The retry counts, nested, every one a number (zero for a breaker that never retried).
+        let retry = ours["retry"].as_object().unwrap();
+        let mut keys: Vec<&str> = retry.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "exhausted",
+                "not_retried",
+                "recovered",
+                "refused_by_budget",
+                "refused_by_circuit",
+                "refused_by_deadline",
+                "retries"
+            ]
+        );
+        assert!(retry.values().all(|count| count == 0));
     }
 
     #[test]
