@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of the support code.
 
+pub mod flaky;
+
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::SeqCst};
 
 use fusebox::{BreakerError, Event, Reason, State};
