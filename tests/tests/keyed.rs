@@ -280,3 +280,22 @@ async fn remove_forgets_a_named_breaker_and_a_later_register_starts_afresh() {
     assert_eq!(again.state(), State::Closed);
     assert_eq!(again.stats().calls, 0);
 }
+
+#[tokio::test(start_paused = true)]
+async fn events_carry_the_key() {
+    let family = family("keyed_events", 8);
+    let mut events = registry().subscribe();
+    fail(&family, "eu.example").await.unwrap_err();
+    let event = std::iter::from_fn(|| events.try_recv().ok())
+        .find(|event| event.name == "keyed_events")
+        .expect("an event");
+    assert_eq!(event.key.as_deref(), Some("eu.example"));
+    assert_eq!((event.from, event.to), (State::Closed, State::Open));
+
+    let named = registry().register("keyed_events_named", Config::new());
+    named.force_open();
+    let event = std::iter::from_fn(|| events.try_recv().ok())
+        .find(|event| event.name == "keyed_events_named")
+        .expect("an event");
+    assert_eq!(event.key, None);
+}

@@ -225,7 +225,9 @@ impl<K: Key> Family<K> {
             .spare
             .pop()
             .unwrap_or_else(|| Box::leak(Box::new(Breaker::new(self.name, self.config))));
-        keys.insert(key.to_owned(), Member::new(breaker, now));
+        let key = key.to_owned();
+        breaker.set_key(Some(key.to_string().into()));
+        keys.insert(key, Member::new(breaker, now));
         admission.members += 1;
         Ok(breaker)
     }
