@@ -8,7 +8,8 @@
 //! ```
 //!
 //! The difference of the two totals ("Collected"), divided by 100000, is the instructions per
-//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `recloser`.
+//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `recloser`, and
+//! `keyed` (a keyed family's call, its `String` key present among 1000).
 
 use std::time::Duration;
 
@@ -27,6 +28,12 @@ fn main() {
         .build()
         .expect("a runtime");
     let handle = registry().register("calls_handle", Config::new());
+    let family = registry()
+        .keyed::<String>("calls_keyed", Config::new())
+        .expect("a family");
+    for n in 0..1000 {
+        family.get(&format!("host-{n}.example.com")).expect("room");
+    }
     let recloser = AsyncRecloser::from(
         Recloser::custom()
             .error_rate(0.5)
@@ -51,6 +58,7 @@ fn main() {
             "handle" => repeat!(handle.call(trivial())),
             "open" => repeat!(protected_to_open(false)),
             "recloser" => repeat!(recloser.call(trivial())),
+            "keyed" => repeat!(family.call("host-500.example.com", trivial())),
             _ => eprintln!("unknown case {case:?}"),
         }
     });

@@ -85,6 +85,56 @@ impl Registry {
     /// `tracing` warning. Keyed families and named breakers are separate: a family may share
     /// a name with a breaker, and [`get`](Registry::get) finds only breakers.
     ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use fusebox::{registry, BreakerError, Config, State};
+    ///
+    /// #[derive(Debug)]
+    /// enum FetchError {
+    ///     Upstream(u16),
+    ///     Unavailable(BreakerError),
+    /// }
+    ///
+    /// impl From<BreakerError> for FetchError {
+    ///     fn from(error: BreakerError) -> Self {
+    ///         FetchError::Unavailable(error)
+    ///     }
+    /// }
+    ///
+    /// async fn fetch(host: &str) -> Result<String, FetchError> {
+    ///     match host {
+    ///         "eu.weather.example" => Err(FetchError::Upstream(503)),
+    ///         _ => Ok(format!("18°C from {host}")),
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
+    /// let config = Config::new()
+    ///     .threshold(2)
+    ///     .max_keys(256)
+    ///     .key_idle(Duration::from_secs(600));
+    /// let upstreams = registry()
+    ///     .keyed::<String>("weather_upstream", config)
+    ///     .expect("keyed by String wherever it is used");
+    ///
+    /// for _ in 0..2 {
+    ///     let failed = upstreams.call("eu.weather.example", fetch("eu.weather.example")).await;
+    ///     assert!(matches!(failed, Err(FetchError::Upstream(503))));
+    /// }
+    /// // The EU host's circuit is open; the US host's is not.
+    /// let rejected = upstreams.call("eu.weather.example", fetch("eu.weather.example")).await;
+    /// assert!(matches!(rejected, Err(FetchError::Unavailable(BreakerError::Open { .. }))));
+    /// let answered = upstreams.call("us.weather.example", fetch("us.weather.example")).await;
+    /// assert_eq!(answered.unwrap(), "18°C from us.weather.example");
+    ///
+    /// assert_eq!(upstreams.get("eu.weather.example").unwrap().state(), State::Open);
+    /// let stats = upstreams.stats();
+    /// assert_eq!((stats.keys, stats.tripped), (2, 1));
+    /// assert_eq!(stats.tripped_keys[0].key, "eu.weather.example");
+    /// # }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`KeyTypeMismatch`] if the family exists with another key type.
