@@ -299,3 +299,27 @@ async fn events_carry_the_key() {
         .expect("an event");
     assert_eq!(event.key, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_tasks_creating_one_key_get_one_breaker() {
+    let family = family("keyed_race_tasks", 64);
+    let tasks = 64;
+    let barrier = Arc::new(tokio::sync::Barrier::new(tasks));
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let (family, barrier) = (Arc::clone(&family), Arc::clone(&barrier));
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let breaker = family.get("same").unwrap();
+                std::ptr::from_ref(breaker) as usize
+            })
+        })
+        .collect();
+    let mut breakers = Vec::new();
+    for handle in handles {
+        breakers.push(handle.await.unwrap());
+    }
+    breakers.dedup();
+    assert_eq!(breakers.len(), 1, "one key, one breaker");
+    assert_eq!(family.len(), 1);
+}
