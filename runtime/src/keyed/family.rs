@@ -11,6 +11,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use foldhash::fast::RandomState;
 use papaya::HashMap;
 
+use super::call::KeyedCall;
 use super::member::Member;
 use super::spare;
 use super::stats::{FamilyStats, TrippedKey};
@@ -118,19 +119,21 @@ impl<K: Key> Family<K> {
     /// Runs `future` through the breaker of `key`, as [`Breaker::call`] does: rejected at once
     /// with `E::from(BreakerError)` while the key's circuit is open or the family is full,
     /// counted as a success or a failure when it finishes, neither when it is dropped.
-    pub fn call<Q, F, T, E>(&self, key: &Q, future: F) -> impl Future<Output = Result<T, E>>
+    #[inline]
+    pub fn call<Q, F, T, E>(
+        &self,
+        key: &Q,
+        future: F,
+    ) -> KeyedCall<impl Future<Output = Result<T, E>>, E>
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
         F: Future<Output = Result<T, E>>,
         E: From<BreakerError>,
     {
-        let breaker = self.get(key);
-        async move {
-            match breaker {
-                Ok(breaker) => breaker.call(future).await,
-                Err(error) => Err(E::from(error)),
-            }
+        match self.get(key) {
+            Ok(breaker) => KeyedCall::admitted(breaker.call(future)),
+            Err(error) => KeyedCall::refused(error),
         }
     }
 

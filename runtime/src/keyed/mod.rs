@@ -7,6 +7,7 @@
 //! - `totals` and `stats`: the counts of the keys the family forgot, and the
 //!   [`FamilyStats`] snapshot.
 //! - `spare`: the breakers of removed families, kept for the next family of the name.
+//! - `call`: the [`KeyedCall`] future, the key's breaker's call or the family's refusal.
 //! - `family`: the [`Family`] itself: the lock-free lookup of a key present, the admission
 //!   of a new key (under the family's lock), and the sweep that forgets keys.
 //! - `members`: the family as the registry sees it, whatever its key type.
@@ -14,6 +15,7 @@
 //! Uses `breaker/` (the breakers, and whether one may be forgotten), `config`, `clock` and
 //! `error`; used by the registry and the crate root.
 
+mod call;
 mod family;
 mod member;
 mod members;
@@ -25,6 +27,7 @@ use std::error::Error;
 use std::fmt;
 use std::hash::Hash;
 
+pub use call::KeyedCall;
 pub use family::Family;
 pub(crate) use members::Members;
 pub(crate) use spare::known_name;
