@@ -71,6 +71,13 @@ fn allocations_table() {
         "fusebox handle, closed, success",
         allocations_per_call(&rt, || handle.call(trivial())),
     );
+    let family = registry()
+        .keyed::<String>("footprint_keyed_calls", Config::new())
+        .expect("a family");
+    row(
+        "fusebox keyed family, key present, closed, success",
+        allocations_per_call(&rt, || family.call("eu.example.com", trivial())),
+    );
     let recloser =
         recloser::AsyncRecloser::from(recloser::Recloser::custom().open_wait(LONG).build());
     row(
@@ -120,6 +127,10 @@ fn memory_table() {
         bytes_for(|| registry().register(&names.next().unwrap_or_default(), Config::new())),
     );
     memory(
+        "fusebox keyed family, per key (1000 `u64` keys)",
+        keyed_per_key(),
+    );
+    memory(
         "recloser",
         bytes_for(|| recloser::Recloser::custom().build()),
     );
@@ -148,4 +159,19 @@ fn memory_table() {
                 .expect("valid")
         }),
     );
+}
+
+/// Heap bytes a keyed family holds per key, over its first 1000 keys (its breaker, the key
+/// and its label for events, the map's entry and table), and the size of a breaker handle.
+fn keyed_per_key() -> (u64, usize) {
+    const KEYS: u64 = 1000;
+    let family = registry()
+        .keyed::<u64>("footprint_keyed", Config::new())
+        .expect("a family");
+    let (heap, _) = bytes_for(|| {
+        for key in 0..KEYS {
+            family.get(&key).expect("room");
+        }
+    });
+    (heap / KEYS, std::mem::size_of::<&fusebox::Breaker>())
 }

@@ -8,10 +8,11 @@
 //! ```
 //!
 //! The difference of the two totals ("Collected"), divided by 100000, is the instructions per
-//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `recloser`, and the
-//! retries a call never needs: `fallback` against `retries` (both with a fallback),
-//! `attribute` against `retries_bare`, `handle` against `handle_retries`, and `retries_deadline`
-//! (with a `retry_deadline`) against `retries`.
+//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `recloser`,
+//! `keyed` (a keyed family's call, its `String` key present among 1000), and the retries a
+//! call never needs: `fallback` against `retries` (both with a fallback), `attribute` against
+//! `retries_bare`, `handle` against `handle_retries`, and `retries_deadline` (with a
+//! `retry_deadline`) against `retries`.
 
 use std::time::Duration;
 
@@ -46,6 +47,12 @@ fn main() {
         .expect("a runtime");
     let handle = registry().register("calls_handle", Config::new());
     let retried_handle = registry().register("calls_handle_retries", Config::new().retries(2));
+    let family = registry()
+        .keyed::<String>("calls_keyed", Config::new())
+        .expect("a family");
+    for n in 0..1000 {
+        family.get(&format!("host-{n}.example.com")).expect("room");
+    }
     let recloser = AsyncRecloser::from(
         Recloser::custom()
             .error_rate(0.5)
@@ -75,6 +82,7 @@ fn main() {
             "handle_retries" => repeat!(retried_handle.call_with_retries(trivial)),
             "open" => repeat!(protected_to_open(false)),
             "recloser" => repeat!(recloser.call(trivial())),
+            "keyed" => repeat!(family.call("host-500.example.com", trivial())),
             _ => eprintln!("unknown case {case:?}"),
         }
     });

@@ -62,3 +62,8 @@ pub fn bytes_for<T>(make: impl FnOnce() -> T) -> (u64, usize) {
     std::mem::forget(value);
     (heap, inline)
 }
+
+/// Heap bytes allocated and not yet freed, by every thread, now.
+pub fn heap_bytes() -> u64 {
+    BYTES.load(Relaxed)
+}

@@ -47,6 +47,16 @@ pub enum BreakerError {
         /// The deadline that was exceeded.
         limit: Duration,
     },
+    /// A keyed family already holds `max_keys` breakers and none of them may be forgotten
+    /// (each is open before its probe deadline, forced open, or half-open with a probe
+    /// running): a call for a new key was rejected without running. Keys already in the
+    /// family are not affected; the new key gets its breaker once one of them may go.
+    FamilyFull {
+        /// The family's name.
+        name: &'static str,
+        /// The family's bound on its keys.
+        max_keys: u32,
+    },
 }
 
 impl BreakerError {
@@ -57,15 +67,19 @@ impl BreakerError {
             | BreakerError::ForcedOpen { name }
             | BreakerError::BulkheadFull { name, .. }
             | BreakerError::HalfOpenFull { name }
-            | BreakerError::TimedOut { name, .. } => name,
+            | BreakerError::TimedOut { name, .. }
+            | BreakerError::FamilyFull { name, .. } => name,
         }
     }
 
-    /// True when the call was rejected without running (open or half-open full).
+    /// True when the call was rejected without running (open, half-open full, or a full
+    /// keyed family).
     pub fn is_rejection(&self) -> bool {
         matches!(
             self,
-            BreakerError::Open { .. } | BreakerError::HalfOpenFull { .. }
+            BreakerError::Open { .. }
+                | BreakerError::HalfOpenFull { .. }
+                | BreakerError::FamilyFull { .. }
         )
     }
 
@@ -108,6 +122,11 @@ impl fmt::Display for BreakerError {
                     "call through circuit breaker `{name}` timed out after {limit:?}"
                 )
             }
+            BreakerError::FamilyFull { name, max_keys } => write!(
+                f,
+                "keyed circuit breakers `{name}` hold their {max_keys} keys, none of which may \
+                 be forgotten yet; a new key was rejected"
+            ),
         }
     }
 }

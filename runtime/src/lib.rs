@@ -79,6 +79,7 @@ mod call;
 mod clock;
 mod config;
 mod error;
+pub mod keyed;
 #[cfg(feature = "metrics")]
 pub mod metrics;
 mod observe;
@@ -176,6 +177,7 @@ pub use error::{BreakerError, ConfigError};
 /// ```
 pub use fusebox_macros::circuit_breaker;
 pub use fusebox_settings::{Kind, Setting, Value};
+pub use keyed::{Family, FamilyStats, Key, KeyTypeMismatch};
 pub use observe::{Event, Health, Reason, RetryStats, State, Stats};
 pub use registry::{registry, Registry};
 pub use retry::{RetryAfter, RetryOptions};

@@ -10,6 +10,14 @@ pub const DEFAULT_SUCCESS_THRESHOLD: u32 = 3;
 /// The largest `success_threshold` (the runtime's state word checks that its half-open count
 /// holds it).
 pub const MAX_SUCCESS_THRESHOLD: u32 = 1 << 16;
+/// The breakers a keyed family holds at most, by default: a server's upstreams, hosts or
+/// tenants, with room to spare, at about 1.3 KB each.
+pub const DEFAULT_MAX_KEYS: u32 = 1024;
+/// The largest `max_keys`.
+pub const MAX_MAX_KEYS: u32 = 1 << 20;
+/// How long a key of a keyed family may go unused before its breaker is dropped, by
+/// default, in milliseconds (five minutes).
+pub const DEFAULT_KEY_IDLE_MILLIS: u64 = 5 * 60 * 1000;
 /// The calls a count window holds, by default.
 pub const DEFAULT_WINDOW: u32 = 100;
 /// The largest count window, in calls; also the largest `min_calls`.

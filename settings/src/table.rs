@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use crate::kind::{Kind, Value};
 use crate::limits::{
-    DEFAULT_RECOVERY_MILLIS, DEFAULT_RETRY_BACKOFF_MILLIS, DEFAULT_RETRY_BUDGET,
-    DEFAULT_SUCCESS_THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_WINDOW, MAX_SUCCESS_THRESHOLD,
+    DEFAULT_KEY_IDLE_MILLIS, DEFAULT_MAX_KEYS, DEFAULT_RECOVERY_MILLIS,
+    DEFAULT_RETRY_BACKOFF_MILLIS, DEFAULT_RETRY_BUDGET, DEFAULT_SUCCESS_THRESHOLD,
+    DEFAULT_THRESHOLD, DEFAULT_WINDOW, MAX_MAX_KEYS, MAX_SUCCESS_THRESHOLD,
 };
 
 declare_settings! {
@@ -238,6 +239,31 @@ declare_settings! {
             "`20`",
             "retries stay below this share of the breaker's calls in the last 10s, plus 10 \
              retries; a retry refused runs the fallback"
+        ],
+    }
+    /// `max_keys`: the breakers a keyed family holds at most.
+    MaxKeys = "max_keys" {
+        kind: Kind::Whole { min: 1, max: MAX_MAX_KEYS },
+        default: Some(Value::Whole(DEFAULT_MAX_KEYS)),
+        must_be: "between 1 and 1048576",
+        row: [
+            "1 ..= 1048576, for a keyed family",
+            "`1024`",
+            "the breakers a keyed family holds at most; past it a new key takes the place of the \
+             least recently used key that may be forgotten, or is rejected \
+             (`BreakerError::FamilyFull`)"
+        ],
+    }
+    /// `key_idle`: how long a key of a keyed family may go unused before it is dropped.
+    KeyIdle = "key_idle" {
+        kind: Kind::Duration { min_millis: 1 },
+        default: Some(Value::Duration(Duration::from_millis(DEFAULT_KEY_IDLE_MILLIS))),
+        must_be: "at least 1ms",
+        row: [
+            "duration, for a keyed family",
+            "`\"5m\"`",
+            "a key unused this long is dropped with its breaker, unless its circuit is tripped \
+             and its recovery has not passed"
         ],
     }
 }

@@ -6,6 +6,7 @@
 //! business of `admission` and `recording`.
 
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::bulkhead::Bulkhead;
 use super::probe_timer::{self, OpenPeriod, ProbeTimer};
@@ -39,6 +40,8 @@ pub struct Breaker {
     /// Clock reading of the last time a half-open circuit's first probe slot was taken, for
     /// `max_half_open_wait`.
     pub(super) probing_since_nanos: AtomicU64,
+    /// The key of a keyed family's breaker, which its events carry; read only by a transition.
+    key: Mutex<Option<Arc<str>>>,
 }
 
 /// What a success in a closed state without failures takes, fixed when the breaker is built.
@@ -87,7 +90,13 @@ impl Breaker {
                 .then(|| CallWindow::new(ADAPTIVE_WINDOW)),
             on_success: OnSuccess::of(&config),
             probing_since_nanos: AtomicU64::new(0),
+            key: Mutex::new(None),
         }
+    }
+
+    /// Gives the breaker the key of a keyed family it now serves, for its events.
+    pub(crate) fn set_key(&self, key: Option<Arc<str>>) {
+        *self.key.lock().unwrap_or_else(PoisonError::into_inner) = key;
     }
 
     /// The breaker's name.
@@ -236,11 +245,17 @@ impl Breaker {
         if let (Some(window), State::Closed) = (&self.window, to.state()) {
             window.clear();
         }
+        let key = self
+            .key
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         event::transition(Event {
             name: self.name,
             from: from.state(),
             to: to.state(),
             reason,
+            key,
         });
     }
 }

@@ -19,6 +19,19 @@ impl Breaker {
     pub(crate) fn retry_counts(&self) -> &RetryCounts {
         &self.counts.retry
     }
+
+    /// True if a keyed family may forget this breaker at `now_nanos` without handing a
+    /// failing key a fresh closed circuit early: it is closed (or disabled, or metrics only),
+    /// open past its probe deadline, or half-open with no probe running. Forced open, never.
+    pub(crate) fn may_forget(&self, now_nanos: u64) -> bool {
+        let word = self.load();
+        match word.state() {
+            State::Closed | State::Disabled | State::MetricsOnly => true,
+            State::Open => word.deadline_ms() <= clock::millis(now_nanos),
+            State::HalfOpen => word.in_flight() == 0,
+            State::ForcedOpen => false,
+        }
+    }
 }
 
 impl Stats {

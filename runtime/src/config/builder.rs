@@ -46,6 +46,8 @@ pub struct Config {
     pub(super) retry_max_backoff: Option<Duration>,
     pub(super) retry_deadline: Option<Duration>,
     pub(super) retry_budget: u8,
+    pub(super) max_keys: u32,
+    pub(super) key_idle: Duration,
 }
 
 impl Config {
@@ -73,6 +75,10 @@ impl Config {
         Duration::from_millis(limits::DEFAULT_RETRY_BACKOFF_MILLIS);
     /// Default share of the breaker's recent calls its retries may add, in percent.
     pub const DEFAULT_RETRY_BUDGET: u8 = limits::DEFAULT_RETRY_BUDGET;
+    /// Default bound on the breakers of a keyed family.
+    pub const DEFAULT_MAX_KEYS: u32 = limits::DEFAULT_MAX_KEYS;
+    /// Default time a key of a keyed family may go unused before it is dropped.
+    pub const DEFAULT_KEY_IDLE: Duration = Duration::from_millis(limits::DEFAULT_KEY_IDLE_MILLIS);
 
     /// The defaults: threshold 5, recovery 60 s, success threshold 3.
     pub const fn new() -> Config {
@@ -97,6 +103,8 @@ impl Config {
             retry_max_backoff: None,
             retry_deadline: None,
             retry_budget: Config::DEFAULT_RETRY_BUDGET,
+            max_keys: Config::DEFAULT_MAX_KEYS,
+            key_idle: Config::DEFAULT_KEY_IDLE,
         }
     }
 
@@ -283,6 +291,22 @@ impl Config {
     #[must_use]
     pub const fn retry_budget(mut self, percent: u8) -> Config {
         self.retry_budget = percent;
+        self
+    }
+
+    /// The breakers a keyed family holds at most (1 to 1048576; default 1024). Read only by
+    /// a keyed family (see [`Registry::keyed`](crate::Registry::keyed)).
+    #[must_use]
+    pub const fn max_keys(mut self, keys: u32) -> Config {
+        self.max_keys = keys;
+        self
+    }
+
+    /// How long a key of a keyed family may go unused before its breaker is dropped (at
+    /// least 1 ms; default 5 minutes). Read only by a keyed family.
+    #[must_use]
+    pub const fn key_idle(mut self, idle: Duration) -> Config {
+        self.key_idle = idle;
         self
     }
 }

@@ -59,6 +59,8 @@ struct Fixed {
     retry_max_backoff: Option<Duration>,
     retry_deadline: Option<Duration>,
     retry_budget: u8,
+    max_keys: u32,
+    key_idle: Duration,
 }
 
 /// The rate rules, read together in one load.
@@ -184,6 +186,8 @@ impl Fixed {
             retry_max_backoff: config.retry_max_backoff_value(),
             retry_deadline: config.retry_deadline_value(),
             retry_budget: config.retry_budget_value(),
+            max_keys: config.max_keys_value(),
+            key_idle: config.key_idle_value(),
         }
     }
 
@@ -213,6 +217,8 @@ impl Fixed {
                 "retry_deadline",
             ),
             (self.retry_budget != other.retry_budget, "retry_budget"),
+            (self.max_keys != other.max_keys, "max_keys"),
+            (self.key_idle != other.key_idle, "key_idle"),
         ];
         changed
             .into_iter()
@@ -260,7 +266,9 @@ fn decode(words: &[u64; WORDS], fixed: Fixed) -> Config {
         .max_wait(fixed.max_wait)
         .retries(fixed.retries)
         .retry_backoff(fixed.retry_backoff)
-        .retry_budget(fixed.retry_budget);
+        .retry_budget(fixed.retry_budget)
+        .max_keys(fixed.max_keys)
+        .key_idle(fixed.key_idle);
     if let Some(longest) = fixed.retry_max_backoff {
         config = config.retry_max_backoff(longest);
     }

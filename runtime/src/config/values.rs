@@ -45,6 +45,8 @@ impl Config {
             (Setting::RetryMaxBackoff, Value::Duration(longest)) => self.retry_max_backoff(longest),
             (Setting::RetryDeadline, Value::Duration(deadline)) => self.retry_deadline(deadline),
             (Setting::RetryBudget, Value::Percent(percent)) => self.retry_budget(percent),
+            (Setting::MaxKeys, Value::Whole(keys)) => self.max_keys(keys),
+            (Setting::KeyIdle, Value::Duration(idle)) => self.key_idle(idle),
             // Each setting by name: a setting added to the table and not here stops the build.
             (
                 Setting::Threshold
@@ -66,7 +68,9 @@ impl Config {
                 | Setting::RetryBackoff
                 | Setting::RetryMaxBackoff
                 | Setting::RetryDeadline
-                | Setting::RetryBudget,
+                | Setting::RetryBudget
+                | Setting::MaxKeys
+                | Setting::KeyIdle,
                 Value::Whole(_)
                 | Value::Percent(_)
                 | Value::Duration(_)
@@ -110,6 +114,8 @@ impl Config {
             Setting::RetryMaxBackoff => duration(self.retry_max_backoff),
             Setting::RetryDeadline => duration(self.retry_deadline),
             Setting::RetryBudget => Some(Value::Percent(self.retry_budget)),
+            Setting::MaxKeys => Some(Value::Whole(self.max_keys)),
+            Setting::KeyIdle => Some(Value::Duration(self.key_idle)),
         }
     }
 
@@ -221,6 +227,16 @@ impl Config {
     /// The share of the breaker's recent calls its retries may add, in percent.
     pub const fn retry_budget_value(&self) -> u8 {
         self.retry_budget
+    }
+
+    /// The breakers a keyed family holds at most.
+    pub const fn max_keys_value(&self) -> u32 {
+        self.max_keys
+    }
+
+    /// How long a key of a keyed family may go unused before its breaker is dropped.
+    pub const fn key_idle_value(&self) -> Duration {
+        self.key_idle
     }
 }
 

@@ -2,7 +2,7 @@
 //! published to every subscriber of [`Registry::subscribe`](crate::Registry::subscribe).
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use tokio::sync::broadcast;
 
@@ -80,10 +80,10 @@ impl fmt::Display for Reason {
 }
 
 /// One state transition of one breaker.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Event {
-    /// The breaker's name.
+    /// The breaker's name: for a breaker of a keyed family, the family's name.
     pub name: &'static str,
     /// The state it left.
     pub from: State,
@@ -91,6 +91,22 @@ pub struct Event {
     pub to: State,
     /// Why.
     pub reason: Reason,
+    /// For a breaker of a keyed family, its key as it displays; `None` for a named breaker.
+    /// (JSON: a string or `null`.)
+    #[cfg_attr(feature = "serde", serde(serialize_with = "key_text"))]
+    pub key: Option<Arc<str>>,
+}
+
+#[cfg(feature = "serde")]
+#[allow(clippy::ref_option)]
+fn key_text<S: serde::Serializer>(
+    key: &Option<Arc<str>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match key {
+        Some(key) => serializer.serialize_some(&**key),
+        None => serializer.serialize_none(),
+    }
 }
 
 fn channel() -> &'static broadcast::Sender<Event> {
@@ -111,12 +127,14 @@ pub(crate) fn transition(event: Event) {
         from,
         to,
         reason,
+        ref key,
     } = event;
     let (from_name, to_name, reason_name) = (from.as_str(), to.as_str(), reason.as_str());
+    let key = key.as_deref();
     if matches!(to, State::Open | State::ForcedOpen) {
-        tracing::warn!(target: "fusebox", name, from = from_name, to = to_name, reason = reason_name, "circuit breaker opened");
+        tracing::warn!(target: "fusebox", name, key, from = from_name, to = to_name, reason = reason_name, "circuit breaker opened");
     } else {
-        tracing::info!(target: "fusebox", name, from = from_name, to = to_name, reason = reason_name, "circuit breaker changed state");
+        tracing::info!(target: "fusebox", name, key, from = from_name, to = to_name, reason = reason_name, "circuit breaker changed state");
     }
     // No subscriber is not an error.
     let _ = channel().send(event);

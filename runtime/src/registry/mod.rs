@@ -12,7 +12,8 @@ pub use site::{Site, SITES};
 pub use store::{registry, Registry};
 
 use crate::breaker::Breaker;
-use crate::observe::{Health, Stats};
+use crate::keyed::FamilyStats;
+use crate::observe::{Health, State, Stats};
 
 impl Registry {
     /// The breaker named `name`, if one has been registered or declared by an attribute.
@@ -27,14 +28,33 @@ impl Registry {
         self.all().iter().map(|breaker| breaker.stats()).collect()
     }
 
-    /// The process health from every breaker's state (see [`Health::from_breakers`]).
+    /// A snapshot of every keyed family, sorted by name (see [`Registry::keyed`]).
+    pub fn families(&self) -> Vec<FamilyStats> {
+        self.registered_families()
+            .iter()
+            .map(|family| family.stats())
+            .collect()
+    }
+
+    /// The process health from every breaker's state and every keyed family's (see
+    /// [`Health::from_breakers`]). A family counts as one breaker, tripped when more than
+    /// [`FAMILY_TRIPPED_PERCENT`](crate::keyed::FAMILY_TRIPPED_PERCENT) of its keys are
+    /// ([`FamilyStats::is_tripped`]).
     pub fn health(&self) -> Health {
         let breakers = self.all();
-        Health::from_breakers(
-            breakers
-                .iter()
-                .map(|breaker| (breaker.state(), breaker.config().critical_value())),
-        )
+        let families = self.families();
+        let breakers = breakers
+            .iter()
+            .map(|breaker| (breaker.state(), breaker.config().critical_value()));
+        let families = families.iter().map(|family| {
+            let state = if family.is_tripped() {
+                State::Open
+            } else {
+                State::Closed
+            };
+            (state, family.critical)
+        });
+        Health::from_breakers(breakers.chain(families))
     }
 
     /// Every breaker, the declared ones registered first.

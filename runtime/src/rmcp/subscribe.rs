@@ -193,6 +193,7 @@ mod tests {
             from: State::Closed,
             to: State::Open,
             reason: Reason::FailureThreshold,
+            key: None,
         }
     }
 
