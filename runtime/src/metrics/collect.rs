@@ -5,10 +5,12 @@ use ::metrics::{counter, gauge};
 
 use super::names::{
     BUFFERED_CALLS, BULKHEAD_AVAILABLE, BULKHEAD_FULL_CALLS, BULKHEAD_MAX_ALLOWED, CALLS,
-    CANCELLED_CALLS, CONSECUTIVE_FAILURES, FAILURE_RATE, FAILURE_THRESHOLD, HEALTH, KIND,
+    CANCELLED_CALLS, CONSECUTIVE_FAILURES, FAILURE_RATE, FAILURE_THRESHOLD, FAMILY_FORGOTTEN_KEYS,
+    FAMILY_FULL_CALLS, FAMILY_KEYS, FAMILY_MAX_KEYS, FAMILY_TRIPPED_KEYS, HEALTH, KIND,
     MAX_BUFFERED_CALLS, NAME, NOT_PERMITTED_CALLS, REASON, RETRIES, RETRIES_REFUSED, RETRY_CALLS,
     SLOW_CALLS, SLOW_CALL_RATE, STATE, STATE_LABEL, STATUS, TIMEOUTS, TIME_IN_STATE,
 };
+use crate::keyed::FamilyStats;
 use crate::observe::{Health, State, Stats};
 
 /// Every state, each one a series of [`STATE`].
@@ -99,6 +101,30 @@ pub(super) fn retries(stats: &Stats) {
     ] {
         counter!(RETRIES_REFUSED, &[(NAME, stats.name), (REASON, reason)]).absolute(refused);
     }
+}
+
+/// Sets the metrics of one keyed family from its snapshot: its calls summed over its keys
+/// under the breakers' names, and its keys. No series has a key for a label, so a family adds
+/// the same few series however many keys pass through it.
+pub(super) fn family(stats: &FamilyStats) {
+    let name = [(NAME, stats.name)];
+    let with_kind = |kind: &'static str| [(NAME, stats.name), (KIND, kind)];
+    let totals = &stats.totals;
+    let not_permitted = totals.rejections + stats.family_full;
+    for (kind, calls) in [
+        ("successful", totals.successes),
+        ("failed", totals.failures),
+        ("not_permitted", not_permitted),
+    ] {
+        counter!(CALLS, &with_kind(kind)).absolute(calls);
+    }
+    counter!(NOT_PERMITTED_CALLS, &with_kind("not_permitted")).absolute(not_permitted);
+    counter!(TIMEOUTS, &name).absolute(totals.timeouts);
+    counter!(FAMILY_FORGOTTEN_KEYS, &name).absolute(stats.forgotten);
+    counter!(FAMILY_FULL_CALLS, &name).absolute(stats.family_full);
+    gauge!(FAMILY_KEYS, &name).set(float(stats.keys as u64));
+    gauge!(FAMILY_MAX_KEYS, &name).set(stats.max_keys);
+    gauge!(FAMILY_TRIPPED_KEYS, &name).set(float(stats.tripped as u64));
 }
 
 /// Sets [`HEALTH`]: 1 for `health`, 0 for the other two.

@@ -34,7 +34,7 @@ use ::metrics::{describe_counter, describe_gauge};
 
 use crate::breaker::Breaker;
 use crate::config::Window;
-use crate::observe::{Health, RetryStats};
+use crate::observe::RetryStats;
 use crate::registry::registry;
 use collect::WindowFill;
 use names::Type;
@@ -50,8 +50,8 @@ pub fn describe() {
     }
 }
 
-/// Sets every metric of every breaker in the registry, and the health, from one snapshot of
-/// each breaker. Costs one [`Breaker::stats`] per breaker and a few dozen recorder updates:
+/// Sets every metric of every breaker and keyed family in the registry, and the health, from
+/// one snapshot of each. Costs one [`Breaker::stats`] per breaker and a few dozen recorder updates:
 /// call it when the recorder is read, not per call.
 pub fn record() {
     let registry = registry();
@@ -64,9 +64,10 @@ pub fn record() {
             collect::retries(breaker_stats);
         }
     }
-    collect::health(Health::from_breakers(
-        stats.iter().map(|stats| (stats.state, stats.critical)),
-    ));
+    for family in registry.families() {
+        collect::family(&family);
+    }
+    collect::health(registry.health());
 }
 
 /// What `breaker`'s rate window holds now, and at most.

@@ -60,6 +60,16 @@ pub const CONSECUTIVE_FAILURES: &str = "fusebox_circuitbreaker_consecutive_failu
 pub const FAILURE_THRESHOLD: &str = "fusebox_circuitbreaker_failure_threshold";
 /// fusebox: how long the breaker has been in its state, in seconds.
 pub const TIME_IN_STATE: &str = "fusebox_circuitbreaker_time_in_state_seconds";
+/// fusebox: the keys a keyed family holds now (its breakers; never more than `max_keys`).
+pub const FAMILY_KEYS: &str = "fusebox_circuitbreaker_family_keys";
+/// fusebox: the most keys a keyed family holds (`max_keys`).
+pub const FAMILY_MAX_KEYS: &str = "fusebox_circuitbreaker_family_max_keys";
+/// fusebox: the keys of a keyed family whose circuit is tripped (open, half-open, forced open).
+pub const FAMILY_TRIPPED_KEYS: &str = "fusebox_circuitbreaker_family_tripped_keys";
+/// fusebox: the keys a keyed family forgot (idle, or the least used when it needed room).
+pub const FAMILY_FORGOTTEN_KEYS: &str = "fusebox_circuitbreaker_family_forgotten_keys_total";
+/// fusebox: new keys a keyed family refused, full of keys it may not forget.
+pub const FAMILY_FULL_CALLS: &str = "fusebox_circuitbreaker_family_full_calls_total";
 /// fusebox: the process health, one series per value (label [`STATUS`]: `healthy`,
 /// `degraded`, `critical`), 1 for the current one and 0 for the others.
 pub const HEALTH: &str = "fusebox_health";
@@ -86,7 +96,7 @@ pub(super) enum Type {
 }
 
 /// Every metric with its type and help text, in the order `describe` gives them.
-pub(super) const ALL: [(&str, Type, &str); 20] = [
+pub(super) const ALL: [(&str, Type, &str); 25] = [
     (
         STATE,
         Type::Gauge,
@@ -173,6 +183,31 @@ pub(super) const ALL: [(&str, Type, &str); 20] = [
         TIME_IN_STATE,
         Type::Gauge,
         "Seconds since the breaker entered its state",
+    ),
+    (
+        FAMILY_KEYS,
+        Type::Gauge,
+        "The keys a keyed family holds, each with its breaker",
+    ),
+    (
+        FAMILY_MAX_KEYS,
+        Type::Gauge,
+        "The most keys a keyed family holds (max_keys)",
+    ),
+    (
+        FAMILY_TRIPPED_KEYS,
+        Type::Gauge,
+        "The keys of a keyed family whose circuit is open, half-open or forced open",
+    ),
+    (
+        FAMILY_FORGOTTEN_KEYS,
+        Type::Counter,
+        "Keys a keyed family forgot: idle, or the least used when it needed room",
+    ),
+    (
+        FAMILY_FULL_CALLS,
+        Type::Counter,
+        "New keys a keyed family refused, full of keys it may not forget",
     ),
     (
         HEALTH,

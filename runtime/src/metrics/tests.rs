@@ -263,3 +263,45 @@ fn a_breaker_without_retries_has_no_retry_series() {
     let kind = ("kind", "successful_without_retry");
     assert_eq!(kept.value(names::RETRY_CALLS, &[name, kind]), None);
 }
+
+#[tokio::test]
+async fn a_keyed_family_is_summed_under_its_name_without_a_key_label() {
+    let family = registry()
+        .keyed::<u64>("metrics_family", Config::new().threshold(1))
+        .unwrap();
+    let failed: Result<u32, BreakerError> = family
+        .call(&1, async {
+            Err(BreakerError::HalfOpenFull { name: "upstream" })
+        })
+        .await;
+    assert!(failed.is_err());
+    assert!(family
+        .call(&1, async { Ok::<_, BreakerError>(1) })
+        .await
+        .is_err());
+    for key in 2..5 {
+        assert_eq!(
+            family.call(&key, async { Ok::<_, BreakerError>(1) }).await,
+            Ok(1)
+        );
+    }
+
+    let kept = recorded();
+    let name = ("name", "metrics_family");
+    let calls = |kind| kept.value(names::CALLS, &[name, ("kind", kind)]);
+    assert_eq!(calls("successful"), Some(3.0));
+    assert_eq!(calls("failed"), Some(1.0));
+    assert_eq!(calls("not_permitted"), Some(1.0));
+    assert_eq!(kept.value(names::FAMILY_KEYS, &[name]), Some(4.0));
+    assert_eq!(kept.value(names::FAMILY_TRIPPED_KEYS, &[name]), Some(1.0));
+    assert_eq!(kept.value(names::FAMILY_MAX_KEYS, &[name]), Some(1024.0));
+    assert_eq!(kept.value(names::FAMILY_FORGOTTEN_KEYS, &[name]), Some(0.0));
+    assert_eq!(kept.value(names::FAMILY_FULL_CALLS, &[name]), Some(0.0));
+    let values = kept.values.lock().unwrap();
+    for (metric, labels) in values.keys() {
+        assert!(
+            labels.iter().all(|(label, _)| label != "key"),
+            "{metric} has a key label"
+        );
+    }
+}

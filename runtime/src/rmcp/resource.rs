@@ -5,19 +5,25 @@ use ::rmcp::model::{ReadResourceResult, Resource, ResourceContents};
 use ::rmcp::ErrorData as McpError;
 use serde::Serialize;
 
+use crate::keyed::FamilyStats;
 use crate::observe::{Health, Stats};
 use crate::registry::registry;
 
 /// The resource's URI.
 pub const STATS_URI: &str = "circuit-breaker://stats";
 
-/// What the resource holds: `{"health": "degraded", "breakers": [...]}`.
+/// What the resource holds: `{"health": "degraded", "breakers": [...]}`, and
+/// `"families": [...]` when there are keyed families.
 #[derive(Clone, Debug, Serialize)]
 pub struct Snapshot {
     /// `healthy`, `degraded` or `critical`.
     pub health: Health,
     /// Every breaker in the registry, sorted by name (see [`Registry::stats`](crate::Registry::stats)).
     pub breakers: Vec<Stats>,
+    /// Every keyed family, sorted by name (see [`Registry::families`](crate::Registry::families));
+    /// left out of the JSON when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub families: Vec<FamilyStats>,
 }
 
 impl Snapshot {
@@ -27,6 +33,7 @@ impl Snapshot {
         Snapshot {
             health: registry.health(),
             breakers: registry.stats(),
+            families: registry.families(),
         }
     }
 }
@@ -120,6 +127,28 @@ mod tests {
             ]
         );
         assert!(retry.values().all(|count| count == 0));
+    }
+
+    #[test]
+    fn keyed_families_are_listed_with_their_keys_and_tripped_keys() {
+        let family = registry()
+            .keyed::<String>("rmcp_resource_family", Config::new())
+            .unwrap();
+        family.get("eu.example.com").unwrap().force_open();
+        family.get("us.example.com").unwrap();
+        let json = serde_json::to_value(Snapshot::now()).unwrap();
+        let ours = json["families"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|family| family["name"] == "rmcp_resource_family")
+            .unwrap();
+        assert_eq!(ours["keys"], 2);
+        assert_eq!(ours["tripped"], 1);
+        assert_eq!(
+            ours["tripped_keys"],
+            serde_json::json!([{"key": "eu.example.com", "state": "forced_open"}])
+        );
     }
 
     #[test]
