@@ -8,13 +8,16 @@
 //! ```
 //!
 //! The difference of the two totals ("Collected"), divided by 100000, is the instructions per
-//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `recloser`.
+//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `fallback` (closed, with
+//! a fallback), `retries` (closed, with a fallback and retries), `retries_bare` (closed, retries
+//! without a fallback), `recloser`.
 
 use std::time::Duration;
 
 use fusebox::{registry, Config};
 use fusebox_bench::{
-    protected, protected_to_open, protected_window, protected_with_timeout, trivial,
+    protected, protected_fallback, protected_retries, protected_retries_bare, protected_to_open,
+    protected_window, protected_with_timeout, trivial,
 };
 use recloser::{AsyncRecloser, Recloser};
 
@@ -50,6 +53,9 @@ fn main() {
             "timeout" => repeat!(protected_with_timeout()),
             "handle" => repeat!(handle.call(trivial())),
             "open" => repeat!(protected_to_open(false)),
+            "fallback" => repeat!(protected_fallback()),
+            "retries" => repeat!(protected_retries()),
+            "retries_bare" => repeat!(protected_retries_bare()),
             "recloser" => repeat!(recloser.call(trivial())),
             _ => eprintln!("unknown case {case:?}"),
         }

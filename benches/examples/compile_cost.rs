@@ -1,15 +1,20 @@
 //! What `#[circuit_breaker]` costs at build time, beside `#[tracing::instrument]`: generates
-//! three crates of the same `--fns` async fns (plain, each under `#[tracing::instrument]`,
-//! each under `#[circuit_breaker(name, threshold, timeout, fallback)]`), builds their
-//! dependencies once, then rebuilds each crate alone `--runs` times in turn, debug and release,
-//! and prints the best rebuild time and the binary size of each, with the cost per fn over the
-//! plain crate.
+//! crates of the same `--fns` async fns (plain; each under `#[tracing::instrument]`; each under
+//! `#[circuit_breaker(name, threshold, timeout, fallback)]`; and the same with `retries`),
+//! builds their dependencies once, then rebuilds each crate alone `--runs` times in turn, debug
+//! and release, and prints the best rebuild time and the binary size of each, with the cost per
+//! fn over the plain crate.
 //!
 //! ```sh
 //! cargo run --release -p fusebox-bench --example compile_cost -- --fns 200 --runs 3
 //! ```
 //!
-//! The crates are written to `target/compile-cost` (their own workspace and target directory).
+//! With `--before DIR`, the root of another fusebox checkout (an earlier commit, written out
+//! with `git archive`), the attribute's crates are also built against that checkout's runtime,
+//! in the same run, so that a change is measured side by side with what it changes.
+//!
+//! The crates are written to `target/compile-cost` (their own workspaces and target
+//! directories).
 
 // Sizes in bytes and counts of fns, far below 2^52, shown as decimals.
 #![allow(clippy::cast_precision_loss)]
@@ -20,33 +25,57 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
-/// One generated crate: its name and how each fn is annotated.
+/// One generated crate: its name, its row in the table, and how each fn is annotated.
 struct Variant {
     name: &'static str,
+    label: &'static str,
     attribute: fn(usize) -> String,
 }
 
-const VARIANTS: [Variant; 3] = [
-    Variant {
-        name: "plain",
-        attribute: |_| String::new(),
+const PLAIN: Variant = Variant {
+    name: "plain",
+    label: "plain",
+    attribute: |_| String::new(),
+};
+
+const TRACED: Variant = Variant {
+    name: "traced",
+    label: "each under `#[tracing::instrument]`",
+    attribute: |_| "#[tracing::instrument]\n".to_owned(),
+};
+
+const FUSED: Variant = Variant {
+    name: "fused",
+    label: "each under `#[circuit_breaker(name, threshold, timeout, fallback)]`",
+    attribute: |index| {
+        format!(
+            "#[fusebox::circuit_breaker(name = \"api_{index}\", threshold = 5, \
+             timeout = \"15s\", fallback = cached)]\n"
+        )
     },
-    Variant {
-        name: "traced",
-        attribute: |_| "#[tracing::instrument]\n".to_owned(),
+};
+
+const RETRIED: Variant = Variant {
+    name: "retried",
+    label: "the same with `retries = 2`",
+    attribute: |index| {
+        format!(
+            "#[fusebox::circuit_breaker(name = \"api_{index}\", threshold = 5, \
+             timeout = \"15s\", retries = 2, fallback = cached)]\n"
+        )
     },
-    Variant {
-        name: "fused",
-        attribute: |index| {
-            format!(
-                "#[fusebox::circuit_breaker(name = \"api_{index}\", threshold = 5, \
-                 timeout = \"15s\", fallback = cached)]\n"
-            )
-        },
-    },
-];
+};
 
 const PROFILES: [&str; 2] = ["dev", "release"];
+
+/// One crate to build: a variant in a workspace, whose fusebox is `runtime`.
+struct Row {
+    variant: &'static Variant,
+    workspace: PathBuf,
+    /// Said after the label, to tell the runtimes apart.
+    tag: &'static str,
+    costs: [Cost; PROFILES.len()],
+}
 
 /// The best rebuild time and the binary size of one crate in one profile.
 #[derive(Clone, Copy, Default)]
@@ -55,54 +84,111 @@ struct Cost {
     binary_bytes: u64,
 }
 
+/// What the command line asks for.
+struct Options {
+    fns: usize,
+    runs: usize,
+    before: Option<PathBuf>,
+}
+
 fn main() -> Result<(), String> {
-    let (fns, runs) = options()?;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/compile-cost");
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-    write_workspace(&root, &runtime, fns)?;
-    eprintln!("building the dependencies once, in both profiles ...");
-    for profile in PROFILES {
-        cargo_build(&root, profile, None)?;
+    let options = options()?;
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = here.join("../target/compile-cost");
+    let mut rows = Vec::new();
+    if let Some(before) = &options.before {
+        let workspace = root.join("before");
+        let variants = [&FUSED, &RETRIED];
+        write_workspace(&workspace, &before.join("runtime"), &variants, options.fns)?;
+        rows.extend(variants.map(|variant| Row::new(variant, &workspace, " (before)")));
     }
-    let mut costs = [[Cost::default(); PROFILES.len()]; VARIANTS.len()];
-    for run in 1..=runs {
-        eprintln!("rebuild {run} of {runs} ...");
-        for (variant, row) in VARIANTS.iter().zip(costs.iter_mut()) {
-            for (profile, cost) in PROFILES.iter().zip(row.iter_mut()) {
-                touch(&root.join(variant.name).join("src/main.rs"))?;
-                let took = cargo_build(&root, profile, Some(variant.name))?;
-                cost.rebuild = Some(cost.rebuild.map_or(took, |best| best.min(took)));
-                cost.binary_bytes = binary_size(&root, profile, variant.name)?;
-            }
+    let workspace = root.join("now");
+    let variants = [&PLAIN, &TRACED, &FUSED, &RETRIED];
+    write_workspace(&workspace, &here.join("../runtime"), &variants, options.fns)?;
+    rows.extend(variants.map(|variant| Row::new(variant, &workspace, "")));
+    rows.sort_by_key(|row| variants.iter().position(|v| v.name == row.variant.name));
+    eprintln!("building the dependencies once, in both profiles ...");
+    for workspace in rows.iter().map(|row| &row.workspace) {
+        for profile in PROFILES {
+            cargo_build(workspace, profile, None)?;
         }
     }
-    print!("{}", table(fns, &costs));
+    for run in 1..=options.runs {
+        eprintln!("rebuild {run} of {} ...", options.runs);
+        for row in &mut rows {
+            row.rebuild()?;
+        }
+    }
+    print!("{}", table(options.fns, &rows));
     Ok(())
 }
 
-fn options() -> Result<(usize, usize), String> {
-    let (mut fns, mut runs) = (200, 3);
+impl Row {
+    fn new(variant: &'static Variant, workspace: &Path, tag: &'static str) -> Row {
+        Row {
+            variant,
+            workspace: workspace.to_owned(),
+            tag,
+            costs: [Cost::default(); PROFILES.len()],
+        }
+    }
+
+    /// Rebuilds the crate alone in each profile, keeping the best time.
+    fn rebuild(&mut self) -> Result<(), String> {
+        let name = self.variant.name;
+        for (profile, cost) in PROFILES.iter().zip(self.costs.iter_mut()) {
+            touch(&self.workspace.join(name).join("src/main.rs"))?;
+            let took = cargo_build(&self.workspace, profile, Some(name))?;
+            cost.rebuild = Some(cost.rebuild.map_or(took, |best| best.min(took)));
+            cost.binary_bytes = binary_size(&self.workspace, profile, name)?;
+        }
+        Ok(())
+    }
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        fns: 200,
+        runs: 3,
+        before: None,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        let number = value
-            .parse()
-            .map_err(|_| format!("{flag} takes a number, not {value}"))?;
+        let number = || {
+            value
+                .parse()
+                .map_err(|_| format!("{flag} takes a number, not {value}"))
+        };
         match flag.as_str() {
-            "--fns" => fns = number,
-            "--runs" => runs = number,
-            _ => return Err(format!("unknown flag {flag}: use --fns N and --runs N")),
+            "--fns" => options.fns = number()?,
+            "--runs" => options.runs = number()?,
+            "--before" => {
+                let root = fs::canonicalize(&value).map_err(|error| format!("{value}: {error}"))?;
+                options.before = Some(root);
+            }
+            _ => {
+                return Err(format!(
+                    "unknown flag {flag}: use --fns N, --runs N and --before DIR"
+                ))
+            }
         }
     }
-    if fns == 0 || runs == 0 {
+    if options.fns == 0 || options.runs == 0 {
         return Err("--fns and --runs must be at least 1".to_owned());
     }
-    Ok((fns, runs))
+    Ok(options)
 }
 
-fn write_workspace(root: &Path, runtime: &Path, fns: usize) -> Result<(), String> {
-    let runtime = fs::canonicalize(runtime).map_err(|error| error.to_string())?;
-    let members: Vec<String> = VARIANTS.iter().map(|v| format!("\"{}\"", v.name)).collect();
+fn write_workspace(
+    root: &Path,
+    runtime: &Path,
+    variants: &[&Variant],
+    fns: usize,
+) -> Result<(), String> {
+    let runtime =
+        fs::canonicalize(runtime).map_err(|error| format!("{}: {error}", runtime.display()))?;
+    let members: Vec<String> = variants.iter().map(|v| format!("\"{}\"", v.name)).collect();
     write(
         &root.join("Cargo.toml"),
         &format!(
@@ -110,7 +196,7 @@ fn write_workspace(root: &Path, runtime: &Path, fns: usize) -> Result<(), String
             members.join(", ")
         ),
     )?;
-    for variant in &VARIANTS {
+    for variant in variants {
         let manifest = format!(
             "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [dependencies]\nfusebox = {{ path = \"{}\" }}\n\
@@ -195,7 +281,8 @@ fn cargo_build(root: &Path, profile: &str, package: Option<&str>) -> Result<Dura
     let took = start.elapsed();
     if !status.success() {
         return Err(format!(
-            "cargo build {package:?} --profile {profile} failed"
+            "cargo build {package:?} --profile {profile} in {} failed",
+            root.display()
         ));
     }
     Ok(took)
@@ -209,24 +296,30 @@ fn binary_size(root: &Path, profile: &str, name: &str) -> Result<u64, String> {
         .map_err(|error| format!("{}: {error}", path.display()))
 }
 
-fn table(fns: usize, costs: &[[Cost; PROFILES.len()]; VARIANTS.len()]) -> String {
+fn table(fns: usize, rows: &[Row]) -> String {
     let mut text = format!(
         "\n| {fns} fns | debug rebuild | debug binary | release rebuild | release binary |\n\
          |---|---|---|---|---|\n"
     );
-    for (variant, row) in VARIANTS.iter().zip(costs) {
-        let _ = write!(text, "| {} ", variant.name);
-        for cost in row {
+    for row in rows {
+        let _ = write!(text, "| {}{} ", row.variant.label, row.tag);
+        for cost in &row.costs {
             let seconds = cost.rebuild.unwrap_or_default().as_secs_f64();
             let _ = write!(text, "| {seconds:.2} s | {} ", size(cost.binary_bytes));
         }
         text.push_str("|\n");
     }
-    text.push_str("\nper annotated fn, over plain:\n\n| attribute | debug build | debug binary | release build | release binary |\n|---|---|---|---|---|\n");
-    let plain = &costs[0];
-    for (variant, row) in VARIANTS.iter().zip(costs).skip(1) {
-        let _ = write!(text, "| {} ", variant.name);
-        for (cost, base) in row.iter().zip(plain) {
+    text.push_str(
+        "\nper annotated fn, over plain:\n\n\
+         | attribute | debug build | debug binary | release build | release binary |\n\
+         |---|---|---|---|---|\n",
+    );
+    let Some(plain) = rows.iter().find(|row| row.variant.name == PLAIN.name) else {
+        return text;
+    };
+    for row in rows.iter().filter(|row| row.variant.name != PLAIN.name) {
+        let _ = write!(text, "| {}{} ", row.variant.label, row.tag);
+        for (cost, base) in row.costs.iter().zip(&plain.costs) {
             let millis = (cost.rebuild.unwrap_or_default().as_secs_f64()
                 - base.rebuild.unwrap_or_default().as_secs_f64())
                 * 1000.0
