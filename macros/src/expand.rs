@@ -14,8 +14,9 @@ use crate::fallback::Fallback;
 use crate::form::{self, NotFound};
 use crate::parse;
 use crate::respan::respan;
-use crate::retry::{self, retrying};
+use crate::retry;
 use crate::signature::{Inputs, Receiver};
+use crate::with_fallback::with_fallback;
 
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
 /// the fn as written, so that one mistake gives one message.
@@ -105,11 +106,7 @@ fn rewrite(mut function: ItemFn, args: &Args) -> TokenStream {
     let protected = match (&args.fallback, &inputs) {
         (Some(path), Some(inputs)) => {
             let fallback = Fallback::new(path, inputs, args.retries(), &krate);
-            if args.retries() {
-                retrying(&fallback, args, body, &form.output, &deadline)
-            } else {
-                with_fallback(&fallback, args, body, &form.output, &deadline)
-            }
+            with_fallback(&fallback, args, body, &form.output, &deadline)
         }
         (None, Some(inputs)) => {
             let arguments = Fallback::for_retries(inputs, &krate);
@@ -192,51 +189,6 @@ pub(crate) fn judge(args: &Args, krate: &TokenStream) -> TokenStream {
             use #krate::__private::AnyValue as _;
             __fusebox_probe.judge()
         }),
-    }
-}
-
-/// The body when a fallback answers rejections, timeouts, failures and panics. The arguments
-/// go to the fallback as they are when the call is rejected; they are cloned only for a call
-/// that runs, whose body consumes them.
-fn with_fallback(
-    fallback: &Fallback<'_>,
-    args: &Args,
-    body: &syn::Block,
-    output: &Type,
-    deadline: &TokenStream,
-) -> TokenStream {
-    let krate = fallback.krate;
-    let judge = judge(args, krate);
-    let on_reject = fallback.call_with_originals();
-    let (clone_checks, keep_args) = fallback.keep_args();
-    let on_failure = fallback.call_with_kept();
-    let rebind = fallback.rebind_patterns();
-    let capture = fallback.capture();
-    let rescue = quote_spanned!(output.span()=> __FUSEBOX_SITE.rescue);
-    quote! {
-        let __fusebox_probe = #krate::__private::Probe::<#output>::new();
-        let __fusebox_judge = #judge;
-        let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
-            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
-            ::core::result::Result::Err(__fusebox_error) => {
-                let __fusebox_cause = #krate::__private::rejected(
-                    &__fusebox_probe,
-                    &__fusebox_judge,
-                    __fusebox_error,
-                );
-                return #on_reject;
-            }
-        };
-        #clone_checks
-        let __fusebox_args = #keep_args;
-        let __fusebox_future = #krate::__private::returning(
-            &__fusebox_probe,
-            async #capture { #rebind #body },
-        );
-        match #rescue(__fusebox_permit, #deadline, __fusebox_judge, __fusebox_future).await {
-            ::core::result::Result::Ok(__fusebox_output) => __fusebox_output,
-            ::core::result::Result::Err(__fusebox_cause) => #on_failure,
-        }
     }
 }
 

@@ -17,6 +17,7 @@ mod respan;
 mod retry;
 mod signature;
 mod values;
+mod with_fallback;
 
 use proc_macro::TokenStream;
 
