@@ -3,7 +3,8 @@
 //! into the `Cause` the fallback receives.
 //!
 //! Only this path catches panics: the breaker counts the failure, the bulkhead slot comes
-//! back at once, and the fallback answers instead. Without a fallback a panic unwinds on, as it always did.
+//! back at once, and the fallback answers instead. Without a fallback a panic unwinds on, as
+//! it always did.
 
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
@@ -125,5 +126,38 @@ fn cause<T, C: Judge<T>>(finished: Finished<T>) -> Result<T, Cause<C::Error>> {
         },
         Finished::TimedOut(error) => Err(Cause::TimedOut(error)),
         Finished::Rejected(error) => Err(Cause::BulkheadFull(error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::task::Waker;
+
+    use super::*;
+    use crate::call::{CountErrors, NoDeadline};
+    use crate::observe::State;
+    use crate::{registry, Config};
+
+    #[test]
+    fn a_caught_panic_is_counted_and_frees_its_slot_before_the_fallback_runs() {
+        let breaker = registry().register(
+            "rescue_caught_panic",
+            Config::new().threshold(1).max_concurrent(1),
+        );
+        let permit = breaker.try_acquire().expect("a closed breaker admits");
+        let probe = Probe::<Result<u32, ()>>::new();
+        let mut call = Box::pin(rescue(&probe, permit, NoDeadline, CountErrors, async {
+            panic!("boom")
+        }));
+        let mut cx = Context::from_waker(Waker::noop());
+        let Poll::Ready(Err(Cause::Panicked(message))) = call.as_mut().poll(&mut cx) else {
+            panic!("the panic is caught and handed to the fallback");
+        };
+        assert_eq!(message.as_deref(), Some("boom"));
+        // Before the call's future is dropped: the slot is back and the failure counted.
+        assert_eq!(breaker.bulkhead_in_use(), Some(0));
+        assert_eq!(breaker.state(), State::Open);
+        // Polled again, it never completes again.
+        assert!(call.as_mut().poll(&mut cx).is_pending());
     }
 }
