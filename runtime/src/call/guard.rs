@@ -1,6 +1,10 @@
 //! The future a protected call runs in: it owns the call's permit, applies the deadline, and
 //! reports the outcome exactly once. A panic is recorded as a failure by a guard on the stack
 //! while it unwinds on, which keeps `catch_unwind` off the success path.
+//!
+//! What is `#[inline(always)]` here is so in an optimised build only (`debug_assertions`
+//! off, as in `--release`): a debug build inlines nothing else, and forcing it there only
+//! copies this code into every protected fn (measured: 3 KB of debug binary per fn).
 
 use std::any::Any;
 use std::future::Future;
