@@ -1,15 +1,23 @@
 //! What `#[circuit_breaker]` costs at build time, beside `#[tracing::instrument]`: generates
-//! three crates of the same `--fns` async fns (plain, each under `#[tracing::instrument]`,
-//! each under `#[circuit_breaker(name, threshold, timeout, fallback)]`), builds their
-//! dependencies once, then rebuilds each crate alone `--runs` times in turn, debug and release,
-//! and prints the best rebuild time and the binary size of each, with the cost per fn over the
-//! plain crate.
+//! crates of the same `--fns` async fns (plain; each under `#[tracing::instrument]`; each under
+//! `#[circuit_breaker(name, threshold, timeout, fallback)]`; and the same with `retries`),
+//! builds their dependencies once, then rebuilds each crate alone `--runs` times in turn, debug
+//! and release, and prints the best rebuild time and the binary size of each, with the cost per
+//! fn over the plain crate.
 //!
 //! ```sh
 //! cargo run --release -p fusebox-bench --example compile_cost -- --fns 200 --runs 3
 //! ```
 //!
-//! The crates are written to `target/compile-cost` (their own workspace and target directory).
+//! `--clock cpu` times the rebuilds by the CPU time of cargo and the compilers (user and
+//! system) instead of the wall clock, which is steadier on a machine that other work shares.
+//!
+//! With `--before DIR`, the root of another fusebox checkout (an earlier commit, written out
+//! with `git archive`), the attribute's crates are also built against that checkout's runtime,
+//! in the same run, so that a change is measured side by side with what it changes.
+//!
+//! The crates are written to `target/compile-cost` (their own workspaces and target
+//! directories).
 
 // Sizes in bytes and counts of fns, far below 2^52, shown as decimals.
 #![allow(clippy::cast_precision_loss)]
@@ -20,33 +28,57 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
-/// One generated crate: its name and how each fn is annotated.
+/// One generated crate: its name, its row in the table, and how each fn is annotated.
 struct Variant {
     name: &'static str,
+    label: &'static str,
     attribute: fn(usize) -> String,
 }
 
-const VARIANTS: [Variant; 3] = [
-    Variant {
-        name: "plain",
-        attribute: |_| String::new(),
+const PLAIN: Variant = Variant {
+    name: "plain",
+    label: "plain",
+    attribute: |_| String::new(),
+};
+
+const TRACED: Variant = Variant {
+    name: "traced",
+    label: "each under `#[tracing::instrument]`",
+    attribute: |_| "#[tracing::instrument]\n".to_owned(),
+};
+
+const FUSED: Variant = Variant {
+    name: "fused",
+    label: "each under `#[circuit_breaker(name, threshold, timeout, fallback)]`",
+    attribute: |index| {
+        format!(
+            "#[fusebox::circuit_breaker(name = \"api_{index}\", threshold = 5, \
+             timeout = \"15s\", fallback = cached)]\n"
+        )
     },
-    Variant {
-        name: "traced",
-        attribute: |_| "#[tracing::instrument]\n".to_owned(),
+};
+
+const RETRIED: Variant = Variant {
+    name: "retried",
+    label: "the same with `retries = 2`",
+    attribute: |index| {
+        format!(
+            "#[fusebox::circuit_breaker(name = \"api_{index}\", threshold = 5, \
+             timeout = \"15s\", retries = 2, fallback = cached)]\n"
+        )
     },
-    Variant {
-        name: "fused",
-        attribute: |index| {
-            format!(
-                "#[fusebox::circuit_breaker(name = \"api_{index}\", threshold = 5, \
-                 timeout = \"15s\", fallback = cached)]\n"
-            )
-        },
-    },
-];
+};
 
 const PROFILES: [&str; 2] = ["dev", "release"];
+
+/// One crate to build: a variant in a workspace, whose fusebox is `runtime`.
+struct Row {
+    variant: &'static Variant,
+    workspace: PathBuf,
+    /// Said after the label, to tell the runtimes apart.
+    tag: &'static str,
+    costs: [Cost; PROFILES.len()],
+}
 
 /// The best rebuild time and the binary size of one crate in one profile.
 #[derive(Clone, Copy, Default)]
@@ -55,54 +87,130 @@ struct Cost {
     binary_bytes: u64,
 }
 
+/// What the command line asks for.
+struct Options {
+    fns: usize,
+    runs: usize,
+    before: Option<PathBuf>,
+    clock: Clock,
+}
+
+/// How a rebuild is timed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Clock {
+    /// The wall clock, as a user waits.
+    Wall,
+    /// The CPU time of cargo and the compilers it ran (user and system, from `/proc`): steadier
+    /// on a machine that other work shares.
+    Cpu,
+}
+
 fn main() -> Result<(), String> {
-    let (fns, runs) = options()?;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/compile-cost");
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-    write_workspace(&root, &runtime, fns)?;
-    eprintln!("building the dependencies once, in both profiles ...");
-    for profile in PROFILES {
-        cargo_build(&root, profile, None)?;
+    let options = options()?;
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = here.join("../target/compile-cost");
+    let mut rows = Vec::new();
+    if let Some(before) = &options.before {
+        let workspace = root.join("before");
+        let variants = [&FUSED, &RETRIED];
+        write_workspace(&workspace, &before.join("runtime"), &variants, options.fns)?;
+        rows.extend(variants.map(|variant| Row::new(variant, &workspace, " (before)")));
     }
-    let mut costs = [[Cost::default(); PROFILES.len()]; VARIANTS.len()];
-    for run in 1..=runs {
-        eprintln!("rebuild {run} of {runs} ...");
-        for (variant, row) in VARIANTS.iter().zip(costs.iter_mut()) {
-            for (profile, cost) in PROFILES.iter().zip(row.iter_mut()) {
-                touch(&root.join(variant.name).join("src/main.rs"))?;
-                let took = cargo_build(&root, profile, Some(variant.name))?;
-                cost.rebuild = Some(cost.rebuild.map_or(took, |best| best.min(took)));
-                cost.binary_bytes = binary_size(&root, profile, variant.name)?;
-            }
+    let workspace = root.join("now");
+    let variants = [&PLAIN, &TRACED, &FUSED, &RETRIED];
+    write_workspace(&workspace, &here.join("../runtime"), &variants, options.fns)?;
+    rows.extend(variants.map(|variant| Row::new(variant, &workspace, "")));
+    rows.sort_by_key(|row| variants.iter().position(|v| v.name == row.variant.name));
+    eprintln!("building the dependencies once, in both profiles ...");
+    for workspace in rows.iter().map(|row| &row.workspace) {
+        for profile in PROFILES {
+            cargo_build(workspace, profile, None, Clock::Wall)?;
         }
     }
-    print!("{}", table(fns, &costs));
+    for run in 1..=options.runs {
+        eprintln!("rebuild {run} of {} ...", options.runs);
+        for row in &mut rows {
+            row.rebuild(options.clock)?;
+        }
+    }
+    print!("{}", table(options.fns, &rows, options.clock));
     Ok(())
 }
 
-fn options() -> Result<(usize, usize), String> {
-    let (mut fns, mut runs) = (200, 3);
+impl Row {
+    fn new(variant: &'static Variant, workspace: &Path, tag: &'static str) -> Row {
+        Row {
+            variant,
+            workspace: workspace.to_owned(),
+            tag,
+            costs: [Cost::default(); PROFILES.len()],
+        }
+    }
+
+    /// Rebuilds the crate alone in each profile, keeping the best time.
+    fn rebuild(&mut self, clock: Clock) -> Result<(), String> {
+        let name = self.variant.name;
+        for (profile, cost) in PROFILES.iter().zip(self.costs.iter_mut()) {
+            touch(&self.workspace.join(name).join("src/main.rs"))?;
+            let took = cargo_build(&self.workspace, profile, Some(name), clock)?;
+            cost.rebuild = Some(cost.rebuild.map_or(took, |best| best.min(took)));
+            cost.binary_bytes = binary_size(&self.workspace, profile, name)?;
+        }
+        Ok(())
+    }
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        fns: 200,
+        runs: 3,
+        before: None,
+        clock: Clock::Wall,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        let number = value
-            .parse()
-            .map_err(|_| format!("{flag} takes a number, not {value}"))?;
+        let number = || {
+            value
+                .parse()
+                .map_err(|_| format!("{flag} takes a number, not {value}"))
+        };
         match flag.as_str() {
-            "--fns" => fns = number,
-            "--runs" => runs = number,
-            _ => return Err(format!("unknown flag {flag}: use --fns N and --runs N")),
+            "--fns" => options.fns = number()?,
+            "--runs" => options.runs = number()?,
+            "--clock" => {
+                options.clock = match value.as_str() {
+                    "wall" => Clock::Wall,
+                    "cpu" => Clock::Cpu,
+                    _ => return Err(format!("--clock is wall or cpu, not {value}")),
+                }
+            }
+            "--before" => {
+                let root = fs::canonicalize(&value).map_err(|error| format!("{value}: {error}"))?;
+                options.before = Some(root);
+            }
+            _ => {
+                return Err(format!(
+                    "unknown flag {flag}: use --fns N, --runs N, --clock wall|cpu and --before DIR"
+                ))
+            }
         }
     }
-    if fns == 0 || runs == 0 {
+    if options.fns == 0 || options.runs == 0 {
         return Err("--fns and --runs must be at least 1".to_owned());
     }
-    Ok((fns, runs))
+    Ok(options)
 }
 
-fn write_workspace(root: &Path, runtime: &Path, fns: usize) -> Result<(), String> {
-    let runtime = fs::canonicalize(runtime).map_err(|error| error.to_string())?;
-    let members: Vec<String> = VARIANTS.iter().map(|v| format!("\"{}\"", v.name)).collect();
+fn write_workspace(
+    root: &Path,
+    runtime: &Path,
+    variants: &[&Variant],
+    fns: usize,
+) -> Result<(), String> {
+    let runtime =
+        fs::canonicalize(runtime).map_err(|error| format!("{}: {error}", runtime.display()))?;
+    let members: Vec<String> = variants.iter().map(|v| format!("\"{}\"", v.name)).collect();
     write(
         &root.join("Cargo.toml"),
         &format!(
@@ -110,7 +218,7 @@ fn write_workspace(root: &Path, runtime: &Path, fns: usize) -> Result<(), String
             members.join(", ")
         ),
     )?;
-    for variant in &VARIANTS {
+    for variant in variants {
         let manifest = format!(
             "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [dependencies]\nfusebox = {{ path = \"{}\" }}\n\
@@ -179,8 +287,13 @@ fn touch(path: &Path) -> Result<(), String> {
         .map_err(|error| format!("{}: {error}", path.display()))
 }
 
-/// Builds the workspace (or one of its crates) and says how long it took.
-fn cargo_build(root: &Path, profile: &str, package: Option<&str>) -> Result<Duration, String> {
+/// Builds the workspace (or one of its crates) and says how long it took, by `clock`.
+fn cargo_build(
+    root: &Path,
+    profile: &str,
+    package: Option<&str>,
+    clock: Clock,
+) -> Result<Duration, String> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
         .args(["build", "--quiet", "--profile", profile])
@@ -191,14 +304,41 @@ fn cargo_build(root: &Path, profile: &str, package: Option<&str>) -> Result<Dura
         command.args(["-p", package]);
     }
     let start = Instant::now();
+    let cpu_before = children_cpu()?;
     let status = command.status().map_err(|error| error.to_string())?;
-    let took = start.elapsed();
+    let took = match clock {
+        Clock::Wall => start.elapsed(),
+        Clock::Cpu => children_cpu()?.saturating_sub(cpu_before),
+    };
     if !status.success() {
         return Err(format!(
-            "cargo build {package:?} --profile {profile} failed"
+            "cargo build {package:?} --profile {profile} in {} failed",
+            root.display()
         ));
     }
     Ok(took)
+}
+
+/// The CPU time, user and system, of this process's children that have finished (with theirs):
+/// fields 16 and 17 of `/proc/self/stat`, in ticks of 1/100 s.
+fn children_cpu() -> Result<Duration, String> {
+    let stat = fs::read_to_string("/proc/self/stat")
+        .map_err(|error| format!("--clock cpu needs /proc/self/stat: {error}"))?;
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |index: usize| -> Result<u64, String> {
+        fields
+            .get(index)
+            .and_then(|field| field.parse().ok())
+            .ok_or_else(|| "/proc/self/stat does not read as expected".to_owned())
+    };
+    // `cutime` and `cstime` are fields 16 and 17, counted from 1 with the pid and the name.
+    let total = ticks(16 - 3)? + ticks(17 - 3)?;
+    Ok(Duration::from_millis(total * 10))
 }
 
 fn binary_size(root: &Path, profile: &str, name: &str) -> Result<u64, String> {
@@ -209,24 +349,34 @@ fn binary_size(root: &Path, profile: &str, name: &str) -> Result<u64, String> {
         .map_err(|error| format!("{}: {error}", path.display()))
 }
 
-fn table(fns: usize, costs: &[[Cost; PROFILES.len()]; VARIANTS.len()]) -> String {
+fn table(fns: usize, rows: &[Row], clock: Clock) -> String {
+    let rebuild = match clock {
+        Clock::Wall => "rebuild",
+        Clock::Cpu => "rebuild (cpu)",
+    };
     let mut text = format!(
-        "\n| {fns} fns | debug rebuild | debug binary | release rebuild | release binary |\n\
+        "\n| {fns} fns | debug {rebuild} | debug binary | release {rebuild} | release binary |\n\
          |---|---|---|---|---|\n"
     );
-    for (variant, row) in VARIANTS.iter().zip(costs) {
-        let _ = write!(text, "| {} ", variant.name);
-        for cost in row {
+    for row in rows {
+        let _ = write!(text, "| {}{} ", row.variant.label, row.tag);
+        for cost in &row.costs {
             let seconds = cost.rebuild.unwrap_or_default().as_secs_f64();
             let _ = write!(text, "| {seconds:.2} s | {} ", size(cost.binary_bytes));
         }
         text.push_str("|\n");
     }
-    text.push_str("\nper annotated fn, over plain:\n\n| attribute | debug build | debug binary | release build | release binary |\n|---|---|---|---|---|\n");
-    let plain = &costs[0];
-    for (variant, row) in VARIANTS.iter().zip(costs).skip(1) {
-        let _ = write!(text, "| {} ", variant.name);
-        for (cost, base) in row.iter().zip(plain) {
+    text.push_str(
+        "\nper annotated fn, over plain:\n\n\
+         | attribute | debug build | debug binary | release build | release binary |\n\
+         |---|---|---|---|---|\n",
+    );
+    let Some(plain) = rows.iter().find(|row| row.variant.name == PLAIN.name) else {
+        return text;
+    };
+    for row in rows.iter().filter(|row| row.variant.name != PLAIN.name) {
+        let _ = write!(text, "| {}{} ", row.variant.label, row.tag);
+        for (cost, base) in row.costs.iter().zip(&plain.costs) {
             let millis = (cost.rebuild.unwrap_or_default().as_secs_f64()
                 - base.rebuild.unwrap_or_default().as_secs_f64())
                 * 1000.0

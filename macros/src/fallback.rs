@@ -72,9 +72,13 @@ impl<'a> Fallback<'a> {
         self.inputs.names()
     }
 
-    /// On rejection: the arguments themselves go to the fallback, nothing is cloned.
-    pub(crate) fn call_with_originals(&self) -> TokenStream {
-        self.call(&quote!(self))
+    /// On rejection: the arguments themselves, in the tuple the kept clones are in, to go to
+    /// the fallback; nothing is cloned.
+    pub(crate) fn originals(&self) -> TokenStream {
+        let names = self.inputs.names();
+        let receiver =
+            (self.is_method && self.inputs.receiver == Receiver::Owned).then(|| quote!(self,));
+        quote!((#receiver #(#names,)*))
     }
 
     /// Before the call runs: the checks that every argument can be cloned, and the tuple of
@@ -174,8 +178,9 @@ impl<'a> Fallback<'a> {
         quote!((#(#clones,)*))
     }
 
-    /// After a failure, a timeout or a panic: the kept clones go to the fallback.
-    pub(crate) fn call_with_kept(&self) -> TokenStream {
+    /// The fallback's call with the arguments in `__fusebox_args`: the originals after a
+    /// rejection, the kept clones after a failure, a timeout or a panic.
+    pub(crate) fn call_with_args(&self) -> TokenStream {
         let names = self.inputs.names();
         let (receiver, bound) = match self.inputs.receiver {
             Receiver::Owned if self.is_method => {

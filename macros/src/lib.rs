@@ -17,6 +17,7 @@ mod respan;
 mod retry;
 mod signature;
 mod values;
+mod with_fallback;
 
 use proc_macro::TokenStream;
 
@@ -145,24 +146,25 @@ use proc_macro::TokenStream;
 ///     // One per fn, and declared: the registry registers its breaker when first read.
 ///     // Resolved to that breaker on the first call.
 ///     static SITE: Site = Site::new("weather_api", Config::new() /* the keys */);
-///     let permit = match SITE.acquire() {
-///         Ok(permit) => permit,
+///     let (args, cause) = match SITE.acquire() {
+///         Ok(permit) => {
+///             let kept = (city.clone(),);
+///             // Runs the call under the permit, the deadline and the bulkhead; reports the
+///             // outcome.
+///             match rescue(permit, Timeout::new(Duration::from_secs(15)), CountErrors, async move { body }).await {
+///                 // A success, or an error `failure_if` does not count: returned as it is.
+///                 Ok(output) => return output,
+///                 // Failed, timed out, bulkhead full or panicked: the clones go to the fallback.
+///                 Err(cause) => (kept, cause),
+///             }
+///         }
 ///         // Open, forced open or half-open and full: the fn does not run, and its
 ///         // arguments go to the fallback as they are.
-///         Err(error) => return cached_weather(city /*, Cause::Rejected(error) */).await,
+///         Err(error) => ((city,), Cause::Rejected(error)),
 ///     };
-///     let kept = (city.clone(),);
-///     let call = async move { body };
-///     // Runs the call under the permit, the deadline and the bulkhead; reports the outcome.
-///     match SITE.rescue(permit, Timeout::new(Duration::from_secs(15)), CountErrors, call).await {
-///         // A success, or an error `failure_if` does not count: returned as it is.
-///         Ok(output) => output,
-///         // Failed, timed out, bulkhead full or panicked.
-///         Err(cause) => {
-///             let (city,) = kept;
-///             cached_weather(city /*, cause */).await
-///         }
-///     }
+///     // The fallback, called at one place.
+///     let (city,) = args;
+///     cached_weather(city /*, cause */).await
 /// }
 /// ```
 ///

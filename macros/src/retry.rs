@@ -9,109 +9,71 @@ use syn::{FnArg, ItemFn, Pat, Signature, Type};
 
 use crate::args::Args;
 use crate::errors::Errors;
-use crate::expand::judge;
 use crate::fallback::Fallback;
 use crate::respan::respan;
+use crate::with_fallback::Attempt;
 
-/// The body of a fn with `retries` (and so a fallback): the fallback's body in a loop of
-/// attempts, each a call of the breaker. The first attempt takes the arguments themselves;
-/// each retry takes clones of those kept for the fallback, so nothing is cloned for a call
-/// that needs no retry beyond what the fallback keeps. The loop ends with the output or the
-/// last cause, and the fallback is called once, after it.
-pub(crate) fn retrying(
-    fallback: &Fallback<'_>,
-    args: &Args,
-    body: &syn::Block,
-    output: &Type,
-    deadline: &TokenStream,
-) -> TokenStream {
+/// The attempts of a fn with `retries` and a fallback, in a loop, each a call of the breaker;
+/// an expression whose value is the last cause, for the fallback. The first attempt takes the
+/// arguments themselves; each retry takes clones of those kept for the fallback, so nothing is
+/// cloned for a call that needs no retry beyond what the fallback keeps. A success returns
+/// the fn's output at once.
+pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) -> TokenStream {
     let krate = fallback.krate;
-    let judge = judge(args, krate);
     let retry_if = retry_if(args, krate);
-    let (started, started_at, deadline) = overall_deadline(args, krate, deadline);
-    let on_reject = fallback.call_with_originals();
-    let (clone_checks, keep_args) = fallback.keep_args();
+    let (started, started_at, deadline) = overall_deadline(args, krate, attempt.deadline());
+    let run = attempt.run(&deadline);
     let clone_kept = fallback.clone_kept();
-    let on_failure = fallback.call_with_kept();
-    let rebind = fallback.rebind_patterns();
-    let capture = fallback.capture();
     let names: Vec<_> = fallback.names().collect();
-    let rescue = quote_spanned!(output.span()=> __FUSEBOX_SITE.rescue);
-    quote! {
-        let __fusebox_probe = #krate::__private::Probe::<#output>::new();
-        let __fusebox_judge = #judge;
-        let mut __fusebox_permit = match __FUSEBOX_SITE.acquire() {
-            ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
-            ::core::result::Result::Err(__fusebox_error) => {
-                let __fusebox_cause = #krate::__private::rejected(
-                    &__fusebox_probe,
-                    &__fusebox_judge,
-                    __fusebox_error,
-                );
-                return #on_reject;
-            }
-        };
-        #clone_checks
-        let __fusebox_args = #keep_args;
+    quote! {{
+        let mut __fusebox_permit = __fusebox_permit;
         let __fusebox_retry_if = #retry_if;
         #started
         // Made at the first failed attempt: a call that needs no retry writes only its tag.
         let mut __fusebox_retrying: ::core::option::Option<#krate::__private::Retrying> =
             ::core::option::Option::None;
         let mut __fusebox_next = (#(#names,)*);
-        '__fusebox_attempts: loop {
+        loop {
             #[allow(unused_mut)]
             let (#(mut #names,)*) = __fusebox_next;
-            let __fusebox_future = #krate::__private::returning(
-                &__fusebox_probe,
-                async #capture { #rebind #body },
-            );
-            let __fusebox_cause =
-                match #rescue(__fusebox_permit, #deadline, __fusebox_judge, __fusebox_future).await {
-                    ::core::result::Result::Ok(__fusebox_output) => {
-                        if let ::core::option::Option::Some(__fusebox_retrying) = &__fusebox_retrying {
-                            __fusebox_retrying.succeeded();
-                        }
-                        break __fusebox_output;
+            let __fusebox_cause = match #run {
+                ::core::result::Result::Ok(__fusebox_output) => {
+                    if let ::core::option::Option::Some(__fusebox_retrying) = &__fusebox_retrying {
+                        __fusebox_retrying.succeeded();
                     }
-                    ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
-                };
-            // Either the next attempt (`continue`), or the cause the fallback answers.
-            let __fusebox_cause = '__fusebox_retry: {
-                let __fusebox_retrying = __fusebox_retrying
-                    .get_or_insert_with(|| #krate::__private::Retrying::new(#started_at));
-                let __fusebox_hint = {
-                    #[allow(unused_imports)]
-                    use #krate::__private::{HintFromError as _, NoHint as _};
-                    (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
-                };
-                let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
-                match __fusebox_retrying.plan(
-                    __fusebox_breaker,
-                    &__fusebox_cause,
-                    __fusebox_retry_if,
-                    __fusebox_hint,
-                ) {
-                    ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                    ::core::option::Option::None => break '__fusebox_retry __fusebox_cause,
+                    return __fusebox_output;
                 }
-                match __fusebox_retrying.begin(__fusebox_breaker) {
-                    ::core::result::Result::Ok(__fusebox_next_permit) => {
-                        __fusebox_permit = __fusebox_next_permit;
-                    }
-                    ::core::result::Result::Err(__fusebox_refused) => {
-                        // Bound first: `break 'label ::path` would read as a label's `:`.
-                        let __fusebox_cause =
-                            #krate::__private::refused(__fusebox_cause, __fusebox_refused);
-                        break '__fusebox_retry __fusebox_cause;
-                    }
-                }
-                __fusebox_next = #clone_kept;
-                continue '__fusebox_attempts;
+                ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
             };
-            break #on_failure;
+            // Either the next attempt, or the cause the fallback answers.
+            let __fusebox_retrying = __fusebox_retrying
+                .get_or_insert_with(|| #krate::__private::Retrying::new(#started_at));
+            let __fusebox_hint = {
+                #[allow(unused_imports)]
+                use #krate::__private::{HintFromError as _, NoHint as _};
+                (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
+            };
+            let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+            match __fusebox_retrying.plan(
+                __fusebox_breaker,
+                &__fusebox_cause,
+                __fusebox_retry_if,
+                __fusebox_hint,
+            ) {
+                ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
+                ::core::option::Option::None => break __fusebox_cause,
+            }
+            match __fusebox_retrying.begin(__fusebox_breaker) {
+                ::core::result::Result::Ok(__fusebox_next_permit) => {
+                    __fusebox_permit = __fusebox_next_permit;
+                }
+                ::core::result::Result::Err(__fusebox_refused) => {
+                    break #krate::__private::refused(__fusebox_cause, __fusebox_refused);
+                }
+            }
+            __fusebox_next = #clone_kept;
         }
-    }
+    }}
 }
 
 /// The body of a fn with `retries` and no fallback (a `Result` whose error carries a
@@ -349,7 +311,7 @@ mod tests {
         // The fallback is called once, after the loop.
         assert_eq!(
             retried.matches("__private :: fallback").count(),
-            2,
+            1,
             "{retried}"
         );
         let bare = expand(quote!(), &item);

@@ -5,10 +5,11 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use crate::call::call_fallback as fallback;
+pub use crate::call::rescue;
 pub use crate::call::{
-    returning, Admitted, AnyValue, Call, CarriesRejection, Classify, CountErrors, Deadline,
-    FailureIf, Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline, Outcome, Plain,
-    Probe, Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
+    Admitted, AnyValue, Call, CarriesRejection, Classify, CountErrors, Deadline, FailureIf,
+    Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline, Outcome, Plain, Probe,
+    Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
 };
 pub use crate::registry::{Site, SITES};
 pub use linkme::{self, distributed_slice};
@@ -24,24 +25,6 @@ pub use crate::retry::{
 pub use tokio::time::Sleep;
 
 impl Site {
-    /// Runs the fn's future under `permit` and `deadline`, reports the outcome as `judge`
-    /// judges it, and gives what the fallback needs when it must answer.
-    #[inline]
-    pub fn rescue<F, D, C>(
-        &self,
-        permit: Permit,
-        deadline: D,
-        judge: C,
-        future: F,
-    ) -> Rescue<F, D, C>
-    where
-        F: Future,
-        D: Deadline,
-        C: Judge<F::Output>,
-    {
-        Rescue::new(call::run(permit, deadline, judge, future))
-    }
-
     /// Runs one attempt of a retried fn without a fallback: how it ended, as the retries need
     /// to know it.
     #[inline]

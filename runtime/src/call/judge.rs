@@ -160,10 +160,3 @@ impl<R> Judge<R> for NeverFails {
         Err(output)
     }
 }
-
-/// The protected fn's own future, its output tied to the fn's return type `R` before anything
-/// else is inferred from it (an `Err(..)?` in the body needs to know the error type).
-#[inline]
-pub fn returning<R, F: std::future::Future<Output = R>>(_: &Probe<R>, future: F) -> F {
-    future
-}

@@ -29,5 +29,5 @@ pub use deadline::{Deadline, NoDeadline, Timeout};
 pub use fallback::{call_fallback, Fallback, Plain, WithCause};
 pub(crate) use guard::run;
 pub use guard::{Call, Finished};
-pub use judge::{returning, AnyValue, Judge, Probe, ResultType, RetriesErrors};
-pub use rescue::Rescue;
+pub use judge::{AnyValue, Judge, Probe, ResultType, RetriesErrors};
+pub use rescue::{rescue, Rescue};

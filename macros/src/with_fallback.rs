@@ -1,0 +1,100 @@
+//! The body of a fn with a fallback, with or without `retries`: admission, then one attempt or
+//! the retries' loop, then the fallback, called once, at one place. A rejected call hands its
+//! arguments to the fallback as they are; a call that runs is given clones, kept before it
+//! runs, since its body consumes them.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Type;
+
+use crate::args::Args;
+use crate::expand::judge;
+use crate::fallback::Fallback;
+use crate::respan::respan;
+use crate::retry;
+
+/// The body of a fn with a fallback. The attempt (or the loop of attempts) returns the fn's
+/// output itself when a call succeeds; otherwise it ends with the cause the fallback gets.
+pub(crate) fn with_fallback(
+    fallback: &Fallback<'_>,
+    args: &Args,
+    body: &syn::Block,
+    output: &Type,
+    deadline: &TokenStream,
+) -> TokenStream {
+    let krate = fallback.krate;
+    let judge = judge(args, krate);
+    let originals = fallback.originals();
+    let (clone_checks, keep_args) = fallback.keep_args();
+    let call_fallback = fallback.call_with_args();
+    let rebind = fallback.rebind_patterns();
+    let capture = fallback.capture();
+    let attempt = Attempt {
+        future: quote!(async #capture { #rebind #body }),
+        rescue: {
+            let krate = respan(krate, output.span());
+            quote_spanned!(output.span()=> #krate::__private::rescue)
+        },
+        deadline: deadline.clone(),
+    };
+    let attempts = if args.retries() {
+        retry::attempts(fallback, args, &attempt)
+    } else {
+        attempt.once()
+    };
+    quote! {
+        let __fusebox_probe = #krate::__private::Probe::<#output>::new();
+        let __fusebox_judge = #judge;
+        let (__fusebox_args, __fusebox_cause) = match __FUSEBOX_SITE.acquire() {
+            ::core::result::Result::Ok(__fusebox_permit) => {
+                #clone_checks
+                let __fusebox_args = #keep_args;
+                let __fusebox_cause = #attempts;
+                (__fusebox_args, __fusebox_cause)
+            }
+            ::core::result::Result::Err(__fusebox_error) => (
+                #originals,
+                #krate::__private::rejected(&__fusebox_probe, &__fusebox_judge, __fusebox_error),
+            ),
+        };
+        #call_fallback
+    }
+}
+
+/// One attempt of the protected call: the fn's body run under `__fusebox_permit` and the
+/// deadline, judged by `__fusebox_judge`.
+pub(crate) struct Attempt {
+    /// The async block of the fn's body.
+    future: TokenStream,
+    /// `__private::rescue`, spanned at the return type.
+    rescue: TokenStream,
+    deadline: TokenStream,
+}
+
+impl Attempt {
+    /// The deadline of one attempt, as the attribute declares it.
+    pub(crate) fn deadline(&self) -> &TokenStream {
+        &self.deadline
+    }
+
+    /// The attempt under `deadline`, awaited: `Ok` with the fn's output, or `Err` with the
+    /// cause.
+    pub(crate) fn run(&self, deadline: &TokenStream) -> TokenStream {
+        let Attempt { future, rescue, .. } = self;
+        quote! {
+            #rescue(&__fusebox_probe, __fusebox_permit, #deadline, __fusebox_judge, #future).await
+        }
+    }
+
+    /// A single attempt: the fn returns the output at once, or this is the cause.
+    fn once(&self) -> TokenStream {
+        let run = self.run(&self.deadline);
+        quote! {
+            match #run {
+                ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
+                ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
+            }
+        }
+    }
+}
