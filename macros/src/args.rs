@@ -11,6 +11,7 @@ pub(crate) struct Args {
     pub(crate) timeout_millis: Option<u64>,
     pub(crate) fallback: Option<ExprPath>,
     pub(crate) failure_if: Option<ExprPath>,
+    pub(crate) failure_if_ok: Option<ExprPath>,
     pub(crate) retry_if: Option<ExprPath>,
     /// Where the runtime is, for a crate that re-exports fusebox (`::fusebox` unless given).
     pub(crate) krate: Option<syn::Path>,
@@ -32,6 +33,11 @@ impl Args {
     /// Whether the fn retries: `retries` was given (even 0, which an override may raise).
     pub(crate) fn retries(&self) -> bool {
         self.setting(Setting::Retries).is_some()
+    }
+
+    /// Whether a predicate judges the fn's output (`failure_if` or `failure_if_ok`).
+    pub(crate) fn judges_output(&self) -> bool {
+        self.failure_if.is_some() || self.failure_if_ok.is_some()
     }
 
     /// The settings given, in the order of `Setting::ALL`.

@@ -138,14 +138,7 @@ fn without_fallback(
     // the fn's future, so that a wrong type is reported at its path.
     let krate = respan(krate, output_span);
     let carries = quote_spanned!(output_span=> <_ as #krate::__private::CarriesRejection>);
-    let classify = match &args.failure_if {
-        Some(path) => quote_spanned! {output_span=>
-            #carries::failure_if(&__fusebox_future, #path)
-        },
-        None => quote_spanned! {output_span=>
-            #carries::count_errors(&__fusebox_future)
-        },
-    };
+    let classify = classify_output(args, &carries, output_span);
     // Admission comes first: a rejected call returns its error before it is ever polled.
     let admit = quote_spanned! {output_span=>
         let __fusebox_classify = #classify;
@@ -169,7 +162,7 @@ fn without_fallback(
     };
     // With a predicate, tie the future's output to the fn's return type first, so that a
     // predicate of the wrong type is reported at its path, not inferred from.
-    let hint = args.failure_if.is_some().then(|| {
+    let hint = args.judges_output().then(|| {
         quote!(if false {
             return __fusebox_future.await;
         })
@@ -177,8 +170,47 @@ fn without_fallback(
     quote!(let __fusebox_future = async move #body; #hint #admit)
 }
 
-/// How the generated code judges the fn's output: every error, or those `failure_if` accepts.
+/// The classifier of a fn without a fallback, through `carries` (`CarriesRejection` at the
+/// return type): every error counts, or those `failure_if` accepts, and with `failure_if_ok`
+/// the `Ok` values it accepts too.
+pub(crate) fn classify_output(
+    args: &Args,
+    carries: &TokenStream,
+    output_span: Span,
+) -> TokenStream {
+    let errors = match &args.failure_if {
+        Some(path) => quote_spanned! {output_span=>
+            #carries::failure_if(&__fusebox_future, #path)
+        },
+        None => quote_spanned! {output_span=> #carries::count_errors(&__fusebox_future)},
+    };
+    match &args.failure_if_ok {
+        Some(path) => quote_spanned! {output_span=>
+            #carries::failure_if_ok(&__fusebox_future, #errors, #path)
+        },
+        None => errors,
+    }
+}
+
+/// How the generated code judges the fn's output, given a fallback: every error, or those
+/// `failure_if` accepts, and with `failure_if_ok` the `Ok` values it accepts too.
 pub(crate) fn judge(args: &Args, krate: &TokenStream) -> TokenStream {
+    let errors = judge_errors(args, krate);
+    match &args.failure_if_ok {
+        Some(path) => {
+            let krate = respan(krate, path.span());
+            quote_spanned! {path.span()=> {
+                #[allow(unused_imports)]
+                use #krate::__private::AnyValue as _;
+                __fusebox_probe.failure_if_ok(#errors, #path)
+            }}
+        }
+        None => errors,
+    }
+}
+
+/// How the generated code judges the fn's errors: every one, or those `failure_if` accepts.
+fn judge_errors(args: &Args, krate: &TokenStream) -> TokenStream {
     match &args.failure_if {
         Some(path) => {
             let krate = respan(krate, path.span());

@@ -14,6 +14,7 @@ pub(crate) enum Key {
     Timeout,
     Fallback,
     FailureIf,
+    FailureIfOk,
     RetryIf,
     Crate,
     /// A setting of the fn's breaker.
@@ -22,11 +23,12 @@ pub(crate) enum Key {
 
 /// The keys that belong to the protected fn rather than to its breaker, in the order the
 /// documentation gives them.
-const FN_KEYS: [Key; 6] = [
+const FN_KEYS: [Key; 7] = [
     Key::Name,
     Key::Timeout,
     Key::Fallback,
     Key::FailureIf,
+    Key::FailureIfOk,
     Key::RetryIf,
     Key::Crate,
 ];
@@ -55,6 +57,7 @@ impl Key {
             Key::Timeout => "timeout",
             Key::Fallback => "fallback",
             Key::FailureIf => "failure_if",
+            Key::FailureIfOk => "failure_if_ok",
             Key::RetryIf => "retry_if",
             Key::Crate => "crate",
             Key::Setting(setting) => setting.name(),

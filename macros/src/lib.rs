@@ -40,6 +40,7 @@ use proc_macro::TokenStream;
 /// | `timeout` | duration | none | per-call deadline; a timed-out call is dropped and counts as a failure |
 /// | `fallback` | path to an async fn | none | answers, with the same arguments, on rejection, full bulkhead, timeout, failure or panic; may take a last `fusebox::Cause<E>` |
 /// | `failure_if` | path to a `fn(&E) -> bool` | every `Err` counts | which errors count as failures; the others are returned as they are |
+/// | `failure_if_ok` | path to a `fn(&T) -> bool` | every `Ok` is a success | which `Ok` values count as failures (a degraded answer); they are still returned as they are |
 /// | `retry_if` | path to a `fn(&E) -> bool`, with `retries` | every counted error is retried | which counted errors are worth a retry (a 503 is, a 400 is not); a timeout is always retried, a rejection or a panic never |
 /// | `crate` | string: a path | `"::fusebox"` | where the runtime is, for a crate that re-exports fusebox: `crate = "my_framework::fusebox"` |
 #[doc = fusebox_settings::setting_rows!()]

@@ -69,6 +69,9 @@ fn set(args: &mut Args, key: Key, value: &Expr) -> syn::Result<()> {
             args.fallback = Some(path(value, key, "an async fn", "cached_weather")?);
         }
         Key::FailureIf => args.failure_if = Some(path(value, key, "a fn", "is_server_error")?),
+        Key::FailureIfOk => {
+            args.failure_if_ok = Some(path(value, key, "a fn", "is_degraded")?);
+        }
         Key::RetryIf => args.retry_if = Some(path(value, key, "a fn", "is_transient")?),
         Key::Crate => args.krate = Some(runtime_path(value)?),
         Key::Setting(setting) => {

@@ -9,6 +9,7 @@ use syn::{FnArg, ItemFn, Pat, Signature, Type};
 
 use crate::args::Args;
 use crate::errors::Errors;
+use crate::expand::classify_output;
 use crate::fallback::Fallback;
 use crate::respan::respan;
 use crate::with_fallback::Attempt;
@@ -91,12 +92,7 @@ pub(crate) fn without_fallback(
 ) -> TokenStream {
     let krate = respan(arguments.krate, output_span);
     let carries = quote_spanned!(output_span=> <_ as #krate::__private::CarriesRejection>);
-    let classify = match &args.failure_if {
-        Some(path) => quote_spanned! {output_span=>
-            #carries::failure_if(&__fusebox_future, #path)
-        },
-        None => quote_spanned! {output_span=> #carries::count_errors(&__fusebox_future)},
-    };
+    let classify = classify_output(args, &carries, output_span);
     let retry_if = match &args.retry_if {
         Some(path) => quote_spanned! {output_span=>
             #carries::retry_if(&__fusebox_future, #path)
@@ -105,7 +101,7 @@ pub(crate) fn without_fallback(
     };
     // With a predicate, tie the future's output to the fn's return type first, so that a
     // predicate of the wrong type is reported at its path, not inferred from.
-    let tie = (args.failure_if.is_some() || args.retry_if.is_some()).then(|| {
+    let tie = (args.judges_output() || args.retry_if.is_some()).then(|| {
         quote!(if false {
             return __fusebox_future.await;
         })

@@ -102,7 +102,7 @@ pub use breaker::Breaker;
 // that a compile error about a misused attribute names them without a private path.
 pub use call::{CarriesRejection, FromBreakerError};
 
-pub use call::{call_fallback, AnyValue, Cause, Fallback, ResultType, RetriesErrors};
+pub use call::{call_fallback, AnyValue, Cause, Fallback, OkValues, ResultType, RetriesErrors};
 pub use config::{Config, Window};
 #[cfg(feature = "overrides")]
 pub use config::{OverrideError, CONFIG_FILE_VAR};

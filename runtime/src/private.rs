@@ -8,8 +8,8 @@ pub use crate::call::call_fallback as fallback;
 pub use crate::call::rescue;
 pub use crate::call::{
     Admitted, AnyValue, Call, CarriesRejection, Classify, CountErrors, Deadline, FailureIf,
-    Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline, Outcome, Plain, Probe,
-    Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
+    FailureIfOk, Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline, Outcome,
+    Plain, Probe, Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
 };
 pub use crate::registry::{Site, SITES};
 pub use linkme::{self, distributed_slice};

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use super::classify::{Classify, CountErrors, FailureIf, Outcome};
+use super::classify::{Classify, CountErrors, FailureIf, FailureIfOk, Outcome};
 use super::deadline::{Deadline, NoDeadline};
 use super::guard::{run, Call, Finished};
 use crate::breaker::{Breaker, Permit};
@@ -50,6 +50,8 @@ where
             `fallback`: it answers rejections, timeouts and panics with this type"
 )]
 pub trait CarriesRejection: Sized {
+    /// The value a success carries.
+    type Value;
     /// The error a failure carries.
     type Error;
     /// The classifier that counts every error.
@@ -65,6 +67,14 @@ pub trait CarriesRejection: Sized {
         future: &F,
         predicate: fn(&Self::Error) -> bool,
     ) -> Self::FailureIf;
+
+    /// `failure_if_ok`: the `Ok` values `predicate` accepts are failures too, the other
+    /// outputs count as `inner` says.
+    fn failure_if_ok<F: Future<Output = Self>, C>(
+        future: &F,
+        inner: C,
+        predicate: fn(&Self::Value) -> bool,
+    ) -> FailureIfOk<C, Self::Value>;
 
     /// A rejection or a timeout, as the fn's own error.
     fn reject(error: BreakerError) -> Self
@@ -92,6 +102,7 @@ pub trait CarriesRejection: Sized {
 }
 
 impl<T, E> CarriesRejection for Result<T, E> {
+    type Value = T;
     type Error = E;
     type CountErrors = CountErrors;
     type FailureIf = FailureIf<E>;
@@ -104,6 +115,15 @@ impl<T, E> CarriesRejection for Result<T, E> {
     #[inline]
     fn failure_if<F: Future<Output = Self>>(_: &F, predicate: fn(&E) -> bool) -> FailureIf<E> {
         FailureIf(predicate)
+    }
+
+    #[inline]
+    fn failure_if_ok<F: Future<Output = Self>, C>(
+        _: &F,
+        inner: C,
+        predicate: fn(&T) -> bool,
+    ) -> FailureIfOk<C, T> {
+        FailureIfOk { inner, predicate }
     }
 
     #[inline]

@@ -97,3 +97,37 @@ impl<T, E> Classify<Result<T, E>> for FailureIf<E> {
         }
     }
 }
+
+/// `failure_if_ok = predicate`: an `Ok` value `predicate` accepts counts as a failure (a
+/// degraded answer: an empty page, a stale quote), and every other output as `inner` says. The
+/// value is still returned as it is, as resilience4j's `recordResult` does: it counts toward
+/// opening the circuit, and once the circuit is open the calls are rejected.
+#[derive(Debug)]
+pub struct FailureIfOk<C, T> {
+    /// How the other outputs count.
+    pub inner: C,
+    /// Which `Ok` values are failures.
+    pub predicate: fn(&T) -> bool,
+}
+
+// By hand: a derive would ask `T: Clone`, which a fn pointer does not need.
+impl<C: Clone, T> Clone for FailureIfOk<C, T> {
+    fn clone(&self) -> Self {
+        FailureIfOk {
+            inner: self.inner.clone(),
+            predicate: self.predicate,
+        }
+    }
+}
+
+impl<C: Copy, T> Copy for FailureIfOk<C, T> {}
+
+impl<C: Classify<Result<T, E>>, T, E> Classify<Result<T, E>> for FailureIfOk<C, T> {
+    #[inline]
+    fn classify(&self, output: &Result<T, E>) -> Verdict {
+        match output {
+            Ok(value) if (self.predicate)(value) => Verdict::Failure,
+            _ => self.inner.classify(output),
+        }
+    }
+}

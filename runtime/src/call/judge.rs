@@ -9,7 +9,7 @@
 use std::convert::Infallible;
 use std::marker::PhantomData;
 
-use super::classify::{Classify, CountErrors, FailureIf, NeverFails};
+use super::classify::{Classify, CountErrors, FailureIf, FailureIfOk, NeverFails};
 
 /// The return type `R` of a protected fn, as a value the generated code can ask about.
 pub struct Probe<R>(PhantomData<fn() -> R>);
@@ -40,6 +40,14 @@ impl<T, E> Probe<Result<T, E>> {
     #[inline]
     pub fn failure_if(&self, predicate: fn(&E) -> bool) -> FailureIf<E> {
         FailureIf(predicate)
+    }
+
+    /// `failure_if_ok = predicate`: the `Ok` values `predicate` accepts count as failures too;
+    /// the other outputs count as `inner` says. Typed from the fn's return type, so that a
+    /// predicate of the wrong type is reported at its path.
+    #[inline]
+    pub fn failure_if_ok<C>(&self, inner: C, predicate: fn(&T) -> bool) -> FailureIfOk<C, T> {
+        FailureIfOk { inner, predicate }
     }
 
     /// `retry_if = predicate`: only the counted errors `predicate` accepts are retried. Typed
@@ -73,6 +81,16 @@ pub trait AnyValue {
         NeverFails
     }
 
+    /// `failure_if_ok` on a fn that does not return a `Result`: refused by the bound, which
+    /// says why, with a classifier of a known type so that nothing else is reported.
+    #[inline]
+    fn failure_if_ok<C, T>(&self, _: C, _: fn(&T) -> bool) -> NeverFails
+    where
+        Self::Returns: OkValues,
+    {
+        NeverFails
+    }
+
     /// `retry_if` on a fn that does not return a `Result`: refused by the bound, which says
     /// why, with a predicate of the type the retries expect so that nothing else is reported.
     #[inline]
@@ -83,6 +101,17 @@ pub trait AnyValue {
         |_| true
     }
 }
+
+/// A `Result`, whose `Ok` values `failure_if_ok` judges.
+#[diagnostic::on_unimplemented(
+    message = "`failure_if_ok` needs the fn to return a `Result`, found `{Self}`",
+    label = "`failure_if_ok` judges the `Ok` values of a `Result`; this fn returns `{Self}`",
+    note = "remove `failure_if_ok`, or return a `Result` whose `Ok` values it judges"
+)]
+#[doc(hidden)]
+pub trait OkValues {}
+
+impl<T, E> OkValues for Result<T, E> {}
 
 /// A `Result`, whose errors `retry_if` judges.
 #[diagnostic::on_unimplemented(
@@ -132,6 +161,16 @@ impl<T, E> Judge<Result<T, E>> for CountErrors {
     #[inline]
     fn into_error(output: Result<T, E>) -> Result<E, Result<T, E>> {
         error_of(output)
+    }
+}
+
+impl<C: Judge<Result<T, E>>, T, E> Judge<Result<T, E>> for FailureIfOk<C, T> {
+    type Error = C::Error;
+
+    /// An `Ok` value judged a failure holds no error: it comes back, and is returned as it is.
+    #[inline]
+    fn into_error(output: Result<T, E>) -> Result<C::Error, Result<T, E>> {
+        C::into_error(output)
     }
 }
 
