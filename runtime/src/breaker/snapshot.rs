@@ -72,6 +72,7 @@ impl Stats {
             next_probe_in: (word.state() == State::Open)
                 .then(|| clock::until(word.deadline_ms(), now)),
             retry: counts.retry.read(),
+            family: None,
         }
     }
 }

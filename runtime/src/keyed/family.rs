@@ -14,13 +14,12 @@ use papaya::HashMap;
 use super::call::KeyedCall;
 use super::member::Member;
 use super::spare;
-use super::stats::{FamilyStats, TrippedKey};
-use super::totals::Totals;
 use super::{Key, TRIPPED_KEYS_LISTED};
 use crate::breaker::Breaker;
 use crate::clock;
 use crate::config::Config;
 use crate::error::BreakerError;
+use crate::observe::{FamilyStats, Totals, TrippedKey};
 
 /// A bounded family of circuit breakers, one per key, all with the family's settings. Get
 /// one with [`Registry::keyed`](crate::Registry::keyed).

@@ -5,8 +5,8 @@ use std::any::{type_name, Any};
 use std::fmt;
 use std::sync::Arc;
 
-use super::stats::FamilyStats;
 use super::{Family, Key};
+use crate::observe::FamilyStats;
 
 /// A keyed family, its key type erased.
 pub(crate) trait Members: Send + Sync + fmt::Debug {

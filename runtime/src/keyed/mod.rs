@@ -4,41 +4,30 @@
 //! What each file holds, down the dependencies (none uses a file below it):
 //!
 //! - `member`: what the family keeps per key: its breaker and when the key was last used.
-//! - `totals` and `stats`: the counts of the keys the family forgot, and the
-//!   [`FamilyStats`] snapshot.
 //! - `spare`: the breakers of removed families, kept for the next family of the name.
 //! - `call`: the [`KeyedCall`] future, the key's breaker's call or the family's refusal.
 //! - `family`: the [`Family`] itself: the lock-free lookup of a key present, the admission
 //!   of a new key (under the family's lock), and the sweep that forgets keys.
 //! - `members`: the family as the registry sees it, whatever its key type.
 //!
-//! Uses `breaker/` (the breakers, and whether one may be forgotten), `config`, `clock` and
-//! `error`; used by the registry and the crate root.
+//! Uses `breaker/` (the breakers, and whether one may be forgotten), `observe` (the
+//! [`FamilyStats`] snapshot), `config`, `clock` and `error`; used by the registry and the crate root.
 
 mod call;
 mod family;
 mod member;
 mod members;
 mod spare;
-mod stats;
-mod totals;
 
 use std::error::Error;
 use std::fmt;
 use std::hash::Hash;
 
+pub use crate::observe::{FamilyStats, Totals, TrippedKey, FAMILY_TRIPPED_PERCENT};
 pub use call::KeyedCall;
 pub use family::Family;
 pub(crate) use members::Members;
 pub(crate) use spare::known_name;
-pub use stats::{FamilyStats, TrippedKey};
-pub use totals::Totals;
-
-/// A family counts as tripped, for [`Registry::health`](crate::Registry::health), when more
-/// than this share of its keys, in percent, are tripped (open, half-open or forced open), as
-/// Envoy's `max_ejection_percent` bounds the hosts it ejects: one bad host of many is the
-/// family doing its job, not the process failing.
-pub const FAMILY_TRIPPED_PERCENT: u32 = 50;
 
 /// At most this many tripped keys are listed in [`FamilyStats::tripped_keys`].
 pub const TRIPPED_KEYS_LISTED: usize = 16;

@@ -57,15 +57,16 @@ pub fn record() {
     let registry = registry();
     let stats = registry.stats();
     for breaker_stats in &stats {
+        if let Some(family) = &breaker_stats.family {
+            collect::family(family);
+            continue;
+        }
         let breaker = registry.get(breaker_stats.name);
         collect::breaker(breaker_stats, breaker.map(window_fill).unwrap_or_default());
         let retries = breaker.is_some_and(|breaker| breaker.config().retries_value() > 0);
         if retries || breaker_stats.retry != RetryStats::default() {
             collect::retries(breaker_stats);
         }
-    }
-    for family in registry.families() {
-        collect::family(&family);
     }
     collect::health(registry.health());
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 #[cfg(feature = "serde")]
 use serde::Serializer;
 
-use super::State;
+use super::{FamilyStats, State};
 
 /// A point-in-time snapshot of one breaker. Serializes (feature `serde`, on by default) to
 /// JSON with durations in milliseconds (`last_failure_ms_ago`, `next_probe_in_ms`).
@@ -86,6 +86,11 @@ pub struct Stats {
     /// calls retries). The attempts are the calls above: each retry is one more call, so
     /// `calls - retry.retries` of them were first attempts.
     pub retry: RetryStats,
+    /// For a keyed family's entry, the family's own snapshot (its keys, its tripped keys,
+    /// what it forgot): see [`FamilyStats::to_stats`]. `None` for a breaker of its own, and
+    /// then left out of the JSON.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub family: Option<FamilyStats>,
 }
 
 /// What a breaker's retries did, counted since it registered (or was last reset): JSON

@@ -22,10 +22,15 @@ impl Registry {
         self.lookup(name)
     }
 
-    /// A snapshot of every breaker, sorted by name: every breaker an attribute declares, called
-    /// or not, and every one [registered](Registry::register).
+    /// A snapshot of every breaker and every keyed family, sorted by name: every breaker an
+    /// attribute declares, called or not, every one [registered](Registry::register), and
+    /// each [keyed family](Registry::keyed) as one entry, its totals as the counts and its
+    /// keys in [`Stats::family`] (see [`FamilyStats::to_stats`]).
     pub fn stats(&self) -> Vec<Stats> {
-        self.all().iter().map(|breaker| breaker.stats()).collect()
+        let mut stats: Vec<Stats> = self.all().iter().map(|breaker| breaker.stats()).collect();
+        stats.extend(self.families().iter().map(FamilyStats::to_stats));
+        stats.sort_by_key(|stats| stats.name);
+        stats
     }
 
     /// A snapshot of every keyed family, sorted by name (see [`Registry::keyed`]).

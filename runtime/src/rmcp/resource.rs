@@ -5,25 +5,21 @@ use ::rmcp::model::{ReadResourceResult, Resource, ResourceContents};
 use ::rmcp::ErrorData as McpError;
 use serde::Serialize;
 
-use crate::keyed::FamilyStats;
 use crate::observe::{Health, Stats};
 use crate::registry::registry;
 
 /// The resource's URI.
 pub const STATS_URI: &str = "circuit-breaker://stats";
 
-/// What the resource holds: `{"health": "degraded", "breakers": [...]}`, and
-/// `"families": [...]` when there are keyed families.
+/// What the resource holds: `{"health": "degraded", "breakers": [...]}`, a keyed family
+/// being one of the breakers with its keys under `"family"`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Snapshot {
     /// `healthy`, `degraded` or `critical`.
     pub health: Health,
-    /// Every breaker in the registry, sorted by name (see [`Registry::stats`](crate::Registry::stats)).
+    /// Every breaker and keyed family in the registry, sorted by name (see
+    /// [`Registry::stats`](crate::Registry::stats)).
     pub breakers: Vec<Stats>,
-    /// Every keyed family, sorted by name (see [`Registry::families`](crate::Registry::families));
-    /// left out of the JSON when there is none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub families: Vec<FamilyStats>,
 }
 
 impl Snapshot {
@@ -33,7 +29,6 @@ impl Snapshot {
         Snapshot {
             health: registry.health(),
             breakers: registry.stats(),
-            families: registry.families(),
         }
     }
 }
@@ -137,12 +132,17 @@ mod tests {
         family.get("eu.example.com").unwrap().force_open();
         family.get("us.example.com").unwrap();
         let json = serde_json::to_value(Snapshot::now()).unwrap();
-        let ours = json["families"]
+        let entry = json["breakers"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|family| family["name"] == "rmcp_resource_family")
+            .find(|breaker| breaker["name"] == "rmcp_resource_family")
             .unwrap();
+        assert_eq!(
+            entry["state"], "closed",
+            "one key of two is not more than half"
+        );
+        let ours = &entry["family"];
         assert_eq!(ours["keys"], 2);
         assert_eq!(ours["tripped"], 1);
         assert_eq!(
