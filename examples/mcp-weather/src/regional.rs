@@ -3,9 +3,9 @@
 //! answering live.
 //!
 //! The family comes from the handle API (`fusebox::registry().keyed`), and
-//! [`WeatherServer::regional_weather`] is the one place that calls through it: the
-//! attribute's keyed form, `#[circuit_breaker(name = "weather_api", key = region, ...)]` on
-//! [`WeatherServer::live_weather`] with `fallback = cached_weather`, can take its place.
+//! `WeatherServer::regional_weather` is the one place that calls through it: the attribute's
+//! keyed form, `#[circuit_breaker(name = "weather_api", key = region, ...)]` on
+//! `WeatherServer::live_weather` with `fallback = cached_weather`, can take its place.
 
 use std::sync::Arc;
 use std::time::Duration;
