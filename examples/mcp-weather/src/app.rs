@@ -8,6 +8,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::cache::WeatherCache;
 use crate::cli::{Cli, DB_DOWN_FILE};
+use crate::region::Region;
 use crate::store::Store;
 use crate::transport::{self, Error};
 use crate::upstream::{Faults, Upstream};
@@ -40,8 +41,8 @@ pub fn main(cli: &Cli) -> ExitCode {
     }
 }
 
-/// Opens the store, starts the built-in weather service unless `--upstream` names one, and
-/// serves until the transport ends.
+/// Opens the store, starts a built-in weather service for each region `--upstream` gives no
+/// URL, and serves until the transport ends.
 pub async fn run(cli: &Cli) -> Result<(), Error> {
     let data_dir = cli.data_dir();
     std::fs::create_dir_all(&data_dir)?;
@@ -54,27 +55,44 @@ pub async fn run(cli: &Cli) -> Result<(), Error> {
         db_down_file = %down_file.display(),
         "the database is down while the control file exists"
     );
+    let given = cli.upstream_urls()?;
     let store = Store::open(&data_dir)?;
-    // Kept alive until the server stops: dropping it stops the built-in service.
-    let (_built_in, url) = match &cli.upstream {
-        Some(url) => (None, url.clone()),
-        None => {
-            let faults = Faults {
-                failure_rate: cli.upstream_failure_rate,
-                latency: cli.upstream_latency,
-            };
-            let upstream = Upstream::start(faults, cli.upstream_seed).await?;
-            let url = upstream.url();
-            tracing::info!(%url, ?faults, "built-in weather service started (control: GET/POST {url}/control)");
-            (Some(upstream), url)
-        }
-    };
-    let weather = WeatherClient::new(&url)?;
+    // Kept until the server stops: dropping one stops its built-in service.
+    let mut built_in = Vec::new();
+    let mut urls = Vec::with_capacity(Region::ALL.len());
+    for (region, given) in Region::ALL.into_iter().zip(given) {
+        let url = match given {
+            Some(url) => url,
+            None => {
+                let upstream = start_built_in(cli, region).await?;
+                let url = upstream.url();
+                built_in.push(upstream);
+                url
+            }
+        };
+        tracing::info!(%region, %url, "the region's weather service");
+        urls.push(url);
+    }
+    let weather = WeatherClient::new(|region| urls[region.index()].clone())?;
     let cache = Arc::new(WeatherCache::new(cli.cache_max_age));
-    let server = WeatherServer::new(weather, cache, store.clone());
+    let server = WeatherServer::new(weather, cache, store.clone())?;
     tokio::spawn(store.replay_forever(cli.replay_every));
     match cli.http {
         Some(addr) => transport::serve_http(server, addr, &cli.allowed_origins()).await,
         None => transport::serve_stdio(server).await,
     }
+}
+
+/// Starts `region`'s built-in weather service with the faults the command line gives, and a
+/// seed of its own.
+async fn start_built_in(cli: &Cli, region: Region) -> Result<Upstream, Error> {
+    let faults = Faults {
+        failure_rate: cli.upstream_failure_rate,
+        latency: cli.upstream_latency,
+    };
+    let offset = u64::try_from(region.index()).unwrap_or_default();
+    let upstream = Upstream::start(faults, cli.upstream_seed.wrapping_add(offset)).await?;
+    let url = upstream.url();
+    tracing::info!(%region, %url, ?faults, "built-in weather service started (control: GET/POST {url}/control)");
+    Ok(upstream)
 }

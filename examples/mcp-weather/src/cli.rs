@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::region::Region;
+
 /// The name of the control file in the data directory whose presence takes the database down.
 pub const DB_DOWN_FILE: &str = "db-down";
 
@@ -15,10 +17,11 @@ pub const DB_DOWN_FILE: &str = "db-down";
 #[command(
     name = "mcp-weather",
     version,
-    after_help = "Circuit breakers: weather_api (the weather service), cache, database. Override \
-                  their settings at start-up with FUSEBOX_<NAME>_<SETTING>, like \
-                  FUSEBOX_WEATHER_API_THRESHOLD=2 or FUSEBOX_DATABASE_RECOVERY=1s; their stats \
-                  are the resource circuit-breaker://stats."
+    after_help = "Circuit breakers: weather_api (one per region of the weather service: eu, us, \
+                  asia), cache, database. Override their settings at start-up with \
+                  FUSEBOX_<NAME>_<SETTING>, like FUSEBOX_WEATHER_API_THRESHOLD=2 (every \
+                  region's) or FUSEBOX_DATABASE_RECOVERY=1s; their stats are the resource \
+                  circuit-breaker://stats."
 )]
 pub struct Cli {
     /// Serve streamable HTTP on ADDR (like 127.0.0.1:8000) at path /mcp, instead of stdio,
@@ -40,19 +43,22 @@ pub struct Cli {
     )]
     pub allow_origin: Vec<String>,
 
-    /// The weather service to call, instead of starting the built-in flaky one on loopback.
-    #[arg(long, value_name = "URL")]
-    pub upstream: Option<String>,
+    /// The weather service to call instead of a built-in one: `URL` for every region, or
+    /// `REGION=URL` (eu, us or asia) for one region; repeat it for more. A region given no
+    /// URL gets a built-in flaky service of its own on loopback.
+    #[arg(long, value_name = "[REGION=]URL", value_parser = parse_upstream)]
+    pub upstream: Vec<UpstreamArg>,
 
-    /// Built-in weather service: the share of requests that fail with 503 (0.0 to 1.0).
+    /// Built-in weather services: the share of requests that fail with 503 (0.0 to 1.0).
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
     pub upstream_failure_rate: f64,
 
-    /// Built-in weather service: how long a request takes, like "100ms..500ms" or "50ms".
+    /// Built-in weather services: how long a request takes, like "100ms..500ms" or "50ms".
     #[arg(long, value_name = "RANGE", default_value = "20ms..80ms", value_parser = parse_latency)]
     pub upstream_latency: Latency,
 
-    /// Built-in weather service: the seed of its failures and latencies.
+    /// Built-in weather services: the seed of their failures and latencies (eu's; us's is one
+    /// more, asia's two more).
     #[arg(long, value_name = "N", default_value_t = 42)]
     pub upstream_seed: u64,
 
@@ -84,6 +90,27 @@ impl Cli {
                 |home| PathBuf::from(home).join(".local/share/mcp-weather"),
             )
         })
+    }
+
+    /// The URL of each region's weather service given with `--upstream`, in the order of
+    /// [`Region::ALL`]: its own if named, else the one given for every region, else `None`
+    /// (a built-in service then serves it).
+    ///
+    /// # Errors
+    ///
+    /// Says so when a region, or every region, is given two URLs.
+    pub fn upstream_urls(&self) -> Result<[Option<String>; 3], String> {
+        let (mut named, mut every): ([Option<String>; 3], Option<String>) = Default::default();
+        for given in &self.upstream {
+            let (slot, what) = match given.region {
+                Some(region) => (&mut named[region.index()], format!("region {region}")),
+                None => (&mut every, "every region".to_owned()),
+            };
+            if slot.replace(given.url.clone()).is_some() {
+                return Err(format!("--upstream gives {what} two URLs"));
+            }
+        }
+        Ok(named.map(|url| url.or_else(|| every.clone())))
     }
 
     /// The origins served over HTTP: every loopback origin (`localhost`, `127.0.0.1` and
@@ -135,6 +162,32 @@ fn parse_origin(text: &str) -> Result<String, String> {
         (false, None, _) => Ok(format!("{origin}:80")),
         _ => Ok(origin.to_owned()),
     }
+}
+
+/// One `--upstream`: a URL, for one region or for every region.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpstreamArg {
+    /// The region it is for; `None` for every region not named.
+    pub region: Option<Region>,
+    /// The service's base URL.
+    pub url: String,
+}
+
+/// Reads `eu=http://..` (a region's) or `http://..` (every region's).
+fn parse_upstream(text: &str) -> Result<UpstreamArg, String> {
+    let (region, url) = match text.split_once('=') {
+        Some((name, url)) if !name.contains(':') => (Some(name.trim().parse()?), url.trim()),
+        _ => (None, text.trim()),
+    };
+    if !url.starts_with("http://") && !url.starts_with("https://") {
+        return Err(format!(
+            "{text:?} is not a URL like \"http://127.0.0.1:8080\" or \"eu=http://127.0.0.1:8080\""
+        ));
+    }
+    Ok(UpstreamArg {
+        region,
+        url: url.to_owned(),
+    })
 }
 
 /// A range of latencies; every request draws one evenly from it.
@@ -261,6 +314,41 @@ mod tests {
             Cli::try_parse_from(["mcp-weather", "--allow-origin", "https://a.example"]).is_err(),
             "--allow-origin is for --http"
         );
+    }
+
+    #[test]
+    fn reads_upstreams_for_a_region_or_for_every_region() {
+        let urls = |args: &[&str]| {
+            let args = ["mcp-weather"].iter().chain(args).copied();
+            Cli::try_parse_from(args).map(|cli| cli.upstream_urls())
+        };
+        let every = "http://127.0.0.1:1".to_owned();
+        let eu = "http://127.0.0.1:2".to_owned();
+        assert_eq!(urls(&[]).unwrap(), Ok([None, None, None]));
+        assert_eq!(
+            urls(&["--upstream", &every]).unwrap(),
+            Ok([
+                Some(every.clone()),
+                Some(every.clone()),
+                Some(every.clone())
+            ])
+        );
+        assert_eq!(
+            urls(&["--upstream", &format!("eu={eu}"), "--upstream", &every]).unwrap(),
+            Ok([Some(eu.clone()), Some(every.clone()), Some(every.clone())])
+        );
+        assert_eq!(
+            urls(&["--upstream", &format!("eu={eu}")]).unwrap(),
+            Ok([Some(eu.clone()), None, None])
+        );
+        assert_eq!(
+            parse_upstream("http://h:1/?a=b").map(|arg| arg.region),
+            Ok(None)
+        );
+        assert!(urls(&["--upstream", "mars=http://127.0.0.1:1"]).is_err());
+        assert!(urls(&["--upstream", "eu=127.0.0.1:1"]).is_err());
+        let twice = ["--upstream", &eu, "--upstream", &every];
+        assert!(urls(&twice).unwrap().is_err());
     }
 
     #[test]

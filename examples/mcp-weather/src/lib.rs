@@ -1,9 +1,11 @@
 //! An MCP server whose tools keep answering when what they depend on fails.
 //!
-//! - `get_weather(city)` asks a weather service over HTTP behind the `weather_api` breaker,
-//!   retrying a transient failure once (`retries = 1, retry_if = is_transient`); when both
-//!   attempts fail or the breaker is open, the last live answer comes from a cache (breaker
-//!   `cache`), and when that has nothing, a static answer does. Every answer says its source.
+//! - `get_weather(city, region?)` asks one regional endpoint of a weather service over HTTP
+//!   (eu, us or asia: [`region`]), behind that region's breaker of the `weather_api` keyed
+//!   family ([`regional`]), retrying a transient failure once; when both attempts fail or the
+//!   region's circuit is open, the last live answer comes from a cache (breaker `cache`), and
+//!   when that has nothing, a static answer does. One region failing trips only its own
+//!   circuit. Every answer says its region and its source.
 //! - `store_data(data)` writes a record to `SQLite` behind the `database` breaker; when the
 //!   breaker rejects the call or the write fails, the record goes to a durable outbox on disk
 //!   and a background task replays it once the database is back, exactly once.
@@ -13,7 +15,8 @@
 //! The binary `mcp-weather` serves it over stdio (or streamable HTTP with `--http`, with
 //! Prometheus metrics at `/metrics`: [`prometheus`]); the binary
 //! `demo` drives it with a real MCP client, serving it from its own executable ([`app`]). The weather service the example ships
-//! ([`upstream`]) is a small flaky HTTP server with fault injection.
+//! ([`upstream`]) is a small flaky HTTP server with fault injection; the server starts one per
+//! region unless told where a region's endpoint is.
 
 pub mod app;
 pub mod cache;
@@ -23,6 +26,8 @@ mod fallbacks;
 pub mod outbox;
 pub mod prometheus;
 pub mod record;
+pub mod region;
+pub mod regional;
 pub mod server;
 pub mod store;
 mod tools;

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use fusebox::rmcp::StatsSubscription;
+use fusebox::{Family, KeyTypeMismatch};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, Implementation, ListResourcesResult,
@@ -15,6 +16,8 @@ use rmcp::service::RequestContext;
 use rmcp::{tool_handler, ErrorData as McpError, RoleServer, ServerHandler};
 
 use crate::cache::WeatherCache;
+use crate::region::Region;
+use crate::regional;
 use crate::store::Store;
 use crate::weather::WeatherClient;
 
@@ -24,6 +27,8 @@ use crate::weather::WeatherClient;
 pub struct WeatherServer {
     pub(crate) tool_router: ToolRouter<WeatherServer>,
     pub(crate) weather: WeatherClient,
+    /// One breaker per region ([`regional`]).
+    pub(crate) weather_api: Arc<Family<Region>>,
     pub(crate) cache: Arc<WeatherCache>,
     pub(crate) store: Store,
     /// The session's subscription to `circuit-breaker://stats`.
@@ -31,15 +36,25 @@ pub struct WeatherServer {
 }
 
 impl WeatherServer {
-    /// A server that asks `weather`, keeps live answers in `cache` and stores into `store`.
-    pub fn new(weather: WeatherClient, cache: Arc<WeatherCache>, store: Store) -> WeatherServer {
-        WeatherServer {
+    /// A server that asks `weather`'s regional endpoints, each behind its breaker of the
+    /// `weather_api` family, keeps live answers in `cache` and stores into `store`.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyTypeMismatch`] if the process has a `weather_api` family keyed by another type.
+    pub fn new(
+        weather: WeatherClient,
+        cache: Arc<WeatherCache>,
+        store: Store,
+    ) -> Result<WeatherServer, KeyTypeMismatch> {
+        Ok(WeatherServer {
             tool_router: Self::tool_router(),
             weather,
+            weather_api: regional::weather_api()?,
             cache,
             store,
             stats: StatsSubscription::new(),
-        }
+        })
     }
 }
 
@@ -58,8 +73,9 @@ impl ServerHandler for WeatherServer {
             env!("CARGO_PKG_VERSION"),
         ))
         .with_instructions(
-            "get_weather answers the current weather of a city, live or from a fallback (the \
-             answer's `source` says which); store_data stores a record, or queues it when the \
+            "get_weather answers the current weather of a city from a regional endpoint (eu, \
+             us or asia), live or from a fallback (the answer's `region` and `source` say \
+             which); store_data stores a record, or queues it when the \
              database is down. Read circuit-breaker://stats for the circuit breakers, or \
              subscribe to it to hear when one changes state.",
         )

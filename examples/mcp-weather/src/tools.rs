@@ -1,11 +1,10 @@
-//! The MCP tools. `get_weather` is itself the protected call: `#[circuit_breaker]` sits above
-//! `#[tool]`, so it sees the `async fn` as written. `store_data` gives each record its id
-//! before the protected call, so the live write and its fallback share it.
+//! The MCP tools. `get_weather` picks the region and calls through that region's breaker
+//! ([`regional`](crate::regional)). `store_data` gives each record its id before the protected
+//! call, so the live write and its fallback share it.
 //!
 //! Arguments are checked when they are read, before any breaker sees the call: a bad one is
 //! an `isError` result that says why, never a counted failure.
 
-use fusebox::circuit_breaker;
 use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::{tool, tool_router};
 use schemars::JsonSchema;
@@ -13,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::store::{Receipt, StoreError};
-use crate::weather::{is_transient, WeatherArgs, WeatherError, WeatherReport};
+use crate::weather::{WeatherArgs, WeatherError, WeatherReport};
 use crate::WeatherServer;
 
 /// The largest record `store_data` accepts, in bytes of compact JSON.
@@ -70,32 +69,25 @@ fn kind(value: &Value) -> &'static str {
 
 #[tool_router(vis = "pub(crate)")]
 impl WeatherServer {
-    /// The current weather in a city. A transient failure is retried once, after 100 to
-    /// 200 ms; each attempt is a call of the breaker, with its own 2 s timeout. Five failed
-    /// attempts in a row open the `weather_api` breaker for 30 s; meanwhile, and when both
-    /// attempts fail, the cache answers, then a static answer.
-    #[circuit_breaker(
-        name = "weather_api",
-        threshold = 5,
-        timeout = "2s",
-        recovery = "30s",
-        success_threshold = 2,
-        retries = 1,
-        retry_if = is_transient,
-        fallback = cached_weather
-    )]
+    /// The current weather in a city, from one regional endpoint of the weather service,
+    /// behind that region's breaker of the `weather_api` family
+    /// ([`regional_weather`](WeatherServer::regional_weather)): five failed attempts in a row
+    /// open the region's circuit for 30 s, and the other regions go on. Meanwhile, and when
+    /// the attempts fail, the cache answers, then a static answer.
     #[tool(
-        description = "Get the current weather in a city. The answer's `source` says where it \
-                       came from: live_api, cache_fallback (the weather service is failing; \
-                       `age_seconds` old) or static_fallback (no weather known)."
+        description = "Get the current weather in a city. It asks one regional endpoint of the \
+                       weather service: `region` if given (eu, us or asia), else the city's \
+                       region when the server knows the city (Oslo: eu, Lima: us, Tokyo: asia), \
+                       else eu; each region has its own circuit breaker. The answer says the \
+                       `region` asked and its `source`: live_api, cache_fallback (that region \
+                       is failing; `age_seconds` old) or static_fallback (no weather known)."
     )]
     async fn get_weather(
         &self,
-        Parameters(WeatherArgs { city }): Parameters<WeatherArgs>,
+        Parameters(args): Parameters<WeatherArgs>,
     ) -> Result<Json<WeatherReport>, WeatherError> {
-        let observation = self.weather.current(&city).await?; // an Err is a counted failure
-        self.cache.put(city.as_str(), observation.clone());
-        Ok(Json(WeatherReport::live(&city, observation)))
+        let region = args.region();
+        self.regional_weather(region, args.city).await
     }
 
     /// Stores a record in the database, or queues it on disk while the database is down.

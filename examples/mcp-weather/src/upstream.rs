@@ -57,6 +57,7 @@ struct Shared {
     faults: Mutex<Faults>,
     rng: Mutex<fastrand::Rng>,
     requests: AtomicU64,
+    in_flight: AtomicU64,
 }
 
 impl Upstream {
@@ -68,6 +69,7 @@ impl Upstream {
             faults: Mutex::new(faults),
             rng: Mutex::new(fastrand::Rng::with_seed(seed)),
             requests: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
         });
         let app = Router::new()
             .route("/weather", get(weather))
@@ -89,6 +91,12 @@ impl Upstream {
     /// How many weather requests have arrived, failed ones included.
     pub fn requests(&self) -> u64 {
         self.shared.requests.load(Ordering::SeqCst)
+    }
+
+    /// How many weather requests are being answered now: arrived, and neither answered nor
+    /// given up by their client (a client that hangs up stops its request).
+    pub fn in_flight(&self) -> u64 {
+        self.shared.in_flight.load(Ordering::SeqCst)
     }
 
     /// Changes the faults for the requests that arrive from now on.
@@ -128,7 +136,25 @@ struct CityQuery {
     city: String,
 }
 
+/// Counts a request in flight until it is dropped: answered, or stopped by its client.
+struct InFlight(Arc<Shared>);
+
+impl InFlight {
+    fn start(shared: &Arc<Shared>) -> InFlight {
+        shared.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(Arc::clone(shared))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 async fn weather(State(shared): State<Arc<Shared>>, Query(query): Query<CityQuery>) -> Response {
+    // In flight first: whoever sees the request counted sees it in flight.
+    let _in_flight = InFlight::start(&shared);
     shared.requests.fetch_add(1, Ordering::SeqCst);
     let (latency, fails) = shared.draw();
     tokio::time::sleep(latency).await;

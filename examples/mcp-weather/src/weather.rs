@@ -3,9 +3,12 @@
 use std::fmt;
 use std::time::Duration;
 
+use fusebox::BreakerError;
 use rmcp::model::{ContentBlock, IntoContents};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::region::Region;
 
 /// The longest city name accepted.
 const MAX_CITY_CHARS: usize = 80;
@@ -16,6 +19,25 @@ pub struct WeatherArgs {
     /// The city to get the current weather for, e.g. "Oslo".
     #[schemars(with = "String", length(min = 1, max = 80))]
     pub city: City,
+    /// The regional endpoint of the weather service to ask; by default the city's region
+    /// ([`WeatherArgs::region`]).
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        extend("enum" = ["eu", "us", "asia", null]),
+        description = "The regional endpoint of the weather service to ask: \"eu\" (Europe and \
+                       Africa), \"us\" (the Americas) or \"asia\" (Asia and Oceania). Default: \
+                       the city's region when the server knows the city (Oslo: eu, Lima: us, \
+                       Tokyo: asia), else eu."
+    )]
+    pub region: Option<Region>,
+}
+
+impl WeatherArgs {
+    /// The region this call goes to (see [`Region::for_call`]).
+    pub fn region(&self) -> Region {
+        Region::for_call(self.region, self.city.as_str())
+    }
 }
 
 /// A city name: trimmed, 1 to 80 characters, no control characters. A bad name is refused
@@ -72,7 +94,7 @@ pub struct Observation {
 pub enum Source {
     /// The weather service answered.
     LiveApi,
-    /// The service failed or its breaker is open: the last live answer, from the cache.
+    /// The region failed or its breaker is open: the last live answer, from the cache.
     CacheFallback,
     /// Neither the service nor the cache could answer.
     StaticFallback,
@@ -83,6 +105,8 @@ pub enum Source {
 pub struct WeatherReport {
     /// The city asked for.
     pub city: String,
+    /// The regional endpoint asked, or whose circuit was open.
+    pub region: Region,
     /// Where this answer came from.
     pub source: Source,
     /// Degrees Celsius, unknown from the static fallback.
@@ -102,10 +126,11 @@ fn without_format(schema: &mut schemars::Schema) {
 }
 
 impl WeatherReport {
-    /// A live answer.
-    pub fn live(city: &City, observation: Observation) -> WeatherReport {
+    /// A live answer from `region`.
+    pub fn live(region: Region, city: &City, observation: Observation) -> WeatherReport {
         WeatherReport {
             city: city.to_string(),
+            region,
             source: Source::LiveApi,
             temperature_c: Some(observation.temperature_c),
             conditions: observation.conditions,
@@ -113,23 +138,31 @@ impl WeatherReport {
         }
     }
 
-    /// A live answer from the cache, `age` old.
-    pub fn cached(city: &City, observation: Observation, age: Duration) -> WeatherReport {
+    /// A live answer from the cache, `age` old, while `region` cannot answer.
+    pub fn cached(
+        region: Region,
+        city: &City,
+        observation: Observation,
+        age: Duration,
+    ) -> WeatherReport {
         WeatherReport {
             source: Source::CacheFallback,
             age_seconds: Some(age.as_secs()),
-            ..WeatherReport::live(city, observation)
+            ..WeatherReport::live(region, city, observation)
         }
     }
 
-    /// The answer when nothing is known.
-    pub fn unknown(city: &City) -> WeatherReport {
+    /// The answer when nothing is known while `region` cannot answer.
+    pub fn unknown(region: Region, city: &City) -> WeatherReport {
         WeatherReport {
             city: city.to_string(),
+            region,
             source: Source::StaticFallback,
             temperature_c: None,
-            conditions: "unknown: the weather service is unavailable, try again in a minute"
-                .to_owned(),
+            conditions: format!(
+                "unknown: the weather service's {region} endpoint is unavailable, try again in \
+                 a minute"
+            ),
             age_seconds: None,
         }
     }
@@ -140,24 +173,35 @@ impl WeatherReport {
 pub enum WeatherError {
     /// The weather service failed: no connection, or an error status.
     Upstream(String),
+    /// The region's breaker refused the call (its circuit is open), or the call timed out.
+    Unavailable(BreakerError),
+}
+
+impl From<BreakerError> for WeatherError {
+    fn from(error: BreakerError) -> WeatherError {
+        WeatherError::Unavailable(error)
+    }
 }
 
 impl fmt::Display for WeatherError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WeatherError::Upstream(reason) => write!(f, "weather service failed: {reason}"),
+            WeatherError::Unavailable(error) => write!(f, "weather service not called: {error}"),
         }
     }
 }
 
 impl std::error::Error for WeatherError {}
 
-/// Whether a failure is worth another attempt (`retry_if` of `get_weather`): no answer, a bad
-/// one or a server error (5xx) may clear on a second try; a client error (4xx) says the
-/// request itself is wrong, and would fail again.
+/// Whether a failure is worth another attempt (the `retry_if` of the `weather_api` calls): no
+/// answer, a bad one or a server error (5xx) may clear on a second try; a client error (4xx)
+/// says the request itself is wrong, and would fail again. (A timeout is always retried and a
+/// rejection never, whatever this says.)
 pub fn is_transient(error: &WeatherError) -> bool {
     match error {
         WeatherError::Upstream(reason) => !reason.starts_with("HTTP 4"),
+        WeatherError::Unavailable(_) => false,
     }
 }
 
@@ -168,31 +212,37 @@ impl IntoContents for WeatherError {
     }
 }
 
-/// The client of the weather service: `GET {base}/weather?city=..`.
+/// The client of the weather service's regional endpoints: `GET {base}/weather?city=..`, with
+/// the base of the region asked.
 #[derive(Clone, Debug)]
 pub struct WeatherClient {
     http: reqwest::Client,
-    base: String,
+    /// The base URL of each region, in the order of [`Region::ALL`].
+    bases: [String; 3],
 }
 
 impl WeatherClient {
-    /// A client of the service at `base` (like `http://127.0.0.1:8080`).
-    pub fn new(base: &str) -> Result<WeatherClient, reqwest::Error> {
+    /// A client of the services whose base URLs (like `http://127.0.0.1:8080`) `base_of`
+    /// gives for each region.
+    pub fn new(base_of: impl Fn(Region) -> String) -> Result<WeatherClient, reqwest::Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(2))
             .build()?;
-        Ok(WeatherClient {
-            http,
-            base: base.trim_end_matches('/').to_owned(),
-        })
+        let bases = Region::ALL.map(|region| base_of(region).trim_end_matches('/').to_owned());
+        Ok(WeatherClient { http, bases })
     }
 
-    /// The current weather in `city`. A connection failure or an error status is an `Err`,
-    /// which the `weather_api` breaker counts.
-    pub async fn current(&self, city: &City) -> Result<Observation, WeatherError> {
+    /// The base URL of `region`'s endpoint.
+    pub fn base(&self, region: Region) -> &str {
+        &self.bases[region.index()]
+    }
+
+    /// The current weather in `city`, from `region`'s endpoint. A connection failure or an
+    /// error status is an `Err`, which the region's breaker counts.
+    pub async fn current(&self, region: Region, city: &City) -> Result<Observation, WeatherError> {
         let response = self
             .http
-            .get(format!("{}/weather", self.base))
+            .get(format!("{}/weather", self.base(region)))
             .query(&[("city", city.as_str())])
             .send()
             .await

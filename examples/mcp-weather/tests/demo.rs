@@ -1,10 +1,11 @@
 //! The demo a newcomer runs first keeps working: it needs no other binary, ends by itself,
-//! breakers visibly open and close, and the queued records land.
+//! one region's breaker visibly opens and closes while the other regions answer live, and the
+//! queued records land.
 
 use std::process::Command;
 
 #[test]
-fn the_demo_alone_shows_breakers_opening_falling_back_recovering_and_records_landing() {
+fn the_demo_alone_shows_a_region_tripping_the_others_live_recovering_and_records_landing() {
     // `cargo run --bin demo` builds the demo's binary only: run a copy with nothing beside it.
     let alone = tempfile::tempdir().unwrap();
     let demo = alone
@@ -22,8 +23,9 @@ fn the_demo_alone_shows_breakers_opening_falling_back_recovering_and_records_lan
         "-> live_api",
         "-> cache_fallback",
         "-> static_fallback",
-        "service not called  weather_api: open",
-        "weather_api: half_open",
+        "eu not called    weather_api: eu open      us closed    asia closed",
+        "weather_api: eu half_open us closed    asia closed",
+        "Overall health: healthy (one region tripped of three",
         r#"store_data({"item":"umbrella","order":1001,"status":"paid"}) -> queued"#,
         "landed after",
         r#"{"item":"umbrella","order":1003,"status":"refunded"}"#,
@@ -33,16 +35,28 @@ fn the_demo_alone_shows_breakers_opening_falling_back_recovering_and_records_lan
         assert!(stdout.contains(expected), "no {expected:?} in:\n{stdout}");
     }
     assert!(!stdout.contains("[(\""), "a Rust debug list:\n{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
     assert!(
-        stdout
-            .lines()
-            .any(|line| line.contains("-> live_api") && line.contains("service called 2x")),
+        lines
+            .iter()
+            .any(|line| line.contains("-> live_api") && line.contains("eu called 2x")),
         "no answer that succeeded on its second attempt:\n{stdout}"
     );
-    let requests = stdout.lines().filter(|line| line.contains(" -> ")).count();
+    // While eu's circuit is open, us and asia call their services and answer live.
+    for region in ["us", "asia"] {
+        assert!(
+            lines.iter().any(|line| {
+                line.contains(&format!("{region:<4} -> live_api"))
+                    && line.contains(&format!("{region} called "))
+                    && line.contains("weather_api: eu open")
+            }),
+            "no live answer from {region} while eu was open:\n{stdout}"
+        );
+    }
+    let requests = lines.iter().filter(|line| line.contains(" -> ")).count();
     assert_eq!(
         requests,
-        20 + 3,
-        "20 weather requests and 3 stores:\n{stdout}"
+        21 + 3,
+        "21 weather requests and 3 stores:\n{stdout}"
     );
 }

@@ -1,6 +1,7 @@
 //! End to end with a real Prometheus server: the example with `--http` serves `/metrics`,
-//! Prometheus scrapes it while `weather_api` trips, and Prometheus's HTTP API reads the open
-//! state; `promtool check metrics` passes on what `/metrics` serves.
+//! Prometheus scrapes it while a region's breaker of the `weather_api` family trips, and
+//! Prometheus's HTTP API reads the family's tripped keys; `promtool check metrics` passes on
+//! what `/metrics` serves.
 //!
 //! Needs `prometheus` and `promtool` on PATH or in /usr/bin (`.ci/install-prometheus` installs
 //! Debian's package); where they are missing, the test says so and passes without running.
@@ -33,8 +34,9 @@ const FAILING: Faults = Faults {
     latency: Latency::fixed(Duration::ZERO),
 };
 
-/// The query for the series that says whether `weather_api` is open.
-const OPEN: &str = r#"resilience4j_circuitbreaker_state{name="weather_api",state="open"}"#;
+/// The query for the series that says how many regions of `weather_api` are tripped (a family
+/// has no series per key: its series stay as few however many keys it holds).
+const OPEN: &str = r#"fusebox_circuitbreaker_family_tripped_keys{name="weather_api"}"#;
 
 /// `name` on PATH, or in /usr/bin.
 fn find(name: &str) -> Option<PathBuf> {
@@ -51,8 +53,8 @@ fn free_port() -> u16 {
     listener.local_addr().expect("its address").port()
 }
 
-/// Starts the example with `--http`, calling `upstream`, with `weather_api` opening after two
-/// failures and staying open for an hour.
+/// Starts the example with `--http`, calling `upstream` for every region, with each region's
+/// `weather_api` breaker opening after two failures and staying open for an hour.
 async fn start_server(data_dir: &Path, upstream: &str) -> (Child, String) {
     let env = [
         ("FUSEBOX_WEATHER_API_THRESHOLD", "2"),
@@ -156,12 +158,12 @@ async fn promtool_check(promtool: &Path, text: &str) -> (bool, String) {
 }
 
 #[tokio::test]
-async fn prometheus_scrapes_metrics_and_sees_weather_api_open() {
+async fn prometheus_scrapes_metrics_and_sees_a_region_trip() {
     let (Some(prometheus), Some(promtool)) = (find("prometheus"), find("promtool")) else {
         // Straight to stderr: the test harness captures `println!` of a passing test.
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED prometheus_scrapes_metrics_and_sees_weather_api_open: `prometheus` and \
+            "SKIPPED prometheus_scrapes_metrics_and_sees_a_region_trip: `prometheus` and \
              `promtool` are not on PATH or in /usr/bin (run .ci/install-prometheus as root)"
         );
         return;
@@ -216,7 +218,7 @@ async fn prometheus_scrapes_metrics_and_sees_weather_api_open() {
         .await
         .unwrap();
     assert!(
-        text.contains(r#"resilience4j_circuitbreaker_state{name="weather_api",state="open"} 1"#),
+        text.contains(r#"fusebox_circuitbreaker_family_tripped_keys{name="weather_api"} 1"#),
         "{text}"
     );
     let (passed, said) = promtool_check(&promtool, &text).await;

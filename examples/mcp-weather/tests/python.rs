@@ -1,6 +1,7 @@
 //! End to end with the official Python MCP SDK (`mcp`, installed by `.ci/install-python-mcp`
 //! into `target/python-mcp`): it lists the tools, subscribes to `circuit-breaker://stats`,
-//! hears `weather_api` open and reads it open (`tests/python/subscribe_client.py`). Skipped,
+//! hears the eu breaker of the `weather_api` family open and reads it open
+//! (`tests/python/subscribe_client.py`). Skipped,
 //! saying so on stderr, where that environment is not there.
 
 use std::io::Write as _;
@@ -36,12 +37,12 @@ fn python() -> Option<PathBuf> {
 }
 
 #[tokio::test]
-async fn the_python_client_subscribes_and_hears_weather_api_open() {
+async fn the_python_client_subscribes_and_hears_a_region_open() {
     let Some(python) = python() else {
         // Straight to stderr: the test harness captures `eprintln!` of a passing test.
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED the_python_client_subscribes_and_hears_weather_api_open: no Python with \
+            "SKIPPED the_python_client_subscribes_and_hears_a_region_open: no Python with \
              `mcp` in <target>/python-mcp; run `bash .ci/install-python-mcp` first"
         );
         return;

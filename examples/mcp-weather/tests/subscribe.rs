@@ -1,11 +1,11 @@
 //! End to end: a client subscribed to `circuit-breaker://stats` hears
-//! `notifications/resources/updated` when `weather_api` opens.
+//! `notifications/resources/updated` when the eu breaker of the `weather_api` family opens.
 
 mod common;
 
 use std::time::Duration;
 
-use common::{breaker, call, source, start_as, DEADLINE};
+use common::{call, region_state, source, start_as, DEADLINE};
 use mcp_weather::cli::Latency;
 use mcp_weather::upstream::{Faults, Upstream};
 use rmcp::model::{
@@ -73,7 +73,7 @@ async fn a_subscribed_client_hears_weather_api_open() {
         .expect("a notification within the deadline")
         .unwrap();
     assert_eq!(uri, "circuit-breaker://stats");
-    assert_eq!(breaker(&client, "weather_api").await["state"], "open");
+    assert_eq!(region_state(&client, "eu").await, "open");
 
     client
         .unsubscribe(UnsubscribeRequestParams::new("circuit-breaker://stats"))

@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{breaker, call, eventually, source, start, stats, weather};
+use common::{breaker, call, eventually, family, region_state, source, start, stats, weather};
 use mcp_weather::cli::Latency;
 use mcp_weather::upstream::{Faults, Upstream};
 use rmcp::model::{CallToolRequestParams, ClientRequest, ReadResourceRequestParams, Request};
@@ -49,6 +49,12 @@ async fn lists_both_tools_with_input_schemas_and_the_stats_resource() {
         );
     }
 
+    let get_weather = tools.iter().find(|t| t.name == "get_weather").unwrap();
+    let region = serde_json::to_string(&get_weather.input_schema["properties"]["region"]).unwrap();
+    for name in ["eu", "us", "asia"] {
+        assert!(region.contains(&format!("\"{name}\"")), "{region}");
+    }
+
     let resources = client.list_all_resources().await.unwrap();
     assert!(
         resources
@@ -56,7 +62,12 @@ async fn lists_both_tools_with_input_schemas_and_the_stats_resource() {
             .any(|resource| resource.uri == "circuit-breaker://stats"),
         "{resources:?}"
     );
-    assert_eq!(stats(&client).await["health"], "healthy");
+    let stats = stats(&client).await;
+    assert_eq!(stats["health"], "healthy");
+    // The regions' breakers are there from the start, closed, before any call.
+    let weather_api = family(&client, "weather_api").await;
+    assert_eq!(weather_api["keys"], 3, "{weather_api}");
+    assert_eq!(weather_api["totals"]["calls"], 0, "{weather_api}");
     client.cancel().await.unwrap();
 }
 
@@ -69,6 +80,7 @@ async fn answers_live_and_refuses_bad_arguments_clearly() {
     let answer = weather(&client, "Oslo").await;
     assert_eq!(answer["source"], "live_api");
     assert_eq!(answer["city"], "Oslo");
+    assert_eq!(answer["region"], "eu", "Oslo's region: {answer}");
     assert!(answer["temperature_c"].is_number(), "{answer}");
     assert_eq!(upstream.requests(), 1);
 
@@ -79,6 +91,11 @@ async fn answers_live_and_refuses_bad_arguments_clearly() {
             "`city` must not be empty",
         ),
         ("get_weather", json!({}), "missing field `city`"),
+        (
+            "get_weather",
+            json!({ "city": "Oslo", "region": "mars" }),
+            "unknown variant `mars`, expected one of `eu`, `us`, `asia`",
+        ),
         (
             "store_data",
             json!({ "data": "order 42" }),
@@ -127,6 +144,7 @@ async fn an_open_breaker_stops_calling_the_service_and_the_fallbacks_answer() {
         ("FUSEBOX_WEATHER_API_RECOVERY", "10m"),
         ("FUSEBOX_WEATHER_API_RETRIES", "0"),
     ];
+    // One service for every region: when it fails, each region's breaker counts its own calls.
     let client = start(dir.path(), &upstream.url(), &env).await;
     assert_eq!(source(&client, "Oslo").await, "live_api");
 
@@ -135,9 +153,10 @@ async fn an_open_breaker_stops_calling_the_service_and_the_fallbacks_answer() {
         assert_eq!(source(&client, "Oslo").await, "cache_fallback");
     }
     assert_eq!(upstream.requests(), 4);
-    let weather_api = breaker(&client, "weather_api").await;
-    assert_eq!(weather_api["state"], "open", "{weather_api}");
-    assert_eq!(weather_api["failures"], 3);
+    assert_eq!(region_state(&client, "eu").await, "open");
+    assert_eq!(region_state(&client, "us").await, "closed");
+    let weather_api = family(&client, "weather_api").await;
+    assert_eq!(weather_api["totals"]["failures"], 3, "{weather_api}");
 
     for _ in 0..5 {
         assert_eq!(source(&client, "Oslo").await, "cache_fallback");
@@ -147,13 +166,20 @@ async fn an_open_breaker_stops_calling_the_service_and_the_fallbacks_answer() {
         4,
         "an open breaker does not call the service"
     );
-    assert_eq!(breaker(&client, "weather_api").await["rejections"], 5);
+    let weather_api = family(&client, "weather_api").await;
+    assert_eq!(weather_api["totals"]["rejections"], 5, "{weather_api}");
+    // One region of three tripped is the family doing its job: the process is healthy.
+    assert_eq!(stats(&client).await["health"], "healthy");
 
-    // Lima was never answered live: the cache misses, which is an answer, not a failure.
-    assert_eq!(source(&client, "Lima").await, "static_fallback");
+    // Lima (us) was never answered live: the cache misses, which is an answer, not a failure.
+    for _ in 0..3 {
+        assert_eq!(source(&client, "Lima").await, "static_fallback");
+    }
+    assert_eq!(region_state(&client, "us").await, "open");
     let stats = stats(&client).await;
-    // Every breaker is listed from the start: `database`, never called, is closed. One of the
-    // two critical breakers is open, which is degraded, not critical; the cache is not critical.
+    // Every breaker is listed from the start: `database`, never called, is closed. Two regions
+    // of three are tripped, so the family counts as tripped: one of the two critical breakers
+    // (the family and the database) is, which is degraded; the cache is not critical.
     assert_eq!(breaker(&client, "database").await["calls"], 0);
     assert_eq!(stats["health"], "degraded", "{stats}");
     assert_eq!(breaker(&client, "cache").await["critical"], false);
@@ -183,7 +209,8 @@ async fn a_cache_miss_answers_statically_for_that_city_only_and_is_no_failure_of
     assert_eq!(cache["state"], "closed", "{cache}");
     assert_eq!(cache["failures"], 0, "{cache}");
     assert_eq!(cache["successes"], 6, "five misses and a hit: {cache}");
-    assert_eq!(breaker(&client, "weather_api").await["state"], "open");
+    // The cities are in every region, and each region's breaker opened at its first failure.
+    assert_eq!(family(&client, "weather_api").await["tripped"], 3);
     client.cancel().await.unwrap();
 }
 
@@ -200,7 +227,7 @@ async fn the_breaker_probes_and_closes_when_the_service_recovers() {
     upstream.set_faults(FAILING);
     assert_eq!(source(&client, "Oslo").await, "cache_fallback");
     assert_eq!(source(&client, "Oslo").await, "cache_fallback");
-    assert_eq!(breaker(&client, "weather_api").await["state"], "open");
+    assert_eq!(region_state(&client, "eu").await, "open");
 
     upstream.set_faults(Faults::HEALTHY);
     // Until the recovery period ends, the cache answers without calling the service.
@@ -211,9 +238,9 @@ async fn the_breaker_probes_and_closes_when_the_service_recovers() {
     })
     .await;
     // Two probe successes close it (success_threshold = 2).
-    assert_eq!(breaker(&client, "weather_api").await["state"], "half_open");
+    assert_eq!(region_state(&client, "eu").await, "half_open");
     assert_eq!(source(&client, "Oslo").await, "live_api");
-    assert_eq!(breaker(&client, "weather_api").await["state"], "closed");
+    assert_eq!(region_state(&client, "eu").await, "closed");
     assert_eq!(stats(&client).await["health"], "healthy");
     client.cancel().await.unwrap();
 }
@@ -247,13 +274,16 @@ async fn a_call_the_client_cancels_stops_and_is_not_a_failure() {
         .await
         .unwrap();
 
-    let weather_api = eventually("the call to be cancelled", || async {
-        let stats = breaker(&client, "weather_api").await;
-        (stats["cancelled"] == 1).then_some(stats)
+    // The call is dropped: its request to the service is given up, long before its timeout.
+    eventually("the call to be dropped", || async {
+        (upstream.in_flight() == 0).then_some(())
     })
     .await;
-    assert_eq!(weather_api["failures"], 0, "{weather_api}");
-    assert_eq!(weather_api["state"], "closed", "{weather_api}");
+    let weather_api = family(&client, "weather_api").await;
+    assert_eq!(weather_api["totals"]["calls"], 1, "{weather_api}");
+    assert_eq!(weather_api["totals"]["failures"], 0, "{weather_api}");
+    assert_eq!(weather_api["totals"]["successes"], 0, "{weather_api}");
+    assert_eq!(region_state(&client, "eu").await, "closed");
 
     upstream.set_faults(Faults::HEALTHY);
     assert_eq!(source(&client, "Oslo").await, "live_api");

@@ -20,7 +20,8 @@ pub type Client = RunningService<RoleClient, ()>;
 /// How long any awaited state may take before a test fails.
 pub const DEADLINE: Duration = Duration::from_secs(20);
 
-/// Starts the server on stdio with its data in `data_dir`, calling `upstream`, with the
+/// Starts the server on stdio with its data in `data_dir`, calling `upstream` for every
+/// region (more `--upstream REGION=URL` in `args` give a region its own), with the
 /// breaker overrides `env` (like `("FUSEBOX_WEATHER_API_RECOVERY", "1s")`). Its log goes to
 /// `data_dir/server-N.log`.
 pub async fn start(data_dir: &Path, upstream: &str, env: &[(&str, &str)]) -> Client {
@@ -45,13 +46,28 @@ pub async fn start_as<H: ClientHandler>(
     env: &[(&str, &str)],
     args: &[&str],
 ) -> RunningService<RoleClient, H> {
+    let mut all = args.to_vec();
+    all.extend(["--upstream", upstream]);
+    serve(handler, data_dir, env, &all).await
+}
+
+/// Starts the server with the arguments `args` only (no `--upstream` of its own: a region
+/// `args` gives no service gets a built-in one), with its data in `data_dir`.
+pub async fn start_bare(data_dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Client {
+    serve((), data_dir, env, args).await
+}
+
+async fn serve<H: ClientHandler>(
+    handler: H,
+    data_dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> RunningService<RoleClient, H> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mcp-weather"));
     command.args(args);
     command
         .arg("--data-dir")
         .arg(data_dir)
-        .arg("--upstream")
-        .arg(upstream)
         .arg("--replay-every")
         .arg("50ms")
         .envs(env.iter().copied());
@@ -103,6 +119,12 @@ pub async fn weather(client: &Peer<RoleClient>, city: &str) -> Value {
     answer(&call(client, "get_weather", json!({ "city": city })).await).clone()
 }
 
+/// The answer of `get_weather` for `city` from the endpoint of `region`.
+pub async fn weather_in(client: &Peer<RoleClient>, city: &str, region: &str) -> Value {
+    let arguments = json!({ "city": city, "region": region });
+    answer(&call(client, "get_weather", arguments).await).clone()
+}
+
 /// The `source` of the answer of `get_weather` for `city`.
 pub async fn source(client: &Peer<RoleClient>, city: &str) -> String {
     weather(client, city).await["source"]
@@ -132,6 +154,31 @@ pub async fn breaker(client: &Peer<RoleClient>, name: &str) -> Value {
         .and_then(|breakers| breakers.iter().find(|b| b["name"] == name))
         .unwrap_or_else(|| panic!("no breaker {name} in {stats}"))
         .clone()
+}
+
+/// The stats of the keyed family `name`.
+pub async fn family(client: &Peer<RoleClient>, name: &str) -> Value {
+    let stats = stats(client).await;
+    stats["families"]
+        .as_array()
+        .and_then(|families| families.iter().find(|f| f["name"] == name))
+        .unwrap_or_else(|| panic!("no family {name} in {stats}"))
+        .clone()
+}
+
+/// The state of `region`'s breaker in the `weather_api` family: as its tripped keys list it,
+/// else `closed` (the server makes every region's breaker at start).
+pub async fn region_state(client: &Peer<RoleClient>, region: &str) -> String {
+    let weather_api = family(client, "weather_api").await;
+    assert_eq!(
+        weather_api["keys"], 3,
+        "every region has its breaker: {weather_api}"
+    );
+    weather_api["tripped_keys"]
+        .as_array()
+        .and_then(|keys| keys.iter().find(|key| key["key"] == region))
+        .map_or("closed", |key| key["state"].as_str().expect("a state"))
+        .to_owned()
 }
 
 /// Polls `check` until it gives `Some`, failing the test after [`DEADLINE`].

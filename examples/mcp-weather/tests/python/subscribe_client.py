@@ -4,7 +4,7 @@ Usage: subscribe_client.py SERVER DATA_DIR UPSTREAM_URL
 
 Lists the tools, subscribes to circuit-breaker://stats, gets a live answer, then prints
 `FAIL_UPSTREAM` and waits for a line on stdin (the Rust test makes the weather service fail),
-trips `weather_api` with two calls, and waits for notifications/resources/updated. Prints `OK`
+trips the eu breaker of the `weather_api` family with two calls (Oslo is in eu), and waits for notifications/resources/updated. Prints `OK`
 and exits 0 when everything held; any failed check raises and exits non-zero.
 """
 
@@ -50,6 +50,7 @@ async def main(server: str, data_dir: str, upstream: str) -> None:
             answer = await session.call_tool("get_weather", {"city": "Oslo"})
             assert not answer.is_error, answer
             assert answer.structured_content["source"] == "live_api", answer.structured_content
+            assert answer.structured_content["region"] == "eu", answer.structured_content
 
             print("FAIL_UPSTREAM", flush=True)
             await anyio.to_thread.run_sync(sys.stdin.readline)
@@ -62,8 +63,9 @@ async def main(server: str, data_dir: str, upstream: str) -> None:
 
             contents = (await session.read_resource(STATS)).contents
             stats = json.loads(contents[0].text)
-            states = {breaker["name"]: breaker["state"] for breaker in stats["breakers"]}
-            assert states["weather_api"] == "open", stats
+            families = {family["name"]: family for family in stats["families"]}
+            tripped = {key["key"]: key["state"] for key in families["weather_api"]["tripped_keys"]}
+            assert tripped == {"eu": "open"}, stats
             print("OK", flush=True)
 
 

@@ -1,6 +1,8 @@
 //! The first thing to run: a real MCP client drives the `mcp-weather` server over stdio while
-//! its weather service turns flaky, goes down and comes back, and its database goes down and
-//! comes back. Watch the breakers open, the fallbacks answer, and every record land once.
+//! one regional endpoint of its weather service (eu) turns flaky, goes down and comes back,
+//! the other regions (us, asia) answering live all along with circuits of their own, and while
+//! its database goes down and comes back. Watch a region's breaker open, the fallbacks
+//! answer, the other regions carry on, and every record land once.
 //!
 //! Run it with `cargo run -p mcp-weather --bin demo`. It finishes by itself in a few seconds.
 //! The server it talks to is this same executable started again with `--serve` (the rest of
@@ -8,6 +10,7 @@
 
 mod report;
 mod session;
+mod weather;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -16,13 +19,14 @@ use std::time::Duration;
 
 use clap::Parser;
 use mcp_weather::cli::{Cli, Latency, DB_DOWN_FILE};
-use mcp_weather::upstream::{Faults, Upstream};
-use report::{print_breakers, print_request, Request};
+use report::{print_breakers, Request};
 use serde_json::json;
 use session::{Error, Session};
+use weather::Services;
 
 /// Breaker settings for the demo, given to the server as start-up overrides: small
-/// thresholds and short recoveries, so that everything happens in seconds.
+/// thresholds and short recoveries, so that everything happens in seconds. The `weather_api`
+/// ones are every region's.
 const SERVER_ENV: [(&str, &str); 4] = [
     ("FUSEBOX_WEATHER_API_THRESHOLD", "3"),
     ("FUSEBOX_WEATHER_API_RECOVERY", "2s"),
@@ -76,61 +80,26 @@ async fn run(dir: &Path) -> Result<(), Error> {
         min: Duration::from_millis(20),
         max: Duration::from_millis(60),
     };
-    let upstream = Upstream::start(healthy(latency), 87).await?;
+    let services = Services::start(latency).await?;
+    let urls = services.urls();
+    let listed: Vec<String> = urls
+        .iter()
+        .map(|(region, url)| format!("{region} at {url}"))
+        .collect();
     println!(
-        "mcp-weather demo: an MCP client talks to the mcp-weather server over stdio; the \
-         weather service runs at {}.",
-        upstream.url()
+        "mcp-weather demo: an MCP client talks to the mcp-weather server over stdio. The weather \
+         service has three regional endpoints, each its own service behind its own circuit \
+         breaker of the keyed family `weather_api`: {}.",
+        listed.join(", ")
     );
     println!(
         "Breaker settings for this run, read by the server from its environment: {}.",
         settings(&SERVER_ENV)
     );
     let log = dir.join("server.log");
-    let session = Session::start(dir, &upstream.url(), &SERVER_ENV, &log).await?;
+    let session = Session::start(dir, &urls, &SERVER_ENV, &log).await?;
     let mut request = Request::default();
-
-    phase("1. The weather service is healthy: live answers, which fill the cache");
-    ask(
-        &session,
-        &upstream,
-        &mut request,
-        &["Oslo", "Lima", "Kyiv", "Oslo"],
-    )
-    .await?;
-
-    phase(
-        "2. It turns flaky (half the requests fail): a failure is retried once (`retries = 1`), \
-         which often succeeds; a call whose two attempts fail falls back to the cache",
-    );
-    upstream.set_faults(Faults {
-        failure_rate: 0.5,
-        latency,
-    });
-    ask(
-        &session,
-        &upstream,
-        &mut request,
-        &["Lima", "Kyiv", "Oslo", "Lima"],
-    )
-    .await?;
-
-    phase(
-        "3. It goes down: 3 failed attempts in a row (a call and its retry are two) open \
-         `weather_api`, then the service is not called",
-    );
-    upstream.set_faults(Faults {
-        failure_rate: 1.0,
-        latency,
-    });
-    let cities = ["Oslo", "Kyiv", "Lima", "Oslo", "Tokyo", "Kyiv"];
-    ask(&session, &upstream, &mut request, &cities).await?;
-
-    phase("4. It comes back: after the 2 s recovery period, probe calls close the breaker");
-    upstream.set_faults(healthy(latency));
-    wait_for_probe(&session).await?;
-    let cities = ["Oslo", "Lima", "Kyiv", "Tokyo", "Oslo", "Lima"];
-    ask(&session, &upstream, &mut request, &cities).await?;
+    weather::run(&session, &services, &mut request).await?;
 
     let ids = store_while_down(&session, dir).await?;
     watch_replay(&session, dir, &ids).await?;
@@ -138,55 +107,14 @@ async fn run(dir: &Path) -> Result<(), Error> {
     phase("Every breaker, from the resource circuit-breaker://stats");
     print_breakers(&session.stats().await?);
     println!(
-        "\nThe weather service was called {} times.",
-        upstream.requests()
+        "\nRequests each region's weather service had: {}.",
+        services.requests()
     );
     session.stop().await
 }
 
-fn healthy(latency: Latency) -> Faults {
-    Faults {
-        failure_rate: 0.0,
-        latency,
-    }
-}
-
 fn phase(title: &str) {
     println!("\n{title}");
-}
-
-/// Asks the weather of each city in turn and prints a line for each.
-async fn ask(
-    session: &Session,
-    upstream: &Upstream,
-    request: &mut Request,
-    cities: &[&str],
-) -> Result<(), Error> {
-    for city in cities {
-        let calls_before = upstream.requests();
-        let started = std::time::Instant::now();
-        let answer = session.weather(city).await;
-        let elapsed = started.elapsed();
-        // Two requests for one call: the first attempt failed and was retried.
-        let attempts = upstream.requests() - calls_before;
-        let state = session.state("weather_api").await?;
-        request.count += 1;
-        print_request(request, city, &answer, elapsed, attempts, &state);
-    }
-    Ok(())
-}
-
-/// Sleeps until the `weather_api` breaker lets a probe through.
-async fn wait_for_probe(session: &Session) -> Result<(), Error> {
-    let stats = session.stats().await?;
-    let wait = stats["breakers"]
-        .as_array()
-        .and_then(|breakers| breakers.iter().find(|b| b["name"] == "weather_api"))
-        .and_then(|breaker| breaker["next_probe_in_ms"].as_u64())
-        .unwrap_or(0);
-    println!("  (waiting {wait} ms for the recovery period to end)");
-    tokio::time::sleep(Duration::from_millis(wait + 50)).await;
-    Ok(())
 }
 
 /// Takes the database down and stores three records: each is queued on disk.

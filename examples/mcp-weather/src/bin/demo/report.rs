@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use mcp_weather::region::Region;
 use serde_json::Value;
 
 use crate::session::Error;
@@ -13,32 +14,39 @@ pub struct Request {
     pub count: u32,
 }
 
-/// One line for a weather request: its answer and source, how long it took, whether the
-/// weather service was called, and the `weather_api` breaker's state after it.
+/// One line for a weather request: the region asked, the answer and its source, how long it
+/// took, whether the region's service was called, and each region's circuit after it.
 pub fn print_request(
     request: &Request,
     city: &str,
     answer: &Result<Value, Error>,
     elapsed: Duration,
     attempts: u64,
-    state: &str,
+    states: &[(Region, String)],
 ) {
-    let (source, text) = match answer {
+    let (region, source, text) = match answer {
         Ok(answer) => (
+            answer["region"].as_str().unwrap_or("?").to_owned(),
             answer["source"].as_str().unwrap_or("?").to_owned(),
             describe(answer),
         ),
-        Err(error) => ("error".to_owned(), error.to_string()),
+        Err(error) => ("?".to_owned(), "error".to_owned(), error.to_string()),
     };
     let called = match attempts {
-        0 => "not called".to_owned(),
-        1 => "called".to_owned(),
-        n => format!("called {n}x"),
+        0 => format!("{region} not called"),
+        1 => format!("{region} called"),
+        n => format!("{region} called {n}x"),
     };
+    let circuits = states
+        .iter()
+        .map(|(region, state)| format!("{region} {state:<9}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     println!(
-        "  #{:<2} {city:<6} -> {source:<15} {text:<28} {:>4} ms  service {called:<10}  weather_api: {state}",
+        "  #{:<2} {city:<6} {region:<4} -> {source:<15} {text:<28} {:>4} ms  {called:<15}  weather_api: {}",
         request.count,
         elapsed.as_millis(),
+        circuits.trim_end(),
     );
 }
 
@@ -53,7 +61,7 @@ fn describe(answer: &Value) -> String {
     }
 }
 
-/// The table of every breaker's stats, then the health.
+/// The table of every breaker's stats, then the keyed families', then the health.
 pub fn print_breakers(stats: &Value) {
     println!(
         "  {:<12} {:<10} {:>6} {:>10} {:>9} {:>9} {:>11} {:>10}",
@@ -71,6 +79,32 @@ pub fn print_breakers(stats: &Value) {
             number("timeouts"),
             number("rejections"),
             number("cancelled"),
+        );
+    }
+    println!(
+        "\n  {:<12} {:>6} {:>8} {:>6} {:>10} {:>9} {:>9} {:>11}",
+        "keyed family",
+        "keys",
+        "tripped",
+        "calls",
+        "successes",
+        "failures",
+        "timeouts",
+        "rejections"
+    );
+    for family in stats["families"].as_array().into_iter().flatten() {
+        let number = |key: &str| family[key].as_u64().unwrap_or(0);
+        let total = |key: &str| family["totals"][key].as_u64().unwrap_or(0);
+        println!(
+            "  {:<12} {:>6} {:>8} {:>6} {:>10} {:>9} {:>9} {:>11}",
+            family["name"].as_str().unwrap_or("?"),
+            number("keys"),
+            number("tripped"),
+            total("calls"),
+            total("successes"),
+            total("failures"),
+            total("timeouts"),
+            total("rejections"),
         );
     }
     println!(

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::Stdio;
 
+use mcp_weather::region::Region;
 use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams, ResourceContents};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
@@ -24,23 +25,21 @@ pub struct Session {
 pub const SERVE_FLAG: &str = "--serve";
 
 impl Session {
-    /// Starts the server over stdio with its data in `data_dir`, calling `upstream`, with the
-    /// environment `env`; its log goes to `log`. The server is this very executable, run
-    /// again with [`SERVE_FLAG`].
+    /// Starts the server over stdio with its data in `data_dir`, calling each region's
+    /// weather service at the URL `upstreams` gives, with the environment `env`; its log goes
+    /// to `log`. The server is this very executable, run again with [`SERVE_FLAG`].
     pub async fn start(
         data_dir: &Path,
-        upstream: &str,
+        upstreams: &[(Region, String)],
         env: &[(&str, &str)],
         log: &Path,
     ) -> Result<Session, Error> {
         let mut command = Command::new(std::env::current_exe()?);
-        command
-            .arg(SERVE_FLAG)
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--upstream")
-            .arg(upstream)
-            .envs(env.iter().copied());
+        command.arg(SERVE_FLAG).arg("--data-dir").arg(data_dir);
+        for (region, url) in upstreams {
+            command.arg("--upstream").arg(format!("{region}={url}"));
+        }
+        command.envs(env.iter().copied());
         let (transport, _) = TokioChildProcess::builder(command)
             .stderr(Stdio::from(std::fs::File::create(log)?))
             .spawn()?;
@@ -98,6 +97,30 @@ impl Session {
             .and_then(|breaker| breaker["state"].as_str())
             .unwrap_or("-");
         Ok(state.to_owned())
+    }
+
+    /// The state of each region's breaker in the keyed family `name`: the state the stats
+    /// list for a tripped region, `closed` for the others (every region has its breaker from
+    /// the server's start).
+    pub async fn region_states(&self, name: &str) -> Result<Vec<(Region, String)>, Error> {
+        let snapshot = self.stats().await?;
+        let tripped = snapshot["families"]
+            .as_array()
+            .and_then(|families| families.iter().find(|f| f["name"] == name))
+            .map(|family| family["tripped_keys"].clone())
+            .ok_or_else(|| format!("no family {name} in the stats"))?;
+        let state_of = |region: Region| {
+            tripped
+                .as_array()
+                .and_then(|keys| keys.iter().find(|k| k["key"] == region.name()))
+                .and_then(|key| key["state"].as_str())
+                .unwrap_or("closed")
+                .to_owned()
+        };
+        Ok(Region::ALL
+            .into_iter()
+            .map(|region| (region, state_of(region)))
+            .collect())
     }
 
     /// Closes the session; the server exits.
