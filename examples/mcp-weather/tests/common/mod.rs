@@ -156,14 +156,13 @@ pub async fn breaker(client: &Peer<RoleClient>, name: &str) -> Value {
         .clone()
 }
 
-/// The stats of the keyed family `name`.
+/// The stats of the keyed family `name`: its entry among the breakers, its keys under
+/// `"family"`.
 pub async fn family(client: &Peer<RoleClient>, name: &str) -> Value {
-    let stats = stats(client).await;
-    stats["families"]
-        .as_array()
-        .and_then(|families| families.iter().find(|f| f["name"] == name))
-        .unwrap_or_else(|| panic!("no family {name} in {stats}"))
-        .clone()
+    let entry = breaker(client, name).await;
+    let family = &entry["family"];
+    assert!(family.is_object(), "{name} is no keyed family: {entry}");
+    family.clone()
 }
 
 /// The state of `region`'s breaker in the `weather_api` family: as its tripped keys list it,

@@ -61,13 +61,17 @@ fn describe(answer: &Value) -> String {
     }
 }
 
-/// The table of every breaker's stats, then the keyed families', then the health.
+/// The table of every breaker's stats, then the keyed families' (the breakers with a
+/// `"family"`), then the health.
 pub fn print_breakers(stats: &Value) {
     println!(
         "  {:<12} {:<10} {:>6} {:>10} {:>9} {:>9} {:>11} {:>10}",
         "name", "state", "calls", "successes", "failures", "timeouts", "rejections", "cancelled"
     );
-    for breaker in stats["breakers"].as_array().into_iter().flatten() {
+    let breakers = stats["breakers"].as_array().into_iter().flatten();
+    let (families, breakers): (Vec<_>, Vec<_>) =
+        breakers.partition(|breaker| breaker.get("family").is_some());
+    for breaker in breakers {
         let number = |key: &str| breaker[key].as_u64().unwrap_or(0);
         println!(
             "  {:<12} {:<10} {:>6} {:>10} {:>9} {:>9} {:>11} {:>10}",
@@ -92,9 +96,9 @@ pub fn print_breakers(stats: &Value) {
         "timeouts",
         "rejections"
     );
-    for family in stats["families"].as_array().into_iter().flatten() {
-        let number = |key: &str| family[key].as_u64().unwrap_or(0);
-        let total = |key: &str| family["totals"][key].as_u64().unwrap_or(0);
+    for family in families {
+        let number = |key: &str| family["family"][key].as_u64().unwrap_or(0);
+        let total = |key: &str| family[key].as_u64().unwrap_or(0);
         println!(
             "  {:<12} {:>6} {:>8} {:>6} {:>10} {:>9} {:>9} {:>11}",
             family["name"].as_str().unwrap_or("?"),

@@ -104,10 +104,10 @@ impl Session {
     /// the server's start).
     pub async fn region_states(&self, name: &str) -> Result<Vec<(Region, String)>, Error> {
         let snapshot = self.stats().await?;
-        let tripped = snapshot["families"]
+        let tripped = snapshot["breakers"]
             .as_array()
-            .and_then(|families| families.iter().find(|f| f["name"] == name))
-            .map(|family| family["tripped_keys"].clone())
+            .and_then(|breakers| breakers.iter().find(|b| b["name"] == name))
+            .map(|family| family["family"]["tripped_keys"].clone())
             .ok_or_else(|| format!("no family {name} in the stats"))?;
         let state_of = |region: Region| {
             tripped
