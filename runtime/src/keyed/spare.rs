@@ -3,10 +3,10 @@
 //! registered again reuses its breakers instead of growing the process.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::breaker::Breaker;
-use crate::config::Config;
+use crate::config::{Config, LiveConfig};
 
 /// Spare breakers by family name.
 static SPARE: Mutex<BTreeMap<&'static str, Vec<&'static Breaker>>> = Mutex::new(BTreeMap::new());
@@ -23,18 +23,27 @@ pub(super) fn give_back(name: &'static str, breakers: Vec<&'static Breaker>) {
     spare.entry(name).or_default().extend(breakers);
 }
 
-/// The spare breakers of the family `name` that take `config` (those whose fixed settings
-/// differ stay spare).
-pub(super) fn take(name: &str, config: Config) -> Vec<&'static Breaker> {
+/// The settings for a new family named `name` built with `config`, and the spare breakers
+/// that read them: those of an earlier family of the name whose fixed settings are the same
+/// (given `config` as their settings, which they share), else new settings and none (the
+/// others stay spare).
+pub(super) fn take(name: &str, config: Config) -> (Arc<LiveConfig>, Vec<&'static Breaker>) {
     let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
-    let Some(kept) = spare.get_mut(name) else {
-        return Vec::new();
+    let kept = spare.get_mut(name);
+    let settings = kept.as_ref().and_then(|kept| {
+        kept.iter()
+            .map(|breaker| breaker.settings())
+            .find(|settings| settings.load() == config || settings.store(&config).is_ok())
+            .map(Arc::clone)
+    });
+    let (Some(kept), Some(settings)) = (kept, settings) else {
+        return (Arc::new(LiveConfig::new(config)), Vec::new());
     };
     let (fits, other): (Vec<_>, Vec<_>) = kept
         .drain(..)
-        .partition(|breaker| breaker.config() == config || breaker.reconfigure(config).is_ok());
+        .partition(|breaker| Arc::ptr_eq(breaker.settings(), &settings));
     *kept = other;
-    fits
+    (settings, fits)
 }
 
 /// The name a family named `name` had before, if one did: its breakers carry it.

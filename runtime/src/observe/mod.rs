@@ -16,4 +16,4 @@ pub(crate) use counts::{Counts, RetryCounts};
 pub use event::{Event, Reason};
 pub use state::State;
 pub use stats::{Health, RetryStats, Stats};
-pub(crate) use stripes::Kind;
+pub(crate) use stripes::{Kind, Striped};
