@@ -51,3 +51,43 @@ pub(crate) fn known_name(name: &str) -> Option<&'static str> {
     let spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
     spare.get_key_value(name).map(|(name, _)| *name)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ptr;
+
+    use crate::config::Config;
+    use crate::keyed::Family;
+
+    #[test]
+    fn the_keys_of_a_family_share_its_settings_and_the_next_family_takes_them() {
+        let family = Family::<u64>::new("spare_settings", Config::new());
+        let (one, two) = (family.get(&1).unwrap(), family.get(&2).unwrap());
+        one.reconfigure(Config::new().threshold(9)).unwrap();
+        assert_eq!(two.config().threshold_value(), 9);
+        assert_eq!(family.config().threshold_value(), 9);
+        drop(family);
+
+        let again = Family::<u64>::new("spare_settings", Config::new().threshold(3));
+        let reused = again.get(&7).unwrap();
+        assert!(ptr::eq(reused, one) || ptr::eq(reused, two));
+        assert_eq!(reused.config().threshold_value(), 3);
+        let (other, fresh) = (again.get(&8).unwrap(), again.get(&9).unwrap());
+        other.reconfigure(Config::new().threshold(4)).unwrap();
+        assert_eq!(fresh.config().threshold_value(), 4);
+        assert_eq!(reused.config().threshold_value(), 4);
+        drop(again);
+
+        // A fixed setting changed: new settings, and the old breakers stay spare.
+        let windowed = Config::new().failure_rate(50);
+        let third = Family::<u64>::new("spare_settings", windowed);
+        let new = third.get(&1).unwrap();
+        assert!(![one, two, fresh].into_iter().any(|old| ptr::eq(old, new)));
+        assert_eq!(new.config(), windowed);
+        assert_eq!(
+            one.config().threshold_value(),
+            4,
+            "a spare keeps its settings"
+        );
+    }
+}
