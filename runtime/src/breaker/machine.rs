@@ -83,7 +83,7 @@ impl Breaker {
         Breaker::with(
             name,
             Arc::new(LiveConfig::new(config)),
-            Counts::new(Striped::striped()),
+            Counts::new(Striped::per_thread()),
         )
     }
 

@@ -56,7 +56,7 @@ pub(crate) struct Striped {
 
 impl Striped {
     /// Counters striped per thread, for a breaker many threads may call at once.
-    pub(crate) fn striped() -> Striped {
+    pub(crate) fn per_thread() -> Striped {
         Striped {
             stripes: Some(Box::default()),
             ..Striped::single()
@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn no_count_is_lost_with_more_threads_than_stripes() {
-        no_count_is_lost(Striped::striped());
+        no_count_is_lost(Striped::per_thread());
     }
 
     #[test]
@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn a_reset_starts_from_zero_and_counting_goes_on() {
-        for counts in [Striped::striped(), Striped::single()] {
+        for counts in [Striped::per_thread(), Striped::single()] {
             a_reset_starts_from_zero(&counts);
         }
     }
