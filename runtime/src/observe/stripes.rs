@@ -97,7 +97,7 @@ impl Striped {
     }
 
     /// The counter of `kind` that threads without a stripe of their own share.
-    #[inline(never)]
+    #[inline]
     fn shared(&self, kind: Kind) -> &AtomicU64 {
         self.stripes
             .as_ref()
