@@ -159,6 +159,11 @@ fn memory_table() {
                 .expect("valid")
         }),
     );
+    println!(
+        "\nA `Breaker` struct: {} bytes (its heap: the stripes of a named breaker, the settings \
+         of a named breaker or of a family, the optional policies set).",
+        std::mem::size_of::<fusebox::Breaker>()
+    );
 }
 
 /// Heap bytes a keyed family holds per key, over its first 1000 keys (its breaker, the key

@@ -15,7 +15,7 @@ use super::word::Word;
 use crate::clock;
 use crate::config::{Config, LiveConfig, ADAPTIVE_WINDOW};
 use crate::observe::event::{self, Event, Reason};
-use crate::observe::{Counts, State};
+use crate::observe::{Counts, State, Striped};
 use crate::sync::{AtomicU32, AtomicU64};
 use crate::window::{CallWindow, RateWindow};
 
@@ -23,20 +23,30 @@ use crate::window::{CallWindow, RateWindow};
 ///
 /// Breakers live in the global [`registry`](crate::registry()) for the life of the process;
 /// look one up with `fusebox::registry().get(name)`.
+///
+/// What a breaker keeps is sized for what it is: a named breaker counts successes and
+/// rejections on per-thread stripes and has settings of its own; a breaker of a keyed family
+/// (one of up to `max_keys`) counts on one pair of atomics and shares its family's settings.
+/// The optional policies (bulkhead, rate window, adaptive ring) are boxed, allocated only
+/// when set.
 #[derive(Debug)]
 pub struct Breaker {
     pub(super) name: &'static str,
-    pub(super) config: LiveConfig,
+    /// Its own settings (a named breaker), or its family's (a keyed one).
+    pub(super) config: Arc<LiveConfig>,
     word: AtomicU64,
     pub(super) counts: Counts,
     /// Consecutive re-opens from half-open, for the recovery backoff.
     reopens: AtomicU32,
-    bulkhead: Option<Bulkhead>,
-    pub(super) window: Option<RateWindow>,
+    bulkhead: Option<Box<Bulkhead>>,
+    pub(super) window: Option<Box<RateWindow>>,
     /// The last 100 counted outcomes, for the adaptive threshold.
-    pub(super) recent: Option<CallWindow>,
+    pub(super) recent: Option<Box<CallWindow>>,
     /// What a success in a closed state without failures takes.
     pub(super) on_success: OnSuccess,
+    /// Whether calls are timed for slow calls (a fixed setting), read by every call without
+    /// following the pointer to the settings.
+    pub(super) times_calls: bool,
     /// Clock reading of the last time a half-open circuit's first probe slot was taken, for
     /// `max_half_open_wait`.
     pub(super) probing_since_nanos: AtomicU64,
@@ -68,30 +78,51 @@ impl OnSuccess {
 }
 
 impl Breaker {
+    /// A named breaker: settings of its own, counters striped per thread.
     pub(crate) fn new(name: &'static str, config: Config) -> Breaker {
-        let counts = Counts::default();
+        Breaker::with(
+            name,
+            Arc::new(LiveConfig::new(config)),
+            Counts::new(Striped::per_thread()),
+        )
+    }
+
+    /// A breaker of a keyed family: the family's `settings`, shared, and one pair of atomics
+    /// for its successes and rejections.
+    pub(crate) fn keyed(name: &'static str, settings: &Arc<LiveConfig>) -> Breaker {
+        Breaker::with(name, Arc::clone(settings), Counts::new(Striped::single()))
+    }
+
+    fn with(name: &'static str, settings: Arc<LiveConfig>, counts: Counts) -> Breaker {
+        let config = settings.load();
         counts
             .state_since_nanos
             .store(clock::now_nanos(), Ordering::Relaxed);
         Breaker {
             name,
-            config: LiveConfig::new(config),
+            config: settings,
             word: AtomicU64::new(Word::INITIAL.bits()),
             counts,
             reopens: AtomicU32::new(0),
             bulkhead: config
                 .max_concurrent_value()
-                .map(|calls| Bulkhead::new(calls, config.max_wait_value())),
+                .map(|calls| Box::new(Bulkhead::new(calls, config.max_wait_value()))),
             window: config
                 .has_window()
-                .then(|| RateWindow::new(config.window_value())),
+                .then(|| Box::new(RateWindow::new(config.window_value()))),
             recent: config
                 .adaptive_value()
-                .then(|| CallWindow::new(ADAPTIVE_WINDOW)),
+                .then(|| Box::new(CallWindow::new(ADAPTIVE_WINDOW))),
             on_success: OnSuccess::of(&config),
+            times_calls: config.slow_call_value().is_some(),
             probing_since_nanos: AtomicU64::new(0),
             key: Mutex::new(None),
         }
+    }
+
+    /// The settings the breaker reads: its own, or its family's.
+    pub(crate) fn settings(&self) -> &Arc<LiveConfig> {
+        &self.config
     }
 
     /// Gives the breaker the key of a keyed family it now serves, for its events.
@@ -113,13 +144,13 @@ impl Breaker {
     /// Bulkhead slots taken now, if the breaker has a bulkhead.
     #[inline]
     pub(crate) fn bulkhead_in_use(&self) -> Option<u32> {
-        self.bulkhead.as_ref().map(Bulkhead::in_use)
+        self.bulkhead.as_deref().map(Bulkhead::in_use)
     }
 
     /// The bulkhead, if the breaker has one.
     #[inline]
     pub(crate) fn bulkhead(&'static self) -> Option<&'static Bulkhead> {
-        self.bulkhead.as_ref()
+        self.bulkhead.as_deref()
     }
 
     /// The state word now.

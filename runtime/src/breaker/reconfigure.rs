@@ -33,6 +33,10 @@ impl Breaker {
     /// `slow_call` limit, and `critical`. A change emits one `tracing` event (target
     /// `fusebox`) with the old and new settings.
     ///
+    /// A breaker of a keyed family reads its family's settings: changing them on one key's
+    /// breaker changes them for every key of the family (and for the keys it admits later),
+    /// and [`Family::config`](crate::Family::config) reads them.
+    ///
     /// The state and every count stay as they are, and no call path takes a lock: each
     /// decision reads either the old settings or the new ones, never a mix. A call admitted
     /// before the change finishes normally and its outcome is counted under the settings in

@@ -148,7 +148,7 @@ impl Breaker {
     /// no clock is read).
     #[inline]
     pub(crate) fn call_started_ms(&self) -> u32 {
-        if !self.config.times_calls() {
+        if !self.times_calls {
             return 0;
         }
         wrapping_millis(clock::now_nanos())

@@ -84,7 +84,7 @@ mod tests {
 
     #[test]
     fn durations_serialize_as_milliseconds() {
-        let counts = Counts::default();
+        let counts = Counts::new(crate::observe::Striped::single());
         let breaker = Breaker::new("db", Config::new());
         let word = Word::open(1, 5_000);
         let stats = Stats::read(&breaker, word, &counts, 3_000_000_000);

@@ -159,12 +159,6 @@ impl LiveConfig {
         (nanos != NONE).then_some(nanos)
     }
 
-    /// Whether calls are timed for slow calls (fixed when the breaker is built).
-    #[inline]
-    pub(crate) fn times_calls(&self) -> bool {
-        self.fixed.times_calls
-    }
-
     /// The `retry_deadline` (fixed when the breaker is built), without a copy of the rest.
     #[inline]
     pub(crate) fn retry_deadline(&self) -> Option<Duration> {

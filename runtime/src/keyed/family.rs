@@ -6,7 +6,7 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::future::Future;
 use std::hash::Hash;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use foldhash::fast::RandomState;
 use papaya::HashMap;
@@ -17,7 +17,7 @@ use super::spare;
 use super::{Key, TRIPPED_KEYS_LISTED};
 use crate::breaker::Breaker;
 use crate::clock;
-use crate::config::Config;
+use crate::config::{Config, LiveConfig};
 use crate::error::BreakerError;
 use crate::observe::{FamilyStats, Totals, TrippedKey};
 
@@ -41,6 +41,9 @@ use crate::observe::{FamilyStats, Totals, TrippedKey};
 ///   a key present. A key is never forgotten before it has been unused for `key_idle`, unless
 ///   a new key needs its room.
 ///
+/// Every breaker of the family reads the family's one copy of its settings: changing the
+/// settings of one key's breaker ([`Breaker::reconfigure`]) changes them for every key.
+///
 /// A forgotten key's breaker is reset and kept for the next new key (or, once the family is
 /// removed from the registry, for the next family of the same name): breakers live for the
 /// process, so the family's memory is bounded by the most keys it ever held at once. A
@@ -49,7 +52,10 @@ use crate::observe::{FamilyStats, Totals, TrippedKey};
 /// state of the new key's circuit). Call through [`call`](Family::call), or `get` again.
 pub struct Family<K: Key> {
     name: &'static str,
+    /// The settings the family was built with: `max_keys` and `key_idle` are fixed.
     config: Config,
+    /// The settings every breaker of the family reads, changed by a `reconfigure` of any.
+    settings: Arc<LiveConfig>,
     keys: HashMap<K, Member, RandomState>,
     admission: Mutex<Admission>,
 }
@@ -70,10 +76,11 @@ struct Admission {
 impl<K: Key> Family<K> {
     /// An empty family named `name`, its breakers built with `config` (already validated).
     pub(crate) fn new(name: &'static str, config: Config) -> Family<K> {
-        let spare = spare::take(name, config);
+        let (settings, spare) = spare::take(name, config);
         Family {
             name,
             config,
+            settings,
             keys: HashMap::builder().hasher(RandomState::default()).build(),
             admission: Mutex::new(Admission {
                 spare,
@@ -88,9 +95,10 @@ impl<K: Key> Family<K> {
         self.name
     }
 
-    /// The settings of every breaker of the family.
+    /// The settings of every breaker of the family: those it was built with, or the latest
+    /// change by [`Breaker::reconfigure`] of one of its breakers.
     pub fn config(&self) -> Config {
-        self.config
+        self.settings.load()
     }
 
     /// The breaker of `key`, a new closed one if the key is new. A key present is found
@@ -193,7 +201,7 @@ impl<K: Key> Family<K> {
             tripped_keys,
             forgotten: admission.forgotten_keys,
             family_full: admission.family_full,
-            critical: self.config.critical_value(),
+            critical: self.settings.load().critical_value(),
         }
     }
 
@@ -226,7 +234,7 @@ impl<K: Key> Family<K> {
         let breaker = admission
             .spare
             .pop()
-            .unwrap_or_else(|| Box::leak(Box::new(Breaker::new(self.name, self.config))));
+            .unwrap_or_else(|| Box::leak(Box::new(Breaker::keyed(self.name, &self.settings))));
         let key = key.to_owned();
         breaker.set_key(Some(key.to_string().into()));
         keys.insert(key, Member::new(breaker, now));
@@ -315,7 +323,7 @@ impl<K: Key> fmt::Debug for Family<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Family")
             .field("name", &self.name)
-            .field("config", &self.config)
+            .field("config", &self.config())
             .field("keys", &self.keys.len())
             .finish_non_exhaustive()
     }

@@ -8,9 +8,9 @@ use super::stripes::Striped;
 use crate::sync::AtomicU64;
 
 /// Counters of what happened to the calls of one breaker.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Counts {
-    /// Successes and rejections, counted on every call: per-thread stripes.
+    /// Successes and rejections, counted on every call: per-thread stripes, or one pair.
     pub(crate) per_call: Striped,
     pub(crate) failures: Counter,
     pub(crate) timeouts: Counter,
@@ -78,6 +78,22 @@ impl RetryCounts {
 }
 
 impl Counts {
+    /// Counters from zero, successes and rejections counted on `per_call`.
+    pub(crate) fn new(per_call: Striped) -> Counts {
+        Counts {
+            per_call,
+            failures: Counter::default(),
+            timeouts: Counter::default(),
+            cancelled: Counter::default(),
+            ignored: Counter::default(),
+            bulkhead_full: Counter::default(),
+            slow: Counter::default(),
+            last_failure_nanos: AtomicU64::default(),
+            state_since_nanos: AtomicU64::default(),
+            retry: RetryCounts::default(),
+        }
+    }
+
     /// Clears every counter the stats show (a reset by hand).
     pub(crate) fn reset(&self) {
         let Counts {

@@ -18,4 +18,4 @@ pub use event::{Event, Reason};
 pub use family::{FamilyStats, Totals, TrippedKey, FAMILY_TRIPPED_PERCENT};
 pub use state::State;
 pub use stats::{Health, RetryStats, Stats};
-pub(crate) use stripes::Kind;
+pub(crate) use stripes::{Kind, Striped};

@@ -1,12 +1,16 @@
-//! The counters every call touches (successes, rejections), split into per-thread stripes so
-//! that counting takes no locked instruction and moves no cache line between cores.
+//! The counters every call touches (successes, rejections). A named breaker splits them into
+//! per-thread stripes, so that counting takes no locked instruction and moves no cache line
+//! between cores; a breaker of a keyed family, one of many that each see a share of the
+//! traffic, counts on one pair of atomics, so that a key costs 48 bytes of counters, not 640.
 //!
 //! Each thread leases one stripe index from a global pool the first time it counts and gives
 //! it back when it exits, through a mutex, so the next owner sees every count the last one
 //! made. A stripe is written only by its owner, with a plain load and store; a reader sums the
-//! stripes. Threads beyond the pool's size, and threads counting while they exit, share one
-//! more stripe, counted with `fetch_add`. Under `--cfg fusebox_loom` every thread counts on
-//! the shared stripe, the path loom can model.
+//! stripes. Threads beyond the pool's size, threads counting while they exit, and every
+//! thread counting for a breaker without stripes, count on a shared stripe with `fetch_add`:
+//! a striped breaker's own cache line, or the unstriped breaker's inline pair. Which one is
+//! decided off the owned path. Under `--cfg fusebox_loom` every thread counts on the shared stripe, the path
+//! loom can model.
 
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -15,8 +19,11 @@ use crate::sync::AtomicU64;
 /// Stripes a thread may own; any further thread counts on the shared stripe.
 pub(crate) const OWNED: usize = 8;
 
-/// The stripe counted with `fetch_add`, by threads that own none.
+/// The index of a thread that owns no stripe.
 const SHARED: usize = OWNED;
+
+/// Where a striped breaker's shared stripe is, after the owned ones.
+const SHARED_STRIPE: usize = OWNED;
 
 /// What a stripe counts.
 #[derive(Clone, Copy, Debug)]
@@ -34,39 +41,69 @@ const KINDS: usize = 2;
 #[repr(align(64))]
 struct Stripe([AtomicU64; KINDS]);
 
-/// Counters split into per-thread stripes.
-#[derive(Debug, Default)]
+/// Successes and rejections: striped per thread, or one pair of atomics.
+#[derive(Debug)]
 pub(crate) struct Striped {
-    stripes: [Stripe; OWNED + 1],
+    /// The stripes of owner threads (`OWNED`), then the shared stripe; none (no allocation)
+    /// for a breaker that counts on `single`.
+    stripes: Option<Box<[Stripe; OWNED + 1]>>,
+    /// What every thread counts on, with `fetch_add`, when there are no stripes.
+    single: [AtomicU64; KINDS],
     /// What each counter read at the last reset: a reset never writes a stripe, which only
     /// its owner may do.
     base: [AtomicU64; KINDS],
 }
 
 impl Striped {
+    /// Counters striped per thread, for a breaker many threads may call at once.
+    pub(crate) fn per_thread() -> Striped {
+        Striped {
+            stripes: Some(Box::default()),
+            ..Striped::single()
+        }
+    }
+
+    /// One pair of atomics, for a breaker that shares the traffic with many others.
+    pub(crate) fn single() -> Striped {
+        Striped {
+            stripes: None,
+            single: Default::default(),
+            base: Default::default(),
+        }
+    }
+
     /// Counts one more event of `kind`; how many this thread's stripe had counted before it.
     #[inline]
     pub(crate) fn incr(&self, kind: Kind) -> u64 {
         let index = lease::index();
-        let cell = &self.stripes[index.min(SHARED)].0[kind as usize];
-        if index < OWNED {
+        if let (true, Some(stripes)) = (index < OWNED, &self.stripes) {
+            let cell = &stripes[index].0[kind as usize];
             let before = cell.load(Relaxed);
             cell.store(before.wrapping_add(1), Relaxed);
-            before
-        } else {
-            cell.fetch_add(1, Relaxed)
+            return before;
         }
+        self.shared(kind).fetch_add(1, Relaxed)
     }
 
     /// Takes back one event of `kind` this thread counted by mistake.
     pub(crate) fn decr(&self, kind: Kind) {
         let index = lease::index();
-        let cell = &self.stripes[index.min(SHARED)].0[kind as usize];
-        if index < OWNED {
+        if let (true, Some(stripes)) = (index < OWNED, &self.stripes) {
+            let cell = &stripes[index].0[kind as usize];
             cell.store(cell.load(Relaxed).wrapping_sub(1), Relaxed);
         } else {
-            cell.fetch_sub(1, Relaxed);
+            self.shared(kind).fetch_sub(1, Relaxed);
         }
+    }
+
+    /// The counter of `kind` that threads without a stripe of their own share.
+    #[inline]
+    fn shared(&self, kind: Kind) -> &AtomicU64 {
+        self.stripes
+            .as_ref()
+            .map_or(&self.single[kind as usize], |stripes| {
+                &stripes[SHARED_STRIPE].0[kind as usize]
+            })
     }
 
     /// The events of `kind` counted since the last reset.
@@ -85,7 +122,10 @@ impl Striped {
     fn sum(&self, kind: Kind) -> u64 {
         self.stripes
             .iter()
-            .map(|stripe| stripe.0[kind as usize].load(Relaxed))
+            .flat_map(|stripes| stripes.iter())
+            .map(|stripe| &stripe.0[kind as usize])
+            .chain([&self.single[kind as usize]])
+            .map(|cell| cell.load(Relaxed))
             .fold(0, u64::wrapping_add)
     }
 }
@@ -165,8 +205,17 @@ mod tests {
 
     #[test]
     fn no_count_is_lost_with_more_threads_than_stripes() {
+        no_count_is_lost(Striped::per_thread());
+    }
+
+    #[test]
+    fn no_count_is_lost_on_a_single_pair() {
+        no_count_is_lost(Striped::single());
+    }
+
+    fn no_count_is_lost(counts: Striped) {
         let threads = OWNED * 2 + 3;
-        let counts = Arc::new(Striped::default());
+        let counts = Arc::new(counts);
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 let counts = Arc::clone(&counts);
@@ -213,7 +262,12 @@ mod tests {
 
     #[test]
     fn a_reset_starts_from_zero_and_counting_goes_on() {
-        let counts = Striped::default();
+        for counts in [Striped::per_thread(), Striped::single()] {
+            a_reset_starts_from_zero(&counts);
+        }
+    }
+
+    fn a_reset_starts_from_zero(counts: &Striped) {
         counts.incr(Kind::Successes);
         counts.incr(Kind::Rejections);
         counts.reset();
