@@ -242,6 +242,14 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     let settings = args
         .settings_given()
         .map(|(setting, value)| builder_call(setting, value));
+    if let Some(key) = &args.key {
+        return keyed_site(
+            &name,
+            quote!(#krate::Config::new()#(#settings)*),
+            key,
+            krate,
+        );
+    }
     // The declaration: the linker gathers every site into one slice, which the registry reads,
     // so that the breaker is known before the fn is first called.
     quote! {
@@ -253,6 +261,41 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
         #[linkme(crate = #krate::__private::linkme)]
         static __FUSEBOX_DECLARED: &#krate::__private::Site = &__FUSEBOX_SITE;
     }
+}
+
+/// The site of a fn with a `key`: the family's name and settings in a `static`, not declared
+/// to the linker (no breaker of the name is registered), then the call's key resolved to its
+/// breaker, bound to the name the rest of the body calls through, as a static site is. The key
+/// is borrowed, so that a key already in the family is found without a clone or a move; a key
+/// type that is not a `fusebox::Key` is one error, at the expression, through `BreakerKey`.
+fn keyed_site(
+    name: &TokenStream,
+    config: TokenStream,
+    key: &syn::Expr,
+    krate: &TokenStream,
+) -> TokenStream {
+    let span = key.span();
+    let breaker_key = respan(krate, span);
+    let breaker = quote_spanned! {span=>
+        #breaker_key::__private::BreakerKey::breaker_at(&(#key), &__FUSEBOX_KEYED)
+    };
+    quote! {
+        static __FUSEBOX_KEYED: #krate::__private::KeyedSite =
+            #krate::__private::KeyedSite::new(#name, #config);
+        #[allow(non_snake_case, unused_parens)]
+        let __FUSEBOX_SITE = #breaker;
+    }
+}
+
+/// For a keyed fn with `retries`, once a call is admitted: the name the attempts call through,
+/// bound to the breaker that admitted it, so that every attempt uses that key's breaker.
+pub(crate) fn admitted_key(args: &Args, krate: &TokenStream) -> Option<TokenStream> {
+    (args.key.is_some() && args.retries()).then(|| {
+        quote! {
+            #[allow(non_snake_case)]
+            let __FUSEBOX_SITE = #krate::__private::AdmittedKey::of(&__fusebox_permit);
+        }
+    })
 }
 
 /// The call of `Config`'s builder method that sets `setting` to `value`: the method is named

@@ -11,14 +11,18 @@
 //! - `family`: the [`Family`] itself: the lock-free lookup of a key present, the admission
 //!   of a new key (under the family's lock), and the sweep that forgets keys.
 //! - `members`: the family as the registry sees it, whatever its key type.
+//! - `site`: the site of a `#[circuit_breaker(key = ...)]` attribute, which finds its family
+//!   once and each call's key in it.
 //!
 //! Uses `breaker/` (the breakers, and whether one may be forgotten), `config`, `clock` and
-//! `error`; used by the registry and the crate root.
+//! `error`; used by the registry and the crate root. Only `site` uses the registry (to find
+//! its family) and the call layer, as the generated code's entry point.
 
 mod call;
 mod family;
 mod member;
 mod members;
+mod site;
 mod spare;
 mod stats;
 mod totals;
@@ -30,6 +34,8 @@ use std::hash::Hash;
 pub use call::KeyedCall;
 pub use family::Family;
 pub(crate) use members::Members;
+#[doc(hidden)]
+pub use site::{AdmittedKey, BreakerKey, KeyedBreaker, KeyedSite};
 pub(crate) use spare::known_name;
 pub use stats::{FamilyStats, TrippedKey};
 pub use totals::Totals;
