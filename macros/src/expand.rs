@@ -276,8 +276,15 @@ fn keyed_site(
 ) -> TokenStream {
     let span = key.span();
     let breaker_key = respan(krate, span);
+    // `&key` without parentheses where the `&` binds to the whole expression, so that an
+    // error about the key's type covers the whole expression, not its first token.
+    let borrowed = if binds_tighter_than_borrow(key) {
+        quote_spanned!(span=> &#key)
+    } else {
+        quote_spanned!(span=> &(#key))
+    };
     let breaker = quote_spanned! {span=>
-        #breaker_key::__private::BreakerKey::breaker_at(&(#key), &__FUSEBOX_KEYED)
+        #breaker_key::__private::BreakerKey::breaker_at(#borrowed, &__FUSEBOX_KEYED)
     };
     quote! {
         static __FUSEBOX_KEYED: #krate::__private::KeyedSite =
@@ -285,6 +292,24 @@ fn keyed_site(
         #[allow(non_snake_case, unused_parens)]
         let __FUSEBOX_SITE = #breaker;
     }
+}
+
+/// True if `&expr` borrows the whole of `expr`: a path, a call, a field, a literal, ...
+fn binds_tighter_than_borrow(expr: &syn::Expr) -> bool {
+    use syn::Expr;
+    matches!(
+        expr,
+        Expr::Path(_)
+            | Expr::MethodCall(_)
+            | Expr::Call(_)
+            | Expr::Field(_)
+            | Expr::Index(_)
+            | Expr::Lit(_)
+            | Expr::Paren(_)
+            | Expr::Macro(_)
+            | Expr::Tuple(_)
+            | Expr::Block(_)
+    )
 }
 
 /// For a keyed fn with `retries`, once a call is admitted: the name the attempts call through,
@@ -392,5 +417,31 @@ mod tests {
         assert!(!expanded.contains("recovery"), "{expanded}");
         let counted = expand(quote!(failure_rate = 50, window = 20), &item);
         assert!(counted.contains(". window (20u32)"), "{counted}");
+    }
+
+    #[test]
+    fn a_key_makes_a_keyed_site_and_declares_no_breaker() {
+        let item = quote!(
+            async fn get(host: String, a: u8) -> Result<u8, E> {
+                Ok(a)
+            }
+        );
+        let plain = expand(quote!(name = "up", retries = 1), &item);
+        assert!(!plain.contains("Keyed"), "{plain}");
+        assert!(!plain.contains("AdmittedKey"), "{plain}");
+        assert!(plain.contains("distributed_slice"), "{plain}");
+        let keyed = expand(quote!(name = "up", key = host, retries = 1), &item);
+        assert!(!keyed.contains("distributed_slice"), "{keyed}");
+        assert!(
+            keyed.contains("BreakerKey :: breaker_at (& host , & __FUSEBOX_KEYED)"),
+            "{keyed}"
+        );
+        assert!(
+            keyed.contains("AdmittedKey :: of (& __fusebox_permit)"),
+            "{keyed}"
+        );
+        let summed = expand(quote!(key = a + 1), &item);
+        assert!(summed.contains("breaker_at (& (a + 1)"), "{summed}");
+        assert!(!summed.contains("AdmittedKey"), "{summed}");
     }
 }

@@ -11,6 +11,8 @@
 //! its name is registered at start-up, and its family is registered at the site's first call.
 
 use std::any::{type_name, Any};
+use std::fmt;
+use std::hash::Hash;
 use std::sync::{Arc, OnceLock};
 
 use super::{Family, Key, KeyTypeMismatch};
@@ -150,22 +152,28 @@ impl AdmittedKey {
 }
 
 /// What the `key` of `#[circuit_breaker]` must be: a [`Key`]. Hidden; it exists for its
-/// compile error, which says what a key must be at the `key` expression.
+/// compile error, which says what a key must be at the `key` expression. Its impl names the
+/// bounds of `Key` itself (rather than `K: Key`), so that the error for a missing bound is
+/// this trait's, not `Key`'s bare "not satisfied": one error per bound missing, each naming
+/// the trait to implement (a type that only lacks `Display` gets one).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot key circuit breakers: a `key` must be `Hash + Eq + Clone + \
                Display + Send + Sync + 'static`",
-    label = "the type of this `key` is `{Self}`",
+    label = "the `key` of this `#[circuit_breaker]` is a `{Self}`",
     note = "each key's breaker is found by hashing and comparing the key, a new key is cloned \
             into the family and shown in its stats by `Display`; key by a `String`, an \
             integer, or a type that derives `Hash`, `Eq` and `Clone` and implements `Display`"
 )]
 #[doc(hidden)]
-pub trait BreakerKey: Key {
+pub trait BreakerKey {
     /// The breaker of this key at `site`.
     fn breaker_at(&self, site: &'static KeyedSite) -> KeyedBreaker;
 }
 
-impl<K: Key> BreakerKey for K {
+impl<K> BreakerKey for K
+where
+    K: Hash + Eq + Clone + fmt::Display + Send + Sync + 'static,
+{
     #[inline]
     fn breaker_at(&self, site: &'static KeyedSite) -> KeyedBreaker {
         site.breaker(self)
