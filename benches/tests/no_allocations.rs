@@ -5,7 +5,8 @@
 //! Two rarer paths do allocate: the call that opens a circuit starts its probe timer (a task,
 //! once per opening), and a call that finds its bulkhead full and may wait for a slot
 //! (`max_wait`) boxes its wait. A retried call allocates nothing per retry, through the
-//! attribute or the handle (its breaker's retry book is made once, by the warm-up call).
+//! attribute or the handle (its breaker's retry book is made once, by the warm-up call). A
+//! keyed attribute's call allocates nothing once its key is present.
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -25,6 +26,18 @@ static GLOBAL: Counting = Counting;
 #[circuit_breaker(name = "no_allocations_bulkhead", max_concurrent = 2, timeout = "1s")]
 async fn protected_in_bulkhead() -> Result<u32, AppError> {
     tokio::task::yield_now().await;
+    trivial().await
+}
+
+/// A request to one host, which the attribute keys its breaker by.
+struct Request {
+    host: String,
+}
+
+/// The attribute with a `key`: after the warm-up call, which admits the key, a call finds it
+/// present, borrowed, without a clone.
+#[circuit_breaker(name = "no_allocations_keyed", key = request.host)]
+async fn protected_keyed(request: &Request) -> Result<u32, AppError> {
     trivial().await
 }
 
@@ -57,8 +70,15 @@ fn no_path_without_a_fallback_allocates() {
         maybe_fail(attempts.get() % 2 == 1)
     };
     let timed = RetryOptions::new().timeout(Duration::from_secs(1));
+    let request = Request {
+        host: "eu.example".to_owned(),
+    };
     let paths = [
         ("closed, success", allocations_per_call(&rt, protected)),
+        (
+            "keyed attribute, key present",
+            allocations_per_call(&rt, || protected_keyed(&request)),
+        ),
         (
             "closed, failure",
             allocations_per_call(&rt, || failing.call(maybe_fail(true))),

@@ -78,9 +78,9 @@ fn state(name: &str, key: &str) -> State {
 #[tokio::test(start_paused = true)]
 async fn two_keys_trip_independently() {
     static HOSTS: std::sync::LazyLock<Hosts> = std::sync::LazyLock::new(Hosts::default);
-    #[circuit_breaker(name = "attr_independent", key = host, threshold = 2, recovery = "30s")]
+    #[circuit_breaker(name = "weather_upstream", key = host, threshold = 2, recovery = "30s")]
     async fn forecast(host: String) -> Result<String, AppError> {
-        // The key was borrowed, not moved: the body still has `host`.
+        // The key is borrowed, not moved: the body still has `host`.
         HOSTS.call(&host)
     }
 
@@ -93,7 +93,7 @@ async fn two_keys_trip_independently() {
         matches!(
             &rejected,
             Err(AppError::Breaker(BreakerError::Open {
-                name: "attr_independent",
+                name: "weather_upstream",
                 ..
             }))
         ),
@@ -106,8 +106,8 @@ async fn two_keys_trip_independently() {
         "18°C from us.example"
     );
     assert_eq!(HOSTS.calls("us.example"), 1);
-    assert_eq!(state("attr_independent", "eu.example"), State::Open);
-    assert_eq!(state("attr_independent", "us.example"), State::Closed);
+    assert_eq!(state("weather_upstream", "eu.example"), State::Open);
+    assert_eq!(state("weather_upstream", "us.example"), State::Closed);
 
     tokio::time::advance(RECOVERY).await;
     HOSTS.failing.lock().unwrap().clear();
