@@ -245,7 +245,7 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     if let Some(key) = &args.key {
         return keyed_site(
             &name,
-            quote!(#krate::Config::new()#(#settings)*),
+            &quote!(#krate::Config::new()#(#settings)*),
             key,
             krate,
         );
@@ -270,7 +270,7 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
 /// type that is not a `fusebox::Key` is one error, at the expression, through `BreakerKey`.
 fn keyed_site(
     name: &TokenStream,
-    config: TokenStream,
+    config: &TokenStream,
     key: &syn::Expr,
     krate: &TokenStream,
 ) -> TokenStream {
