@@ -1,13 +1,13 @@
-//! A keyed family's call (its key present) against a named breaker's call, in one run, and
-//! the lookup of a present key in the concurrent maps weighed for the family.
+//! A keyed family's call (its key present) against a named breaker's call, in one run; the
+//! same through the attribute (`key = ...` against a static site's call); and the lookup of a present key in the concurrent maps weighed for the family.
 //!
 //! `cargo bench -p fusebox-bench --bench keyed`; the figures go to BENCHMARKS.md.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use fusebox::{registry, Breaker, Config};
-use fusebox_bench::trivial;
+use fusebox::{circuit_breaker, registry, Breaker, Config};
+use fusebox_bench::{protected, trivial, AppError};
 use tokio::runtime::Runtime;
 
 /// Keys in each family and map: a server's worth of upstreams.
@@ -22,6 +22,23 @@ fn current_thread() -> Runtime {
 
 fn host(n: u64) -> String {
     format!("host-{n}.eu-west.example.com")
+}
+
+/// A request to one of the hosts: the attribute keys its breaker by the host, borrowed.
+struct Request {
+    host: String,
+}
+
+/// `trivial` behind the attribute, one breaker per host (row `attribute_keyed_string`).
+#[circuit_breaker(name = "bench_keyed_attribute_host", key = request.host)]
+async fn keyed_by_host(request: &Request) -> Result<u32, AppError> {
+    trivial().await
+}
+
+/// `trivial` behind the attribute, one breaker per id (row `attribute_keyed_u64`).
+#[circuit_breaker(name = "bench_keyed_attribute_id", key = id)]
+async fn keyed_by_id(id: u64) -> Result<u32, AppError> {
+    trivial().await
 }
 
 fn keyed_call(c: &mut Criterion) {
@@ -49,6 +66,36 @@ fn keyed_call(c: &mut Criterion) {
     group.bench_function("keyed_call_u64", |b| {
         b.to_async(&rt)
             .iter(|| by_id.call(black_box(&(KEYS / 2)), trivial()));
+    });
+    group.finish();
+}
+
+/// The attribute's keyed call (its key present among `KEYS`) against the attribute's call of
+/// a static breaker, in one run.
+fn keyed_attribute(c: &mut Criterion) {
+    let rt = current_thread();
+    let by_host = registry()
+        .keyed::<String>("bench_keyed_attribute_host", Config::new())
+        .expect("a family");
+    let by_id = registry()
+        .keyed::<u64>("bench_keyed_attribute_id", Config::new())
+        .expect("a family");
+    for n in 0..KEYS {
+        by_host.get(&host(n)).expect("room");
+        by_id.get(&n).expect("room");
+    }
+    let request = Request {
+        host: host(KEYS / 2),
+    };
+    let mut group = c.benchmark_group("keyed_attribute");
+    group.bench_function("attribute_static", |b| {
+        b.to_async(&rt).iter(protected);
+    });
+    group.bench_function("attribute_keyed_string", |b| {
+        b.to_async(&rt).iter(|| keyed_by_host(black_box(&request)));
+    });
+    group.bench_function("attribute_keyed_u64", |b| {
+        b.to_async(&rt).iter(|| keyed_by_id(black_box(KEYS / 2)));
     });
     group.finish();
 }
@@ -92,6 +139,6 @@ fn present_key_lookup(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default();
-    targets = keyed_call, present_key_lookup
+    targets = keyed_call, keyed_attribute, present_key_lookup
 }
 criterion_main!(benches);

@@ -9,7 +9,8 @@
 //!
 //! The difference of the two totals ("Collected"), divided by 100000, is the instructions per
 //! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `recloser`,
-//! `keyed` (a keyed family's call, its `String` key present among 1000), and the retries a
+//! `keyed` (a keyed family's call, its `String` key present among 1000), `keyed_attribute`
+//! (the same through `#[circuit_breaker(key = ...)]`, against `attribute`), and the retries a
 //! call never needs: `fallback` against `retries` (both with a fallback), `attribute` against
 //! `retries_bare`, `handle` against `handle_retries`, and `retries_deadline` (with a
 //! `retry_deadline`) against `retries`.
@@ -37,6 +38,17 @@ async fn protected_retries_deadline() -> Result<u32, AppError> {
     trivial().await
 }
 
+/// A request to one of the hosts, which `keyed_attribute` keys its breaker by.
+struct Request {
+    host: String,
+}
+
+/// `trivial` behind the attribute, one breaker per host (case `keyed_attribute`).
+#[circuit_breaker(name = "calls_keyed_attribute", key = request.host, threshold = 5)]
+async fn protected_keyed(request: &Request) -> Result<u32, AppError> {
+    trivial().await
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let case = args.next().unwrap_or_default();
@@ -50,9 +62,18 @@ fn main() {
     let family = registry()
         .keyed::<String>("calls_keyed", Config::new())
         .expect("a family");
+    let keyed_attribute = registry()
+        .keyed::<String>("calls_keyed_attribute", Config::new().threshold(5))
+        .expect("a family");
     for n in 0..1000 {
         family.get(&format!("host-{n}.example.com")).expect("room");
+        keyed_attribute
+            .get(&format!("host-{n}.example.com"))
+            .expect("room");
     }
+    let request = Request {
+        host: "host-500.example.com".to_owned(),
+    };
     let recloser = AsyncRecloser::from(
         Recloser::custom()
             .error_rate(0.5)
@@ -83,6 +104,7 @@ fn main() {
             "open" => repeat!(protected_to_open(false)),
             "recloser" => repeat!(recloser.call(trivial())),
             "keyed" => repeat!(family.call("host-500.example.com", trivial())),
+            "keyed_attribute" => repeat!(protected_keyed(&request)),
             _ => eprintln!("unknown case {case:?}"),
         }
     });

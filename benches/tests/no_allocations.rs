@@ -5,7 +5,8 @@
 //! Two rarer paths do allocate: the call that opens a circuit starts its probe timer (a task,
 //! once per opening), and a call that finds its bulkhead full and may wait for a slot
 //! (`max_wait`) boxes its wait. A retried call allocates nothing per retry, through the
-//! attribute or the handle (its breaker's retry book is made once, by the warm-up call).
+//! attribute or the handle (its breaker's retry book is made once, by the warm-up call). A
+//! keyed attribute's call allocates nothing once its key is present.
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -25,6 +26,18 @@ static GLOBAL: Counting = Counting;
 #[circuit_breaker(name = "no_allocations_bulkhead", max_concurrent = 2, timeout = "1s")]
 async fn protected_in_bulkhead() -> Result<u32, AppError> {
     tokio::task::yield_now().await;
+    trivial().await
+}
+
+/// A request to one host, which the attribute keys its breaker by.
+struct Request {
+    host: String,
+}
+
+/// The attribute with a `key`: after the warm-up call, which admits the key, a call finds it
+/// present, borrowed, without a clone.
+#[circuit_breaker(name = "no_allocations_keyed", key = request.host)]
+async fn protected_keyed(request: &Request) -> Result<u32, AppError> {
     trivial().await
 }
 
@@ -131,4 +144,25 @@ fn no_path_without_a_fallback_allocates() {
         allocating.is_empty(),
         "allocations per call: {allocating:?}"
     );
+}
+
+/// A keyed attribute's call, its `String` key present (admitted by the warm-up call),
+/// borrowed: no allocation. (The counts are per thread, so this may be a test of its own.)
+#[test]
+fn a_keyed_call_with_its_key_present_does_not_allocate() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let request = Request {
+        host: "eu.example".to_owned(),
+    };
+    let per_call = allocations_per_call(&rt, || protected_keyed(&request));
+    assert!(per_call == 0.0, "allocations per call: {per_call}");
+    let family = registry()
+        .families()
+        .into_iter()
+        .find(|family| family.name == "no_allocations_keyed")
+        .expect("the family");
+    assert_eq!(family.keys, 1);
 }

@@ -2,12 +2,14 @@
 //! `parse` module fills them in.
 
 use fusebox_settings::{Setting, Value};
-use syn::{ExprPath, LitStr};
+use syn::{Expr, ExprPath, LitStr};
 
 /// The checked arguments of one `#[circuit_breaker(...)]`.
 #[derive(Default)]
 pub(crate) struct Args {
     pub(crate) name: Option<LitStr>,
+    /// The expression each call's key is, for a keyed family of breakers.
+    pub(crate) key: Option<Expr>,
     pub(crate) timeout_millis: Option<u64>,
     pub(crate) fallback: Option<ExprPath>,
     pub(crate) failure_if: Option<ExprPath>,

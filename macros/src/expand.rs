@@ -242,6 +242,14 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
     let settings = args
         .settings_given()
         .map(|(setting, value)| builder_call(setting, value));
+    if let Some(key) = &args.key {
+        return keyed_site(
+            &name,
+            &quote!(#krate::Config::new()#(#settings)*),
+            key,
+            krate,
+        );
+    }
     // The declaration: the linker gathers every site into one slice, which the registry reads,
     // so that the breaker is known before the fn is first called.
     quote! {
@@ -253,6 +261,66 @@ fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> TokenStream {
         #[linkme(crate = #krate::__private::linkme)]
         static __FUSEBOX_DECLARED: &#krate::__private::Site = &__FUSEBOX_SITE;
     }
+}
+
+/// The site of a fn with a `key`: the family's name and settings in a `static`, not declared
+/// to the linker (no breaker of the name is registered), then the call's key resolved to its
+/// breaker, bound to the name the rest of the body calls through, as a static site is. The key
+/// is borrowed, so that a key already in the family is found without a clone or a move; a key
+/// type that is not a `fusebox::Key` is one error, at the expression, through `BreakerKey`.
+fn keyed_site(
+    name: &TokenStream,
+    config: &TokenStream,
+    key: &syn::Expr,
+    krate: &TokenStream,
+) -> TokenStream {
+    let span = key.span();
+    let breaker_key = respan(krate, span);
+    // `&key` without parentheses where the `&` binds to the whole expression, so that an
+    // error about the key's type covers the whole expression, not its first token.
+    let borrowed = if binds_tighter_than_borrow(key) {
+        quote_spanned!(span=> &#key)
+    } else {
+        quote_spanned!(span=> &(#key))
+    };
+    let breaker = quote_spanned! {span=>
+        #breaker_key::__private::BreakerKey::breaker_at(#borrowed, &__FUSEBOX_KEYED)
+    };
+    quote! {
+        static __FUSEBOX_KEYED: #krate::__private::KeyedSite =
+            #krate::__private::KeyedSite::new(#name, #config);
+        #[allow(non_snake_case, unused_parens)]
+        let __FUSEBOX_SITE = #breaker;
+    }
+}
+
+/// True if `&expr` borrows the whole of `expr`: a path, a call, a field, a literal, ...
+fn binds_tighter_than_borrow(expr: &syn::Expr) -> bool {
+    use syn::Expr;
+    matches!(
+        expr,
+        Expr::Path(_)
+            | Expr::MethodCall(_)
+            | Expr::Call(_)
+            | Expr::Field(_)
+            | Expr::Index(_)
+            | Expr::Lit(_)
+            | Expr::Paren(_)
+            | Expr::Macro(_)
+            | Expr::Tuple(_)
+            | Expr::Block(_)
+    )
+}
+
+/// For a keyed fn with `retries`, once a call is admitted: the name the attempts call through,
+/// bound to the breaker that admitted it, so that every attempt uses that key's breaker.
+pub(crate) fn admitted_key(args: &Args, krate: &TokenStream) -> Option<TokenStream> {
+    (args.key.is_some() && args.retries()).then(|| {
+        quote! {
+            #[allow(non_snake_case)]
+            let __FUSEBOX_SITE = #krate::__private::AdmittedKey::of(&__fusebox_permit);
+        }
+    })
 }
 
 /// The call of `Config`'s builder method that sets `setting` to `value`: the method is named
@@ -349,5 +417,31 @@ mod tests {
         assert!(!expanded.contains("recovery"), "{expanded}");
         let counted = expand(quote!(failure_rate = 50, window = 20), &item);
         assert!(counted.contains(". window (20u32)"), "{counted}");
+    }
+
+    #[test]
+    fn a_key_makes_a_keyed_site_and_declares_no_breaker() {
+        let item = quote!(
+            async fn get(host: String, a: u8) -> Result<u8, E> {
+                Ok(a)
+            }
+        );
+        let plain = expand(quote!(name = "up", retries = 1), &item);
+        assert!(!plain.contains("Keyed"), "{plain}");
+        assert!(!plain.contains("AdmittedKey"), "{plain}");
+        assert!(plain.contains("distributed_slice"), "{plain}");
+        let keyed = expand(quote!(name = "up", key = host, retries = 1), &item);
+        assert!(!keyed.contains("distributed_slice"), "{keyed}");
+        assert!(
+            keyed.contains("BreakerKey :: breaker_at (& host , & __FUSEBOX_KEYED)"),
+            "{keyed}"
+        );
+        assert!(
+            keyed.contains("AdmittedKey :: of (& __fusebox_permit)"),
+            "{keyed}"
+        );
+        let summed = expand(quote!(key = a + 1), &item);
+        assert!(summed.contains("breaker_at (& (a + 1)"), "{summed}");
+        assert!(!summed.contains("AdmittedKey"), "{summed}");
     }
 }

@@ -11,6 +11,8 @@ use fusebox_settings::Setting;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Key {
     Name,
+    /// `key`: one breaker per value of an expression, in a family named `name`.
+    Keyed,
     Timeout,
     Fallback,
     FailureIf,
@@ -23,8 +25,9 @@ pub(crate) enum Key {
 
 /// The keys that belong to the protected fn rather than to its breaker, in the order the
 /// documentation gives them.
-const FN_KEYS: [Key; 7] = [
+const FN_KEYS: [Key; 8] = [
     Key::Name,
+    Key::Keyed,
     Key::Timeout,
     Key::Fallback,
     Key::FailureIf,
@@ -54,6 +57,7 @@ impl Key {
     pub(crate) const fn name(self) -> &'static str {
         match self {
             Key::Name => "name",
+            Key::Keyed => "key",
             Key::Timeout => "timeout",
             Key::Fallback => "fallback",
             Key::FailureIf => "failure_if",

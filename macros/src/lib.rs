@@ -37,6 +37,7 @@ use proc_macro::TokenStream;
 /// | key | value | default | meaning |
 /// |---|---|---|---|
 /// | `name` | string | the fn's module path and name | the breaker; every fn that names it shares it |
+/// | `key` | an expression over the fn's arguments (`host`, `req.tenant_id()`) | none: one breaker | one breaker per value, in a bounded keyed family named `name` (see `max_keys`, `key_idle`); the value is borrowed, and its type must be a `fusebox::Key` (`Hash + Eq + Clone + Display + Send + Sync + 'static`) |
 /// | `timeout` | duration | none | per-call deadline; a timed-out call is dropped and counts as a failure |
 /// | `fallback` | path to an async fn | none | answers, with the same arguments, on rejection, full bulkhead, timeout, failure or panic; may take a last `fusebox::Cause<E>` |
 /// | `failure_if` | path to a `fn(&E) -> bool` | every `Err` counts | which errors count as failures; the others are returned as they are |

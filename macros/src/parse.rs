@@ -64,6 +64,7 @@ fn entry(meta: Meta, written: &[Written]) -> syn::Result<(Written, Expr)> {
 fn set(args: &mut Args, key: Key, value: &Expr) -> syn::Result<()> {
     match key {
         Key::Name => args.name = Some(name(value)?),
+        Key::Keyed => args.key = Some(values::key(value)?),
         Key::Timeout => args.timeout_millis = Some(timeout(value)?),
         Key::Fallback => {
             args.fallback = Some(path(value, key, "an async fn", "cached_weather")?);

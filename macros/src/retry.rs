@@ -9,7 +9,7 @@ use syn::{FnArg, ItemFn, Pat, Signature, Type};
 
 use crate::args::Args;
 use crate::errors::Errors;
-use crate::expand::classify_output;
+use crate::expand::{admitted_key, classify_output};
 use crate::fallback::Fallback;
 use crate::respan::respan;
 use crate::with_fallback::Attempt;
@@ -113,6 +113,7 @@ pub(crate) fn without_fallback(
     let capture = arguments.capture();
     let names: Vec<_> = arguments.names().collect();
     let finished = quote!(#krate::__private::Finished);
+    let admitted_key = admitted_key(args, arguments.krate);
     // Only what names the return type is spanned at it; the rest is the macro's own, so that
     // the user's lints do not read it as their code.
     let reject = quote_spanned! {output_span=>
@@ -131,6 +132,7 @@ pub(crate) fn without_fallback(
                 return __fusebox_reject(__fusebox_error);
             }
         };
+        #admitted_key
         #clone_checks
         let __fusebox_args = #keep_args;
         #started

@@ -39,6 +39,33 @@ pub(crate) fn name(value: &Expr) -> syn::Result<LitStr> {
     Ok(text)
 }
 
+/// `key = host`, `key = req.tenant_id()`: any expression over the fn's arguments, which the
+/// generated code borrows. A reference or a `.as_str()` would make the family's key a borrowed
+/// type, which a family cannot keep: the message says to write the owned value.
+pub(crate) fn key(value: &Expr) -> syn::Result<Expr> {
+    let owned = match value {
+        Expr::Reference(reference) => Some(&*reference.expr),
+        Expr::MethodCall(call) if call.method == "as_str" && call.args.is_empty() => {
+            Some(&*call.receiver)
+        }
+        _ => None,
+    };
+    match owned {
+        Some(owned) => {
+            let owned = quote::quote!(#owned).to_string().replace(" . ", ".");
+            Err(syn::Error::new(
+                value.span(),
+                format!(
+                    "write `key = {owned}`: the key is borrowed already (a key already in the \
+                     family is found without a clone, a new one is cloned into it), and a \
+                     family cannot keep a borrowed key"
+                ),
+            ))
+        }
+        None => Ok(value.clone()),
+    }
+}
+
 /// The value of the breaker's `setting`, read by the kind its declaration gives, like
 /// `threshold = 5` or `recovery = "60s"`.
 pub(crate) fn setting(value: &Expr, setting: Setting) -> syn::Result<Value> {

@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::Type;
 
 use crate::args::Args;
-use crate::expand::judge;
+use crate::expand::{admitted_key, judge};
 use crate::fallback::Fallback;
 use crate::respan::respan;
 use crate::retry;
@@ -38,6 +38,7 @@ pub(crate) fn with_fallback(
         },
         deadline: deadline.clone(),
     };
+    let admitted_key = admitted_key(args, krate);
     let attempts = if args.retries() {
         retry::attempts(fallback, args, &attempt)
     } else {
@@ -48,6 +49,7 @@ pub(crate) fn with_fallback(
         let __fusebox_judge = #judge;
         let (__fusebox_args, __fusebox_cause) = match __FUSEBOX_SITE.acquire() {
             ::core::result::Result::Ok(__fusebox_permit) => {
+                #admitted_key
                 #clone_checks
                 let __fusebox_args = #keep_args;
                 let __fusebox_cause = #attempts;

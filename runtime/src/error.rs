@@ -57,6 +57,18 @@ pub enum BreakerError {
         /// The family's bound on its keys.
         max_keys: u32,
     },
+    /// A `#[circuit_breaker(key = ...)]` attribute keys the family `name` by a type other than
+    /// the one the family was first registered with (by another attribute of the same name,
+    /// or by [`Registry::keyed`](crate::Registry::keyed)): every call of that fn is rejected
+    /// without running. Give the two families different names, or key them by the same type.
+    KeyTypeMismatch {
+        /// The family's name.
+        name: &'static str,
+        /// The key type the family holds.
+        registered: &'static str,
+        /// The key type the attribute's `key` expression has.
+        asked: &'static str,
+    },
 }
 
 impl BreakerError {
@@ -68,18 +80,20 @@ impl BreakerError {
             | BreakerError::BulkheadFull { name, .. }
             | BreakerError::HalfOpenFull { name }
             | BreakerError::TimedOut { name, .. }
-            | BreakerError::FamilyFull { name, .. } => name,
+            | BreakerError::FamilyFull { name, .. }
+            | BreakerError::KeyTypeMismatch { name, .. } => name,
         }
     }
 
-    /// True when the call was rejected without running (open, half-open full, or a full
-    /// keyed family).
+    /// True when the call was rejected without running (open, half-open full, a full keyed
+    /// family, or a keyed attribute whose key type is not its family's).
     pub fn is_rejection(&self) -> bool {
         matches!(
             self,
             BreakerError::Open { .. }
                 | BreakerError::HalfOpenFull { .. }
                 | BreakerError::FamilyFull { .. }
+                | BreakerError::KeyTypeMismatch { .. }
         )
     }
 
@@ -126,6 +140,15 @@ impl fmt::Display for BreakerError {
                 f,
                 "keyed circuit breakers `{name}` hold their {max_keys} keys, none of which may \
                  be forgotten yet; a new key was rejected"
+            ),
+            BreakerError::KeyTypeMismatch {
+                name,
+                registered,
+                asked,
+            } => write!(
+                f,
+                "keyed circuit breakers `{name}` are keyed by `{registered}`, not `{asked}`; \
+                 the call was rejected"
             ),
         }
     }

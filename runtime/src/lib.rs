@@ -101,6 +101,8 @@ pub use breaker::Breaker;
 // Hidden items the generated code names through `__private`, reachable from here as well so
 // that a compile error about a misused attribute names them without a private path.
 pub use call::{CarriesRejection, FromBreakerError};
+#[doc(hidden)]
+pub use registry::BreakerKey;
 
 pub use call::{call_fallback, AnyValue, Cause, Fallback, OkValues, ResultType, RetriesErrors};
 pub use config::{Config, Window};

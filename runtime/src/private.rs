@@ -11,6 +11,7 @@ pub use crate::call::{
     FailureIfOk, Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline, Outcome,
     Plain, Probe, Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
 };
+pub use crate::registry::{AdmittedKey, BreakerKey, KeyedBreaker, KeyedSite};
 pub use crate::registry::{Site, SITES};
 pub use linkme::{self, distributed_slice};
 

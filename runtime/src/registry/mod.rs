@@ -3,11 +3,16 @@
 //!
 //! Dependencies run one way: `store` keeps the breakers by name and registers them; `site`
 //! declares the attributes' sites, which the linker gathers into [`SITES`], and registers them
-//! through `store`; the reads below register every declared site first, through `site`.
+//! through `store`; `keyed_site` is the site of an attribute with a `key`, which finds its
+//! keyed family through `store` at its first call; the reads below register every declared
+//! site first, through `site`.
 
+mod keyed_site;
 mod site;
 mod store;
 
+#[doc(hidden)]
+pub use keyed_site::{AdmittedKey, BreakerKey, KeyedBreaker, KeyedSite};
 pub use site::{Site, SITES};
 pub use store::{registry, Registry};
 

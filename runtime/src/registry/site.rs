@@ -1,7 +1,9 @@
 //! The sites the `#[circuit_breaker]` attributes declare: one per protected fn, each a
 //! `static` the linker gathers into [`SITES`], and each resolved to its breaker once, through
 //! the store. Generated code names them through `__private`, which also runs a call under one
-//! (`Site::rescue`): how a call runs is the call layer's, not the registry's.
+//! (`Site::rescue`): how a call runs is the call layer's, not the registry's. An attribute
+//! with a `key` declares no site here: its `KeyedSite` (`keyed_site.rs`) holds a `Site` only for
+//! its name and checked settings, and registers a keyed family, not a breaker.
 
 use std::sync::{Once, OnceLock};
 
@@ -61,6 +63,16 @@ impl Site {
             config,
             breaker: OnceLock::new(),
         }
+    }
+
+    /// The breaker's name.
+    pub(crate) const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The breaker's settings, as the attribute gives them.
+    pub(crate) const fn config(&self) -> Config {
+        self.config
     }
 
     /// Admits a call through this site's breaker.

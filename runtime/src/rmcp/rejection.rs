@@ -14,9 +14,9 @@ use crate::registry::registry;
 ///
 /// Its value is an object: `breaker` (the name), `state` (the breaker's state when the
 /// result was made: `closed`, `open`, `half_open`, `forced_open`, ...), `error` (`open`,
-/// `forced_open`, `bulkhead_full`, `half_open_full`, `timed_out` or `family_full`),
-/// `retryable` (whether the same call may succeed later without anyone acting; `false` for a
-/// breaker forced open by hand) and `retry_after_ms` (for an open circuit, the milliseconds
+/// `forced_open`, `bulkhead_full`, `half_open_full`, `timed_out`, `family_full` or
+/// `key_type_mismatch`), `retryable` (whether the same call may succeed later without anyone
+/// acting; `false` for a breaker forced open by hand or a key type mismatch) and `retry_after_ms` (for an open circuit, the milliseconds
 /// until a probe is allowed, else `null`). A client should not call again before
 /// `retry_after_ms` has passed.
 pub const REJECTION_META_KEY: &str = "fusebox/breaker_error";
@@ -31,6 +31,7 @@ pub fn rejection_meta(error: &BreakerError) -> Value {
         BreakerError::HalfOpenFull { .. } => ("half_open_full", true, Some(State::HalfOpen)),
         BreakerError::TimedOut { .. } => ("timed_out", true, None),
         BreakerError::FamilyFull { .. } => ("family_full", true, None),
+        BreakerError::KeyTypeMismatch { .. } => ("key_type_mismatch", false, None),
     };
     let state = registry()
         .get(name)
