@@ -34,7 +34,7 @@ use ::metrics::{describe_counter, describe_gauge};
 
 use crate::breaker::Breaker;
 use crate::config::Window;
-use crate::observe::RetryStats;
+use crate::observe::{Health, RetryStats};
 use crate::registry::registry;
 use collect::WindowFill;
 use names::Type;
@@ -68,7 +68,7 @@ pub fn record() {
             collect::retries(breaker_stats);
         }
     }
-    collect::health(registry.health());
+    collect::health(Health::from_stats(&stats));
 }
 
 /// What `breaker`'s rate window holds now, and at most.

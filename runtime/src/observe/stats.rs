@@ -175,6 +175,14 @@ impl Health {
             Health::Degraded
         }
     }
+
+    /// The health of the breakers and keyed families `stats` shows (each family's entry is
+    /// tripped as [`Registry::health`](crate::Registry::health) counts it): for a reader that
+    /// already holds [`Registry::stats`](crate::Registry::stats), so that the health it shows
+    /// agrees with those stats and nothing is read twice.
+    pub fn from_stats(stats: &[Stats]) -> Health {
+        Health::from_breakers(stats.iter().map(|stats| (stats.state, stats.critical)))
+    }
 }
 
 #[cfg(test)]

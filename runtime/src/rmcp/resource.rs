@@ -25,10 +25,10 @@ pub struct Snapshot {
 impl Snapshot {
     /// The breakers now.
     pub fn now() -> Snapshot {
-        let registry = registry();
+        let breakers = registry().stats();
         Snapshot {
-            health: registry.health(),
-            breakers: registry.stats(),
+            health: Health::from_stats(&breakers),
+            breakers,
         }
     }
 }
