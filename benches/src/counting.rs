@@ -55,14 +55,33 @@ where
 {
     rt.block_on(async {
         call().await;
-        let before = thread_allocations();
-        for _ in 0..CALLS {
-            call().await;
-        }
         #[allow(clippy::cast_precision_loss)]
-        let per_call = (thread_allocations() - before) as f64 / CALLS as f64;
+        let per_call = allocations_of(CALLS, &mut call).await as f64 / CALLS as f64;
         per_call
     })
+}
+
+/// The allocations of `calls` calls of `call` on `rt`, counted as
+/// [`allocations_per_call`] counts them, without a warm-up call.
+pub fn allocations_over<F, Fut>(rt: &tokio::runtime::Runtime, calls: u64, mut call: F) -> u64
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+{
+    rt.block_on(allocations_of(calls, &mut call))
+}
+
+/// The allocations of `calls` calls of `call`, awaited one after the other.
+async fn allocations_of<F, Fut>(calls: u64, call: &mut F) -> u64
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+{
+    let before = thread_allocations();
+    for _ in 0..calls {
+        call().await;
+    }
+    thread_allocations() - before
 }
 
 /// Heap bytes that building a value leaves allocated (transient allocations excluded), and

@@ -1,9 +1,10 @@
 //! A keyed family's memory stays bounded by `max_keys` whatever the keys that pass through
-//! it, and a call of a key present allocates nothing. Counted by the benchmarks' counting
+//! it, and a call of a key present allocates nothing, but once: the call that finds the key
+//! busy gives its breaker counter stripes of its own. Counted by the benchmarks' counting
 //! allocator; one test, so that no other test thread allocates while it counts.
 
 use fusebox::{registry, Config};
-use fusebox_bench::counting::{allocations_per_call, heap_bytes, Counting};
+use fusebox_bench::counting::{allocations_over, allocations_per_call, heap_bytes, Counting};
 use fusebox_bench::trivial;
 
 #[global_allocator]
@@ -53,7 +54,16 @@ fn a_million_keys_through_a_family_of_a_thousand_stay_bounded_and_a_present_key_
         "{most} heap bytes for at most {MAX_KEYS} keys"
     );
 
+    // A key's breaker counts its first 4096 successes on one pair of atomics; the next call
+    // gives it per-thread stripes (one allocation, once), as busy as a named breaker's.
     let present = 999_999;
+    let quiet = allocations_over(&rt, 4000, || family.call(&present, trivial()));
+    assert_eq!(quiet, 0, "a quiet present key's calls allocate");
+    let turning_busy = allocations_over(&rt, 1000, || family.call(&present, trivial()));
+    assert_eq!(
+        turning_busy, 1,
+        "a key turning busy allocates its stripes once"
+    );
     let per_call = allocations_per_call(&rt, || family.call(&present, trivial()));
     assert!(
         per_call == 0.0,

@@ -26,7 +26,8 @@ use crate::window::{CallWindow, RateWindow};
 ///
 /// What a breaker keeps is sized for what it is: a named breaker counts successes and
 /// rejections on per-thread stripes and has settings of its own; a breaker of a keyed family
-/// (one of up to `max_keys`) counts on one pair of atomics and shares its family's settings.
+/// (one of up to `max_keys`) counts on one pair of atomics until its key turns busy (4096
+/// successes or rejections: then it gets stripes too) and shares its family's settings.
 /// The optional policies (bulkhead, rate window, adaptive ring) are boxed, allocated only
 /// when set.
 #[derive(Debug)]
@@ -88,7 +89,7 @@ impl Breaker {
     }
 
     /// A breaker of a keyed family: the family's `settings`, shared, and one pair of atomics
-    /// for its successes and rejections.
+    /// for its successes and rejections, striped once the key turns busy.
     pub(crate) fn keyed(name: &'static str, settings: &Arc<LiveConfig>) -> Breaker {
         Breaker::with(name, Arc::clone(settings), Counts::new(Striped::single()))
     }

@@ -1,23 +1,31 @@
 //! The counters every call touches (successes, rejections). A named breaker splits them into
 //! per-thread stripes, so that counting takes no locked instruction and moves no cache line
 //! between cores; a breaker of a keyed family, one of many that each see a share of the
-//! traffic, counts on one pair of atomics, so that a key costs 48 bytes of counters, not 640.
+//! traffic, counts on one pair of atomics, so that a key costs 48 bytes of counters, not 640,
+//! until it has counted [`STRIPED_AFTER`] events of a kind: a key that busy gets its stripes
+//! (allocated once, on that call, and kept by its breaker for the rest of the process).
 //!
 //! Each thread leases one stripe index from a global pool the first time it counts and gives
 //! it back when it exits, through a mutex, so the next owner sees every count the last one
 //! made. A stripe is written only by its owner, with a plain load and store; a reader sums the
-//! stripes. Threads beyond the pool's size, threads counting while they exit, and every
-//! thread counting for a breaker without stripes, count on a shared stripe with `fetch_add`:
-//! a striped breaker's own cache line, or the unstriped breaker's inline pair. Which one is
-//! decided off the owned path. Under `--cfg fusebox_loom` every thread counts on the shared stripe, the path
-//! loom can model.
+//! stripes and the pair. Threads beyond the pool's size, threads counting while they exit, and
+//! every thread counting for a breaker without stripes, count on a shared stripe with
+//! `fetch_add`: a striped breaker's own cache line, or the unstriped breaker's inline pair.
+//! Which one is decided off the owned path. Under `--cfg fusebox_loom` every thread counts on
+//! the shared stripe, the path loom can model, and no breaker gets stripes on the way.
 
 use std::sync::atomic::Ordering::Relaxed;
+
+use once_cell::race::OnceBox;
 
 use crate::sync::AtomicU64;
 
 /// Stripes a thread may own; any further thread counts on the shared stripe.
 pub(crate) const OWNED: usize = 8;
+
+/// Events of one kind a breaker without stripes counts on its pair before it gets stripes:
+/// from then on its owner threads count without a locked instruction, as a named breaker's do.
+pub(crate) const STRIPED_AFTER: u64 = 4096;
 
 /// The index of a thread that owns no stripe.
 const SHARED: usize = OWNED;
@@ -45,8 +53,8 @@ struct Stripe([AtomicU64; KINDS]);
 #[derive(Debug)]
 pub(crate) struct Striped {
     /// The stripes of owner threads (`OWNED`), then the shared stripe; none (no allocation)
-    /// for a breaker that counts on `single`.
-    stripes: Option<Box<[Stripe; OWNED + 1]>>,
+    /// for a breaker that counts on `single`, until it has counted `STRIPED_AFTER` events.
+    stripes: OnceBox<[Stripe; OWNED + 1]>,
     /// What every thread counts on, with `fetch_add`, when there are no stripes.
     single: [AtomicU64; KINDS],
     /// What each counter read at the last reset: a reset never writes a stripe, which only
@@ -58,15 +66,16 @@ impl Striped {
     /// Counters striped per thread, for a breaker many threads may call at once.
     pub(crate) fn per_thread() -> Striped {
         Striped {
-            stripes: Some(Box::default()),
+            stripes: OnceBox::with_value(Box::default()),
             ..Striped::single()
         }
     }
 
-    /// One pair of atomics, for a breaker that shares the traffic with many others.
+    /// One pair of atomics, for a breaker that shares the traffic with many others, until it
+    /// has counted `STRIPED_AFTER` events of a kind.
     pub(crate) fn single() -> Striped {
         Striped {
-            stripes: None,
+            stripes: OnceBox::new(),
             single: Default::default(),
             base: Default::default(),
         }
@@ -76,19 +85,32 @@ impl Striped {
     #[inline]
     pub(crate) fn incr(&self, kind: Kind) -> u64 {
         let index = lease::index();
-        if let (true, Some(stripes)) = (index < OWNED, &self.stripes) {
+        if let (true, Some(stripes)) = (index < OWNED, self.stripes.get()) {
             let cell = &stripes[index].0[kind as usize];
             let before = cell.load(Relaxed);
             cell.store(before.wrapping_add(1), Relaxed);
             return before;
         }
-        self.shared(kind).fetch_add(1, Relaxed)
+        let before = self.shared(kind).fetch_add(1, Relaxed);
+        if before == STRIPED_AFTER {
+            self.stripe();
+        }
+        before
+    }
+
+    /// Gives the breaker its stripes, once it has counted `STRIPED_AFTER` events on its pair
+    /// (a no-op for a breaker that has them).
+    #[cold]
+    #[inline(never)]
+    fn stripe(&self) {
+        #[cfg(not(fusebox_loom))]
+        self.stripes.get_or_init(Box::default);
     }
 
     /// Takes back one event of `kind` this thread counted by mistake.
     pub(crate) fn decr(&self, kind: Kind) {
         let index = lease::index();
-        if let (true, Some(stripes)) = (index < OWNED, &self.stripes) {
+        if let (true, Some(stripes)) = (index < OWNED, self.stripes.get()) {
             let cell = &stripes[index].0[kind as usize];
             cell.store(cell.load(Relaxed).wrapping_sub(1), Relaxed);
         } else {
@@ -100,7 +122,7 @@ impl Striped {
     #[inline]
     fn shared(&self, kind: Kind) -> &AtomicU64 {
         self.stripes
-            .as_ref()
+            .get()
             .map_or(&self.single[kind as usize], |stripes| {
                 &stripes[SHARED_STRIPE].0[kind as usize]
             })
@@ -121,7 +143,8 @@ impl Striped {
 
     fn sum(&self, kind: Kind) -> u64 {
         self.stripes
-            .iter()
+            .get()
+            .into_iter()
             .flat_map(|stripes| stripes.iter())
             .map(|stripe| &stripe.0[kind as usize])
             .chain([&self.single[kind as usize]])
@@ -233,6 +256,33 @@ mod tests {
         }
         assert_eq!(counts.get(Kind::Successes), 10_000 * threads as u64);
         assert_eq!(counts.get(Kind::Rejections), 0);
+    }
+
+    #[test]
+    fn a_single_pair_gets_stripes_once_busy_and_loses_no_count() {
+        let counts = Striped::single();
+        for _ in 0..STRIPED_AFTER {
+            counts.incr(Kind::Successes);
+        }
+        assert!(counts.stripes.get().is_none(), "striped before it was busy");
+        counts.incr(Kind::Successes);
+        assert!(counts.stripes.get().is_some(), "busy and still on its pair");
+        let owner = thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    counts.incr(Kind::Successes);
+                    counts.incr(Kind::Rejections);
+                    lease::index()
+                })
+                .join()
+                .unwrap()
+        });
+        assert_eq!(counts.get(Kind::Successes), STRIPED_AFTER + 2);
+        assert_eq!(counts.get(Kind::Rejections), 1);
+        if owner < OWNED {
+            let stripes = counts.stripes.get().unwrap();
+            assert_eq!(stripes[owner].0[Kind::Successes as usize].load(Relaxed), 1);
+        }
     }
 
     #[test]
