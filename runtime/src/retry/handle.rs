@@ -4,6 +4,7 @@
 //! [`RetryOptions`].
 
 use std::future::Future;
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -99,41 +100,112 @@ impl Breaker {
         F: Future<Output = Result<T, E>>,
         E: From<BreakerError>,
     {
-        let mut permit = self.try_acquire().map_err(E::from)?;
+        let permit = self.try_acquire().map_err(E::from)?;
         // One clock read, only for a breaker with a `retry_deadline`.
         let started = self.retry_deadline().map(|_| Instant::now());
         let until = started.and_then(|started| retry_until(self, started));
-        let mut retrying: Option<Retrying> = None;
+        // The first attempt runs as `Breaker::call` runs it; the retries' state, their timer
+        // included, is made only after it failed.
+        let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
+            None => run(permit, NoDeadline, CountErrors, attempt()).await,
+            Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
+        };
+        match Failure::of(finished, &options) {
+            Ok(output) => output,
+            Err(failure) => {
+                let retries = Retries {
+                    breaker: self,
+                    options,
+                    until,
+                };
+                retries
+                    .run(attempt, Retrying::new(started), failure)
+                    .await
+            }
+        }
+    }
+}
+
+/// A failed attempt: the error the caller gets if it is not retried, whether it may be, and
+/// the wait its error asks for.
+struct Failure<E> {
+    error: E,
+    retryable: bool,
+    hint: Option<Duration>,
+}
+
+impl<E: From<BreakerError>> Failure<E> {
+    /// How an attempt ended: `Ok` with what the call returns now, or the failure to retry.
+    #[inline]
+    fn of<T>(
+        finished: Finished<Result<T, E>>,
+        options: &RetryOptions<E>,
+    ) -> Result<Result<T, E>, Failure<E>> {
+        let (error, retryable, hint) = match finished {
+            Finished::Succeeded(output) | Finished::Ignored(output) => return Ok(output),
+            Finished::Failed(Ok(value)) => return Ok(Ok(value)),
+            Finished::Failed(Err(error)) => {
+                let (retryable, hint) = (options.retries(&error), options.hint(&error));
+                (error, retryable, hint)
+            }
+            Finished::TimedOut(timeout) => (E::from(timeout), true, None),
+            Finished::Rejected(rejection) => (E::from(rejection), false, None),
+        };
+        Err(Failure {
+            error,
+            retryable,
+            hint,
+        })
+    }
+}
+
+/// The retries of a call through the handle, after its first attempt failed.
+struct Retries<E> {
+    breaker: &'static Breaker,
+    options: RetryOptions<E>,
+    until: Option<Instant>,
+}
+
+impl<E: From<BreakerError>> Retries<E> {
+    /// Waits and tries again while the breaker's retry settings allow, from the first
+    /// attempt's `failure`: the first success, or the last error.
+    async fn run<A, F, T>(
+        self,
+        mut attempt: A,
+        mut retrying: Retrying,
+        mut failure: Failure<E>,
+    ) -> Result<T, E>
+    where
+        A: FnMut() -> F,
+        F: Future<Output = Result<T, E>>,
+    {
+        let breaker = self.breaker;
         loop {
-            // An attempt with no deadline carries no timer: the path of `Breaker::call`.
-            let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
-                None => run(permit, NoDeadline, CountErrors, attempt()).await,
-                Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
-            };
-            let (error, retryable, hint) = match finished {
-                Finished::Succeeded(output) | Finished::Ignored(output) => {
-                    if let Some(retrying) = &retrying {
-                        retrying.succeeded();
-                    }
-                    return output;
-                }
-                Finished::Failed(Ok(value)) => return Ok(value),
-                Finished::Failed(Err(error)) => {
-                    let (retryable, hint) = (options.retries(&error), options.hint(&error));
-                    (error, retryable, hint)
-                }
-                Finished::TimedOut(timeout) => (E::from(timeout), true, None),
-                Finished::Rejected(rejection) => (E::from(rejection), false, None),
-            };
-            let retrying = retrying.get_or_insert_with(|| Retrying::new(started));
-            let Some(wait) = retrying.plan_retryable(self, retryable, hint) else {
-                return Err(error);
+            let Some(wait) = retrying.plan_retryable(breaker, failure.retryable, failure.hint)
+            else {
+                return Err(failure.error);
             };
             wait.await;
-            permit = match retrying.begin(self) {
+            let permit = match retrying.begin(breaker) {
                 Ok(permit) => permit,
-                Err(Refused::Budget) => return Err(error),
+                Err(Refused::Budget) => return Err(failure.error),
                 Err(Refused::Rejected(rejection)) => return Err(E::from(rejection)),
+            };
+            // An attempt with no deadline carries no timer: the path of `Breaker::call`.
+            let finished =
+                match AttemptDeadline::of(self.options.attempt_timeout(), self.until) {
+                    None => run(permit, NoDeadline, CountErrors, attempt()).await,
+                    Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
+                };
+            failure = match finished {
+                Finished::Succeeded(output) | Finished::Ignored(output) => {
+                    retrying.succeeded();
+                    return output;
+                }
+                finished => match Failure::of(finished, &self.options) {
+                    Ok(output) => return output,
+                    Err(failure) => failure,
+                },
             };
         }
     }
