@@ -110,18 +110,37 @@ impl Breaker {
             None => run(permit, NoDeadline, CountErrors, attempt()).await,
             Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
         };
-        match Failure::of(finished, &options) {
-            Ok(output) => output,
-            Err(failure) => {
-                let retries = Retries {
-                    breaker: self,
-                    options,
-                    until,
-                };
-                retries
-                    .run(attempt, Retrying::new(started), failure)
-                    .await
-            }
+        let mut failure = match Failure::of(finished, &options) {
+            Ok(output) => return output,
+            Err(failure) => failure,
+        };
+        // Only now, in the same future (a future of its own would hold a second copy of the
+        // attempt's state): the retries.
+        let mut retrying = Retrying::new(started);
+        loop {
+            let Some(wait) = retrying.plan_retryable(self, failure.retryable, failure.hint) else {
+                return Err(failure.error);
+            };
+            wait.await;
+            let permit = match retrying.begin(self) {
+                Ok(permit) => permit,
+                Err(Refused::Budget) => return Err(failure.error),
+                Err(Refused::Rejected(rejection)) => return Err(E::from(rejection)),
+            };
+            let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
+                None => run(permit, NoDeadline, CountErrors, attempt()).await,
+                Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
+            };
+            failure = match finished {
+                Finished::Succeeded(output) | Finished::Ignored(output) => {
+                    retrying.succeeded();
+                    return output;
+                }
+                finished => match Failure::of(finished, &options) {
+                    Ok(output) => return output,
+                    Err(failure) => failure,
+                },
+            };
         }
     }
 }
@@ -156,57 +175,5 @@ impl<E: From<BreakerError>> Failure<E> {
             retryable,
             hint,
         })
-    }
-}
-
-/// The retries of a call through the handle, after its first attempt failed.
-struct Retries<E> {
-    breaker: &'static Breaker,
-    options: RetryOptions<E>,
-    until: Option<Instant>,
-}
-
-impl<E: From<BreakerError>> Retries<E> {
-    /// Waits and tries again while the breaker's retry settings allow, from the first
-    /// attempt's `failure`: the first success, or the last error.
-    async fn run<A, F, T>(
-        self,
-        mut attempt: A,
-        mut retrying: Retrying,
-        mut failure: Failure<E>,
-    ) -> Result<T, E>
-    where
-        A: FnMut() -> F,
-        F: Future<Output = Result<T, E>>,
-    {
-        let breaker = self.breaker;
-        loop {
-            let Some(wait) = retrying.plan_retryable(breaker, failure.retryable, failure.hint)
-            else {
-                return Err(failure.error);
-            };
-            wait.await;
-            let permit = match retrying.begin(breaker) {
-                Ok(permit) => permit,
-                Err(Refused::Budget) => return Err(failure.error),
-                Err(Refused::Rejected(rejection)) => return Err(E::from(rejection)),
-            };
-            // An attempt with no deadline carries no timer: the path of `Breaker::call`.
-            let finished =
-                match AttemptDeadline::of(self.options.attempt_timeout(), self.until) {
-                    None => run(permit, NoDeadline, CountErrors, attempt()).await,
-                    Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
-                };
-            failure = match finished {
-                Finished::Succeeded(output) | Finished::Ignored(output) => {
-                    retrying.succeeded();
-                    return output;
-                }
-                finished => match Failure::of(finished, &self.options) {
-                    Ok(output) => return output,
-                    Err(failure) => failure,
-                },
-            };
-        }
     }
 }
