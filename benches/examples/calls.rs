@@ -109,7 +109,10 @@ fn main() {
             "sizes" => {
                 let sizes = [
                     ("attribute", std::mem::size_of_val(&protected())),
-                    ("retries_bare", std::mem::size_of_val(&protected_retries_bare())),
+                    (
+                        "retries_bare",
+                        std::mem::size_of_val(&protected_retries_bare()),
+                    ),
                     ("fallback", std::mem::size_of_val(&protected_fallback())),
                     ("retries", std::mem::size_of_val(&protected_retries())),
                     (

@@ -37,8 +37,13 @@ pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) 
             #krate::__private::attempts(&__fusebox_probe, &__fusebox_next, #closure);
         match #first {
             ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
-            // Only now: the retries, either the next attempt, or the cause the fallback answers.
-            ::core::result::Result::Err(__fusebox_cause) => {
+            // Only now, in a future of their own (so that the fn's future, done, is cheap to
+            // drop): the retries, until one answers, or the cause the fallback answers.
+            ::core::result::Result::Err(__fusebox_cause) => match {
+                // What the fallback needs after the retries is lent to them; the rest moves in.
+                let __fusebox_probe = &__fusebox_probe;
+                let __fusebox_args = &__fusebox_args;
+                async move {
                 let mut __fusebox_cause = __fusebox_cause;
                 let __fusebox_retry_if = #retry_if;
                 let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
@@ -56,25 +61,34 @@ pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) 
                         __fusebox_hint,
                     ) {
                         ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                        ::core::option::Option::None => break __fusebox_cause,
+                        ::core::option::Option::None => {
+                            break ::core::result::Result::Err(__fusebox_cause);
+                        }
                     }
                     let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
                         ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
                         ::core::result::Result::Err(__fusebox_refused) => {
-                            break #krate::__private::refused(__fusebox_cause, __fusebox_refused);
+                            break ::core::result::Result::Err(
+                                #krate::__private::refused(__fusebox_cause, __fusebox_refused),
+                            );
                         }
                     };
                     match #retry {
                         ::core::result::Result::Ok(__fusebox_output) => {
                             __fusebox_retrying.succeeded();
-                            return __fusebox_output;
+                            break ::core::result::Result::Ok(__fusebox_output);
                         }
                         ::core::result::Result::Err(__fusebox_next_cause) => {
                             __fusebox_cause = __fusebox_next_cause;
                         }
                     }
                 }
-            }
+            }}
+            .await
+            {
+                ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
+                ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
+            },
         }
     }}
 }
@@ -162,53 +176,57 @@ pub(crate) fn without_fallback(
             #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
             #finished::Rejected(__fusebox_error) => return __fusebox_reject(__fusebox_error),
         };
-        // Only now: the retries, until one answers or the last output is the answer.
-        let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
-        loop {
-            let __fusebox_hint = {
-                #[allow(unused_imports)]
-                use #krate::__private::{HintFromError as _, NoHint as _};
-                (&#krate::__private::HintOf(&__fusebox_output)).wait_hint()
-            };
-            let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
-            match __fusebox_retrying.plan_retryable(
-                __fusebox_breaker,
-                __fusebox_retryable,
-                __fusebox_hint,
-            ) {
-                ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                ::core::option::Option::None => break __fusebox_output,
+        // Only now, in a future of their own (so that the fn's future, done, is cheap to drop):
+        // the retries, until one answers or the last output is the answer.
+        async move {
+            let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
+            loop {
+                let __fusebox_hint = {
+                    #[allow(unused_imports)]
+                    use #krate::__private::{HintFromError as _, NoHint as _};
+                    (&#krate::__private::HintOf(&__fusebox_output)).wait_hint()
+                };
+                let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+                match __fusebox_retrying.plan_retryable(
+                    __fusebox_breaker,
+                    __fusebox_retryable,
+                    __fusebox_hint,
+                ) {
+                    ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
+                    ::core::option::Option::None => break __fusebox_output,
+                }
+                let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
+                    ::core::result::Result::Ok(__fusebox_next_permit) => __fusebox_next_permit,
+                    ::core::result::Result::Err(#krate::__private::Refused::Budget) => {
+                        break __fusebox_output;
+                    }
+                    ::core::result::Result::Err(#krate::__private::Refused::Rejected(__fusebox_error)) => {
+                        break __fusebox_reject(__fusebox_error);
+                    }
+                };
+                (__fusebox_output, __fusebox_retryable) = match __FUSEBOX_SITE
+                    .attempt(
+                        __fusebox_permit,
+                        #deadline,
+                        __fusebox_classify,
+                        __fusebox_attempt(#clone_kept),
+                    )
+                    .await
+                {
+                    #finished::Succeeded(__fusebox_output) | #finished::Ignored(__fusebox_output) => {
+                        __fusebox_retrying.succeeded();
+                        break __fusebox_output;
+                    }
+                    #finished::Failed(__fusebox_output) => {
+                        let __fusebox_retryable = #retryable;
+                        (__fusebox_output, __fusebox_retryable)
+                    }
+                    #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
+                    #finished::Rejected(__fusebox_error) => break __fusebox_reject(__fusebox_error),
+                };
             }
-            let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
-                ::core::result::Result::Ok(__fusebox_next_permit) => __fusebox_next_permit,
-                ::core::result::Result::Err(#krate::__private::Refused::Budget) => {
-                    break __fusebox_output;
-                }
-                ::core::result::Result::Err(#krate::__private::Refused::Rejected(__fusebox_error)) => {
-                    break __fusebox_reject(__fusebox_error);
-                }
-            };
-            (__fusebox_output, __fusebox_retryable) = match __FUSEBOX_SITE
-                .attempt(
-                    __fusebox_permit,
-                    #deadline,
-                    __fusebox_classify,
-                    __fusebox_attempt(#clone_kept),
-                )
-                .await
-            {
-                #finished::Succeeded(__fusebox_output) | #finished::Ignored(__fusebox_output) => {
-                    __fusebox_retrying.succeeded();
-                    break __fusebox_output;
-                }
-                #finished::Failed(__fusebox_output) => {
-                    let __fusebox_retryable = #retryable;
-                    (__fusebox_output, __fusebox_retryable)
-                }
-                #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
-                #finished::Rejected(__fusebox_error) => break __fusebox_reject(__fusebox_error),
-            };
         }
+        .await
     }
 }
 
