@@ -142,6 +142,7 @@ pub(crate) fn without_fallback(
     let retryable = quote_spanned! {output_span=>
         #carries::retryable(&__fusebox_output, __fusebox_retry_if)
     };
+    let retries = retries_without_fallback(&krate, &deadline, &started_at, &clone_kept, &retryable);
     quote! {
         #reject
         let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
@@ -176,6 +177,22 @@ pub(crate) fn without_fallback(
             #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
             #finished::Rejected(__fusebox_error) => return __fusebox_reject(__fusebox_error),
         };
+        #retries
+    }
+}
+
+/// The retries of a fn without a fallback, after its first attempt failed with
+/// `__fusebox_output` (retryable or not): in a future of their own, until one answers or the
+/// last output is the answer.
+fn retries_without_fallback(
+    krate: &TokenStream,
+    deadline: &TokenStream,
+    started_at: &TokenStream,
+    clone_kept: &TokenStream,
+    retryable: &TokenStream,
+) -> TokenStream {
+    let finished = quote!(#krate::__private::Finished);
+    quote! {
         // Only now, in a future of their own (so that the fn's future, done, is cheap to drop):
         // the retries, until one answers or the last output is the answer.
         async move {
