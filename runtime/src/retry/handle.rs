@@ -110,38 +110,45 @@ impl Breaker {
             None => run(permit, NoDeadline, CountErrors, attempt()).await,
             Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
         };
-        let mut failure = match Failure::of(finished, &options) {
+        let failure = match Failure::of(finished, &options) {
             Ok(output) => return output,
             Err(failure) => failure,
         };
-        // Only now, in the same future (a future of its own would hold a second copy of the
-        // attempt's state): the retries.
-        let mut retrying = Retrying::new(started);
-        loop {
-            let Some(wait) = retrying.plan_retryable(self, failure.retryable, failure.hint) else {
-                return Err(failure.error);
-            };
-            wait.await;
-            let permit = match retrying.begin(self) {
-                Ok(permit) => permit,
-                Err(Refused::Budget) => return Err(failure.error),
-                Err(Refused::Rejected(rejection)) => return Err(E::from(rejection)),
-            };
-            let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
-                None => run(permit, NoDeadline, CountErrors, attempt()).await,
-                Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
-            };
-            failure = match finished {
-                Finished::Succeeded(output) | Finished::Ignored(output) => {
-                    retrying.succeeded();
-                    return output;
-                }
-                finished => match Failure::of(finished, &options) {
-                    Ok(output) => return output,
-                    Err(failure) => failure,
-                },
-            };
+        // Only now, in a future of their own (so that this future, done, is cheap to drop):
+        // the retries, which borrow the attempt and the options.
+        let attempt = &mut attempt;
+        let options = &options;
+        async move {
+            let mut failure = failure;
+            let mut retrying = Retrying::new(started);
+            loop {
+                let Some(wait) = retrying.plan_retryable(self, failure.retryable, failure.hint)
+                else {
+                    return Err(failure.error);
+                };
+                wait.await;
+                let permit = match retrying.begin(self) {
+                    Ok(permit) => permit,
+                    Err(Refused::Budget) => return Err(failure.error),
+                    Err(Refused::Rejected(rejection)) => return Err(E::from(rejection)),
+                };
+                let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
+                    None => run(permit, NoDeadline, CountErrors, attempt()).await,
+                    Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
+                };
+                failure = match finished {
+                    Finished::Succeeded(output) | Finished::Ignored(output) => {
+                        retrying.succeeded();
+                        return output;
+                    }
+                    finished => match Failure::of(finished, options) {
+                        Ok(output) => return output,
+                        Err(failure) => failure,
+                    },
+                };
+            }
         }
+        .await
     }
 }
 
