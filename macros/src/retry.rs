@@ -1,4 +1,5 @@
-//! The body of a fn with `retries`: the attempts in a loop, each a call of the breaker, then
+//! The body of a fn with `retries`: the first attempt as without retries, then, only after it
+//! failed, the retries in a loop (a future of their own), each a call of the breaker, then
 //! the fallback once, with the last cause. Without `retries` none of this is generated.
 
 use fusebox_settings::Setting;
@@ -360,6 +361,11 @@ mod tests {
             !retried.contains("fn get (id : u32 , mut name"),
             "{retried}"
         );
+        // The body is compiled once, in the closure every attempt calls; the first attempt
+        // runs before the loop.
+        assert_eq!(retried.matches("Ok (1)").count(), 1, "{retried}");
+        let first = retried.find("__fusebox_attempt (__fusebox_next)");
+        assert!(first.is_some_and(|first| retried.find("loop").is_some_and(|l| first < l)));
         // The fallback is called once, after the loop.
         assert_eq!(
             retried.matches("__private :: fallback").count(),
@@ -374,6 +380,7 @@ mod tests {
             without_fallback.contains(". attempt ("),
             "{without_fallback}"
         );
+        assert_eq!(without_fallback.matches("Ok (1)").count(), 1);
         assert!(
             !without_fallback.contains("__private :: fallback"),
             "{without_fallback}"
