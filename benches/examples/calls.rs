@@ -13,7 +13,8 @@
 //! (the same through `#[circuit_breaker(key = ...)]`, against `attribute`), and the retries a
 //! call never needs: `fallback` against `retries` (both with a fallback), `attribute` against
 //! `retries_bare`, `handle` against `handle_retries`, and `retries_deadline` (with a
-//! `retry_deadline`) against `retries`.
+//! `retry_deadline`) against `retries`. Case `sizes` prints the size of each case's future
+//! (`size_of_val`, bytes) instead.
 
 use std::time::Duration;
 
@@ -105,6 +106,29 @@ fn main() {
             "recloser" => repeat!(recloser.call(trivial())),
             "keyed" => repeat!(family.call("host-500.example.com", trivial())),
             "keyed_attribute" => repeat!(protected_keyed(&request)),
+            "sizes" => {
+                let sizes = [
+                    ("attribute", std::mem::size_of_val(&protected())),
+                    (
+                        "retries_bare",
+                        std::mem::size_of_val(&protected_retries_bare()),
+                    ),
+                    ("fallback", std::mem::size_of_val(&protected_fallback())),
+                    ("retries", std::mem::size_of_val(&protected_retries())),
+                    (
+                        "retries_deadline",
+                        std::mem::size_of_val(&protected_retries_deadline()),
+                    ),
+                    ("handle", std::mem::size_of_val(&handle.call(trivial()))),
+                    (
+                        "handle_retries",
+                        std::mem::size_of_val(&retried_handle.call_with_retries(trivial)),
+                    ),
+                ];
+                for (case, size) in sizes {
+                    println!("{case} {size}");
+                }
+            }
             _ => eprintln!("unknown case {case:?}"),
         }
     });

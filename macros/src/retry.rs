@@ -1,4 +1,5 @@
-//! The body of a fn with `retries`: the attempts in a loop, each a call of the breaker, then
+//! The body of a fn with `retries`: the first attempt as without retries, then, only after it
+//! failed, the retries in a loop (a future of their own), each a call of the breaker, then
 //! the fallback once, with the last cause. Without `retries` none of this is generated.
 
 use fusebox_settings::Setting;
@@ -14,75 +15,93 @@ use crate::fallback::Fallback;
 use crate::respan::respan;
 use crate::with_fallback::Attempt;
 
-/// The attempts of a fn with `retries` and a fallback, in a loop, each a call of the breaker;
-/// an expression whose value is the last cause, for the fallback. The first attempt takes the
-/// arguments themselves; each retry takes clones of those kept for the fallback, so nothing is
-/// cloned for a call that needs no retry beyond what the fallback keeps. A success returns
-/// the fn's output at once.
+/// The attempts of a fn with `retries` and a fallback; an expression whose value is the last
+/// cause, for the fallback. The body is one async closure of the arguments: the first attempt
+/// calls it with the arguments themselves and runs as the fn without retries runs (no loop,
+/// no retry state); only after it failed do the retries begin, each calling the closure with
+/// clones of the arguments kept for the fallback, so nothing is cloned for a call that needs
+/// no retry beyond what the fallback keeps. A success returns the fn's output at once.
 pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) -> TokenStream {
     let krate = fallback.krate;
     let retry_if = retry_if(args, krate);
     let (started, started_at, deadline) = overall_deadline(args, krate, attempt.deadline());
-    let run = attempt.run(&deadline);
-    let clone_kept = fallback.clone_kept();
+    let closure = attempt.closure(fallback.names());
     let names: Vec<_> = fallback.names().collect();
+    let first = attempt.run(&deadline, &quote!(__fusebox_attempt(__fusebox_next)));
+    let clone_kept = fallback.clone_kept();
+    let retry = attempt.run(&deadline, &quote!(__fusebox_attempt(#clone_kept)));
     quote! {{
-        let mut __fusebox_permit = __fusebox_permit;
-        let __fusebox_retry_if = #retry_if;
         #started
-        // Made at the first failed attempt: a call that needs no retry writes only its tag.
-        let mut __fusebox_retrying: ::core::option::Option<#krate::__private::Retrying> =
-            ::core::option::Option::None;
-        let mut __fusebox_next = (#(#names,)*);
-        loop {
-            #[allow(unused_mut)]
-            let (#(mut #names,)*) = __fusebox_next;
-            let __fusebox_cause = match #run {
-                ::core::result::Result::Ok(__fusebox_output) => {
-                    if let ::core::option::Option::Some(__fusebox_retrying) = &__fusebox_retrying {
-                        __fusebox_retrying.succeeded();
+        let __fusebox_next = (#(#names,)*);
+        #[allow(unused_mut)]
+        let mut __fusebox_attempt =
+            #krate::__private::attempts(&__fusebox_probe, &__fusebox_next, #closure);
+        match #first {
+            ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
+            // Only now, in a future of their own (so that the fn's future, done, is cheap to
+            // drop): the retries, until one answers, or the cause the fallback answers.
+            ::core::result::Result::Err(__fusebox_cause) => match {
+                // What the fallback needs after the retries is lent to them; the rest moves in.
+                let __fusebox_probe = &__fusebox_probe;
+                let __fusebox_args = &__fusebox_args;
+                async move {
+                let mut __fusebox_cause = __fusebox_cause;
+                let __fusebox_retry_if = #retry_if;
+                let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
+                loop {
+                    let __fusebox_hint = {
+                        #[allow(unused_imports)]
+                        use #krate::__private::{HintFromError as _, NoHint as _};
+                        (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
+                    };
+                    let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+                    match __fusebox_retrying.plan(
+                        __fusebox_breaker,
+                        &__fusebox_cause,
+                        __fusebox_retry_if,
+                        __fusebox_hint,
+                    ) {
+                        ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
+                        ::core::option::Option::None => {
+                            break ::core::result::Result::Err(__fusebox_cause);
+                        }
                     }
-                    return __fusebox_output;
+                    let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
+                        ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+                        ::core::result::Result::Err(__fusebox_refused) => {
+                            break ::core::result::Result::Err(
+                                #krate::__private::refused(__fusebox_cause, __fusebox_refused),
+                            );
+                        }
+                    };
+                    match #retry {
+                        ::core::result::Result::Ok(__fusebox_output) => {
+                            __fusebox_retrying.succeeded();
+                            break ::core::result::Result::Ok(__fusebox_output);
+                        }
+                        ::core::result::Result::Err(__fusebox_next_cause) => {
+                            __fusebox_cause = __fusebox_next_cause;
+                        }
+                    }
                 }
+            }}
+            .await
+            {
+                ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
                 ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
-            };
-            // Either the next attempt, or the cause the fallback answers.
-            let __fusebox_retrying = __fusebox_retrying
-                .get_or_insert_with(|| #krate::__private::Retrying::new(#started_at));
-            let __fusebox_hint = {
-                #[allow(unused_imports)]
-                use #krate::__private::{HintFromError as _, NoHint as _};
-                (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
-            };
-            let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
-            match __fusebox_retrying.plan(
-                __fusebox_breaker,
-                &__fusebox_cause,
-                __fusebox_retry_if,
-                __fusebox_hint,
-            ) {
-                ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                ::core::option::Option::None => break __fusebox_cause,
-            }
-            match __fusebox_retrying.begin(__fusebox_breaker) {
-                ::core::result::Result::Ok(__fusebox_next_permit) => {
-                    __fusebox_permit = __fusebox_next_permit;
-                }
-                ::core::result::Result::Err(__fusebox_refused) => {
-                    break #krate::__private::refused(__fusebox_cause, __fusebox_refused);
-                }
-            }
-            __fusebox_next = #clone_kept;
+            },
         }
     }}
 }
 
 /// The body of a fn with `retries` and no fallback (a `Result` whose error carries a
-/// rejection): the attempts in a loop, as with a fallback, each run by the call layer's `Call`,
-/// whose end says whether to retry. What the last attempt returned is the answer: its error,
-/// or a rejection or a timeout as the fn's own error. A panic unwinds on, as without retries.
-/// Every use of the return type goes through `CarriesRejection`, so that a return type that
-/// cannot carry a rejection is one error.
+/// rejection). The first attempt runs as the fn without retries runs (the body is one async
+/// closure of the arguments, called with the arguments themselves); only after it failed do
+/// the retries begin, each calling the closure with clones of the arguments, run by the call
+/// layer's `Call`, whose end says whether to retry. What the last attempt returned is the
+/// answer: its error, or a rejection or a timeout as the fn's own error. A panic unwinds on,
+/// as without retries. Every use of the return type goes through `CarriesRejection`, so that a
+/// return type that cannot carry a rejection is one error.
 pub(crate) fn without_fallback(
     arguments: &Fallback<'_>,
     args: &Args,
@@ -90,6 +109,7 @@ pub(crate) fn without_fallback(
     deadline: &TokenStream,
     output_span: Span,
 ) -> TokenStream {
+    let attempt = Attempt::new(arguments, body, output_span, deadline);
     let krate = respan(arguments.krate, output_span);
     let carries = quote_spanned!(output_span=> <_ as #krate::__private::CarriesRejection>);
     let classify = classify_output(args, &carries, output_span);
@@ -106,11 +126,10 @@ pub(crate) fn without_fallback(
             return __fusebox_future.await;
         })
     });
-    let (started, started_at, deadline) = overall_deadline(args, &krate, deadline);
+    let (started, started_at, deadline) = overall_deadline(args, &krate, attempt.deadline());
     let (clone_checks, keep_args) = arguments.keep_args();
     let clone_kept = arguments.clone_kept();
-    let rebind = arguments.rebind_patterns();
-    let capture = arguments.capture();
+    let closure = attempt.closure(arguments.names());
     let names: Vec<_> = arguments.names().collect();
     let finished = quote!(#krate::__private::Finished);
     let admitted_key = admitted_key(args, arguments.krate);
@@ -124,9 +143,10 @@ pub(crate) fn without_fallback(
     let retryable = quote_spanned! {output_span=>
         #carries::retryable(&__fusebox_output, __fusebox_retry_if)
     };
+    let retries = retries_without_fallback(&krate, &deadline, &started_at, &clone_kept, &retryable);
     quote! {
         #reject
-        let mut __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+        let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
             ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
             ::core::result::Result::Err(__fusebox_error) => {
                 return __fusebox_reject(__fusebox_error);
@@ -136,60 +156,95 @@ pub(crate) fn without_fallback(
         #clone_checks
         let __fusebox_args = #keep_args;
         #started
-        let mut __fusebox_retrying: ::core::option::Option<#krate::__private::Retrying> =
-            ::core::option::Option::None;
-        let mut __fusebox_next = (#(#names,)*);
-        loop {
-            #[allow(unused_mut)]
-            let (#(mut #names,)*) = __fusebox_next;
-            let __fusebox_future = async #capture { #rebind #body };
-            #tie
-            let __fusebox_classify = #classify;
-            let __fusebox_retry_if = #retry_if;
-            let (__fusebox_output, __fusebox_retryable) = match __FUSEBOX_SITE
-                .attempt(__fusebox_permit, #deadline, __fusebox_classify, __fusebox_future)
-                .await
-            {
-                #finished::Succeeded(__fusebox_output) | #finished::Ignored(__fusebox_output) => {
-                    if let ::core::option::Option::Some(__fusebox_retrying) = &__fusebox_retrying {
-                        __fusebox_retrying.succeeded();
-                    }
-                    break __fusebox_output;
-                }
-                #finished::Failed(__fusebox_output) => {
-                    let __fusebox_retryable = #retryable;
-                    (__fusebox_output, __fusebox_retryable)
-                }
-                #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
-                #finished::Rejected(__fusebox_error) => break __fusebox_reject(__fusebox_error),
-            };
-            let __fusebox_retrying = __fusebox_retrying
-                .get_or_insert_with(|| #krate::__private::Retrying::new(#started_at));
-            let __fusebox_hint = {
-                #[allow(unused_imports)]
-                use #krate::__private::{HintFromError as _, NoHint as _};
-                (&#krate::__private::HintOf(&__fusebox_output)).wait_hint()
-            };
-            let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
-            match __fusebox_retrying.plan_retryable(
-                __fusebox_breaker,
-                __fusebox_retryable,
-                __fusebox_hint,
-            ) {
-                ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                ::core::option::Option::None => break __fusebox_output,
+        let __fusebox_next = (#(#names,)*);
+        #[allow(unused_mut)]
+        let mut __fusebox_attempt =
+            #krate::__private::attempts_for(&__fusebox_next, #closure);
+        let __fusebox_future = __fusebox_attempt(__fusebox_next);
+        #tie
+        let __fusebox_classify = #classify;
+        let __fusebox_retry_if = #retry_if;
+        let (mut __fusebox_output, mut __fusebox_retryable) = match __FUSEBOX_SITE
+            .attempt(__fusebox_permit, #deadline, __fusebox_classify, __fusebox_future)
+            .await
+        {
+            #finished::Succeeded(__fusebox_output) | #finished::Ignored(__fusebox_output) => {
+                return __fusebox_output;
             }
-            __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
-                ::core::result::Result::Ok(__fusebox_next_permit) => __fusebox_next_permit,
-                ::core::result::Result::Err(#krate::__private::Refused::Budget) => {
-                    break __fusebox_output;
+            #finished::Failed(__fusebox_output) => {
+                let __fusebox_retryable = #retryable;
+                (__fusebox_output, __fusebox_retryable)
+            }
+            #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
+            #finished::Rejected(__fusebox_error) => return __fusebox_reject(__fusebox_error),
+        };
+        #retries
+    }
+}
+
+/// The retries of a fn without a fallback, after its first attempt failed with
+/// `__fusebox_output` (retryable or not): in a future of their own, until one answers or the
+/// last output is the answer.
+fn retries_without_fallback(
+    krate: &TokenStream,
+    deadline: &TokenStream,
+    started_at: &TokenStream,
+    clone_kept: &TokenStream,
+    retryable: &TokenStream,
+) -> TokenStream {
+    let finished = quote!(#krate::__private::Finished);
+    quote! {
+        // Only now, in a future of their own (so that the fn's future, done, is cheap to drop):
+        // the retries, until one answers or the last output is the answer.
+        async move {
+            let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
+            loop {
+                let __fusebox_hint = {
+                    #[allow(unused_imports)]
+                    use #krate::__private::{HintFromError as _, NoHint as _};
+                    (&#krate::__private::HintOf(&__fusebox_output)).wait_hint()
+                };
+                let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+                match __fusebox_retrying.plan_retryable(
+                    __fusebox_breaker,
+                    __fusebox_retryable,
+                    __fusebox_hint,
+                ) {
+                    ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
+                    ::core::option::Option::None => break __fusebox_output,
                 }
-                ::core::result::Result::Err(#krate::__private::Refused::Rejected(__fusebox_error)) => {
-                    break __fusebox_reject(__fusebox_error);
-                }
-            };
-            __fusebox_next = #clone_kept;
+                let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
+                    ::core::result::Result::Ok(__fusebox_next_permit) => __fusebox_next_permit,
+                    ::core::result::Result::Err(#krate::__private::Refused::Budget) => {
+                        break __fusebox_output;
+                    }
+                    ::core::result::Result::Err(#krate::__private::Refused::Rejected(__fusebox_error)) => {
+                        break __fusebox_reject(__fusebox_error);
+                    }
+                };
+                (__fusebox_output, __fusebox_retryable) = match __FUSEBOX_SITE
+                    .attempt(
+                        __fusebox_permit,
+                        #deadline,
+                        __fusebox_classify,
+                        __fusebox_attempt(#clone_kept),
+                    )
+                    .await
+                {
+                    #finished::Succeeded(__fusebox_output) | #finished::Ignored(__fusebox_output) => {
+                        __fusebox_retrying.succeeded();
+                        break __fusebox_output;
+                    }
+                    #finished::Failed(__fusebox_output) => {
+                        let __fusebox_retryable = #retryable;
+                        (__fusebox_output, __fusebox_retryable)
+                    }
+                    #finished::TimedOut(__fusebox_error) => (__fusebox_reject(__fusebox_error), true),
+                    #finished::Rejected(__fusebox_error) => break __fusebox_reject(__fusebox_error),
+                };
+            }
         }
+        .await
     }
 }
 
@@ -306,6 +361,11 @@ mod tests {
             !retried.contains("fn get (id : u32 , mut name"),
             "{retried}"
         );
+        // The body is compiled once, in the closure every attempt calls; the first attempt
+        // runs before the loop.
+        assert_eq!(retried.matches("Ok (1)").count(), 1, "{retried}");
+        let first = retried.find("__fusebox_attempt (__fusebox_next)");
+        assert!(first.is_some_and(|first| retried.find("loop").is_some_and(|l| first < l)));
         // The fallback is called once, after the loop.
         assert_eq!(
             retried.matches("__private :: fallback").count(),
@@ -320,6 +380,7 @@ mod tests {
             without_fallback.contains(". attempt ("),
             "{without_fallback}"
         );
+        assert_eq!(without_fallback.matches("Ok (1)").count(), 1);
         assert!(
             !without_fallback.contains("__private :: fallback"),
             "{without_fallback}"

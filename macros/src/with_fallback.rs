@@ -3,7 +3,7 @@
 //! arguments to the fallback as they are; a call that runs is given clones, kept before it
 //! runs, since its body consumes them.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Type;
@@ -28,16 +28,7 @@ pub(crate) fn with_fallback(
     let originals = fallback.originals();
     let (clone_checks, keep_args) = fallback.keep_args();
     let call_fallback = fallback.call_with_args();
-    let rebind = fallback.rebind_patterns();
-    let capture = fallback.capture();
-    let attempt = Attempt {
-        future: quote!(async #capture { #rebind #body }),
-        rescue: {
-            let krate = respan(krate, output.span());
-            quote_spanned!(output.span()=> #krate::__private::rescue)
-        },
-        deadline: deadline.clone(),
-    };
+    let attempt = Attempt::new(fallback, body, output.span(), deadline);
     let admitted_key = admitted_key(args, krate);
     let attempts = if args.retries() {
         retry::attempts(fallback, args, &attempt)
@@ -67,23 +58,56 @@ pub(crate) fn with_fallback(
 /// One attempt of the protected call: the fn's body run under `__fusebox_permit` and the
 /// deadline, judged by `__fusebox_judge`.
 pub(crate) struct Attempt {
-    /// The async block of the fn's body.
-    future: TokenStream,
+    /// The fn's body, its argument patterns bound again first.
+    body: TokenStream,
+    /// `move`, unless the body borrows `&mut self` for the fallback to use after it.
+    capture: Option<TokenStream>,
     /// `__private::rescue`, spanned at the return type.
     rescue: TokenStream,
     deadline: TokenStream,
 }
 
 impl Attempt {
+    /// The attempt of `body`, with `fallback`'s arguments (or those a retried fn without one
+    /// keeps), for a fn whose return type is written at `output_span`.
+    pub(crate) fn new(
+        fallback: &Fallback<'_>,
+        body: &syn::Block,
+        output_span: Span,
+        deadline: &TokenStream,
+    ) -> Attempt {
+        let rebind = fallback.rebind_patterns();
+        let krate = respan(fallback.krate, output_span);
+        Attempt {
+            body: quote!(#rebind #body),
+            capture: fallback.capture(),
+            rescue: quote_spanned!(output_span=> #krate::__private::rescue),
+            deadline: deadline.clone(),
+        }
+    }
+
     /// The deadline of one attempt, as the attribute declares it.
     pub(crate) fn deadline(&self) -> &TokenStream {
         &self.deadline
     }
 
-    /// The attempt under `deadline`, awaited: `Ok` with the fn's output, or `Err` with the
-    /// cause.
-    pub(crate) fn run(&self, deadline: &TokenStream) -> TokenStream {
-        let Attempt { future, rescue, .. } = self;
+    /// The body, as an async closure of the arguments (a tuple, bound again to their names
+    /// first), for a fn with retries: each attempt calls it.
+    pub(crate) fn closure<'a>(&self, names: impl Iterator<Item = &'a syn::Ident>) -> TokenStream {
+        let Attempt { body, capture, .. } = self;
+        quote! {
+            async #capture |__fusebox_next| {
+                #[allow(unused_mut)]
+                let (#(mut #names,)*) = __fusebox_next;
+                #body
+            }
+        }
+    }
+
+    /// The attempt that runs `future` under `deadline`, awaited: `Ok` with the fn's output,
+    /// or `Err` with the cause.
+    pub(crate) fn run(&self, deadline: &TokenStream, future: &TokenStream) -> TokenStream {
+        let rescue = &self.rescue;
         quote! {
             #rescue(&__fusebox_probe, __fusebox_permit, #deadline, __fusebox_judge, #future).await
         }
@@ -91,7 +115,8 @@ impl Attempt {
 
     /// A single attempt: the fn returns the output at once, or this is the cause.
     fn once(&self) -> TokenStream {
-        let run = self.run(&self.deadline);
+        let Attempt { body, capture, .. } = self;
+        let run = self.run(&self.deadline, &quote!(async #capture { #body }));
         quote! {
             match #run {
                 ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,

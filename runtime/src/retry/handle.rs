@@ -4,6 +4,7 @@
 //! [`RetryOptions`].
 
 use std::future::Future;
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -99,42 +100,87 @@ impl Breaker {
         F: Future<Output = Result<T, E>>,
         E: From<BreakerError>,
     {
-        let mut permit = self.try_acquire().map_err(E::from)?;
+        let permit = self.try_acquire().map_err(E::from)?;
         // One clock read, only for a breaker with a `retry_deadline`.
         let started = self.retry_deadline().map(|_| Instant::now());
         let until = started.and_then(|started| retry_until(self, started));
-        let mut retrying: Option<Retrying> = None;
-        loop {
-            // An attempt with no deadline carries no timer: the path of `Breaker::call`.
-            let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
-                None => run(permit, NoDeadline, CountErrors, attempt()).await,
-                Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
-            };
-            let (error, retryable, hint) = match finished {
-                Finished::Succeeded(output) | Finished::Ignored(output) => {
-                    if let Some(retrying) = &retrying {
+        // The first attempt runs as `Breaker::call` runs it; the retries' state, their timer
+        // included, is made only after it failed.
+        let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
+            None => run(permit, NoDeadline, CountErrors, attempt()).await,
+            Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
+        };
+        let failure = match Failure::of(finished, &options) {
+            Ok(output) => return output,
+            Err(failure) => failure,
+        };
+        // Only now, in a future of their own (so that this future, done, is cheap to drop):
+        // the retries, which borrow the attempt and the options.
+        let attempt = &mut attempt;
+        let options = &options;
+        async move {
+            let mut failure = failure;
+            let mut retrying = Retrying::new(started);
+            loop {
+                let Some(wait) = retrying.plan_retryable(self, failure.retryable, failure.hint)
+                else {
+                    return Err(failure.error);
+                };
+                wait.await;
+                let permit = match retrying.begin(self) {
+                    Ok(permit) => permit,
+                    Err(Refused::Budget) => return Err(failure.error),
+                    Err(Refused::Rejected(rejection)) => return Err(E::from(rejection)),
+                };
+                let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
+                    None => run(permit, NoDeadline, CountErrors, attempt()).await,
+                    Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
+                };
+                failure = match finished {
+                    Finished::Succeeded(output) | Finished::Ignored(output) => {
                         retrying.succeeded();
+                        return output;
                     }
-                    return output;
-                }
-                Finished::Failed(Ok(value)) => return Ok(value),
-                Finished::Failed(Err(error)) => {
-                    let (retryable, hint) = (options.retries(&error), options.hint(&error));
-                    (error, retryable, hint)
-                }
-                Finished::TimedOut(timeout) => (E::from(timeout), true, None),
-                Finished::Rejected(rejection) => (E::from(rejection), false, None),
-            };
-            let retrying = retrying.get_or_insert_with(|| Retrying::new(started));
-            let Some(wait) = retrying.plan_retryable(self, retryable, hint) else {
-                return Err(error);
-            };
-            wait.await;
-            permit = match retrying.begin(self) {
-                Ok(permit) => permit,
-                Err(Refused::Budget) => return Err(error),
-                Err(Refused::Rejected(rejection)) => return Err(E::from(rejection)),
-            };
+                    finished => match Failure::of(finished, options) {
+                        Ok(output) => return output,
+                        Err(failure) => failure,
+                    },
+                };
+            }
         }
+        .await
+    }
+}
+
+/// A failed attempt: the error the caller gets if it is not retried, whether it may be, and
+/// the wait its error asks for.
+struct Failure<E> {
+    error: E,
+    retryable: bool,
+    hint: Option<Duration>,
+}
+
+impl<E: From<BreakerError>> Failure<E> {
+    /// How an attempt ended: `Ok` with what the call returns now, or the failure to retry.
+    #[inline]
+    fn of<T>(
+        finished: Finished<Result<T, E>>,
+        options: &RetryOptions<E>,
+    ) -> Result<Result<T, E>, Failure<E>> {
+        let (error, retryable, hint) = match finished {
+            Finished::Succeeded(output) | Finished::Ignored(output) => return Ok(output),
+            Finished::Failed(Ok(value)) => return Ok(Ok(value)),
+            Finished::Failed(Err(error)) => {
+                let (retryable, hint) = (options.retries(&error), options.hint(&error));
+                (error, retryable, hint)
+            }
+            Finished::TimedOut(timeout) => (E::from(timeout), true, None),
+            Finished::Rejected(rejection) => (E::from(rejection), false, None),
+        };
+        Err(Failure {
+            error,
+            retryable,
+            hint,
+        })
     }
 }

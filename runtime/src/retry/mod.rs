@@ -4,14 +4,16 @@
 //! its `retry_deadline`, and only while its breaker's budget (`budget.rs`) allows; the fallback answers
 //! once, after the last attempt, with the last cause.
 //!
-//! What runs the attempts is the code `#[circuit_breaker]` generates: a loop around the call
-//! layer's `Rescue`, which asks [`Retrying`] after each failed attempt whether, and after what
-//! wait, to try again. A rejection is never retried, nor a panic, nor an error `failure_if`
+//! What runs the attempts is the code `#[circuit_breaker]` generates: the first attempt as
+//! without retries, then, only if it failed, a loop around the call layer's `Rescue`, which
+//! asks [`Retrying`] after each failed attempt whether, and after what wait, to try again; the
+//! body is one async closure (`attempts.rs`) that every attempt calls. A rejection is never retried, nor a panic, nor an error `failure_if`
 //! does not count (the call layer returns it as a success would be).
 //!
 //! Above `breaker/` (it reads a breaker's settings and stats and takes its permits) and beside
 //! `call/` (whose [`Cause`](crate::Cause) it reads); only the crate root and `__private` use it.
 
+mod attempts;
 mod backoff;
 mod book;
 mod budget;
@@ -23,6 +25,7 @@ mod options;
 mod retrying;
 mod within;
 
+pub use attempts::{attempts, attempts_for};
 pub use hint::{Hint, HintFromError, HintOf, NoHint, RetryAfter};
 pub use options::RetryOptions;
 pub use retrying::{always, retry_clock, Refused, Retrying};

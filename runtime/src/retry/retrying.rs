@@ -1,6 +1,6 @@
 //! One call's retries: after each failed attempt, whether to try again and after what wait;
-//! before each retry, its permit. The generated loop holds a [`Retrying`] on its stack: made
-//! for every call, it reads no clock and touches no shared state until an attempt fails.
+//! before each retry, its permit. The generated retries' loop holds a [`Retrying`]: made only
+//! after the first attempt failed, never on a call that needs no retry.
 
 use std::time::Duration;
 
