@@ -4,6 +4,10 @@
 //! the marker type of the `Fallback` impl that applies is inferred from it.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
 
 use super::cause::Cause;
 use super::judge::Probe;
@@ -98,4 +102,42 @@ where
     F: Fallback<A, E, R, M>,
 {
     fallback.call(args, cause)
+}
+
+/// [`call_fallback`] for the generated code: the fallback's future behind [`Answering`], polled
+/// out of line, so that its body is compiled once for every fn that shares the fallback and
+/// stays out of each fn's own code (it runs only when the call could not answer).
+#[inline]
+#[doc(hidden)]
+pub fn answer<F, A, E, R, M>(
+    probe: &Probe<R>,
+    args: A,
+    cause: Cause<E>,
+    fallback: F,
+) -> Answering<F::Future>
+where
+    F: Fallback<A, E, R, M>,
+{
+    Answering {
+        inner: call_fallback(probe, args, cause, fallback),
+    }
+}
+
+pin_project! {
+    /// A fallback's future, polled out of line (see [`answer`]).
+    #[doc(hidden)]
+    pub struct Answering<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F: Future> Future for Answering<F> {
+    type Output = F::Output;
+
+    #[cold]
+    #[inline(never)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.project().inner.poll(cx)
+    }
 }
