@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-pub use crate::call::answer as fallback;
+pub use crate::call::call_fallback as fallback;
 pub use crate::call::rescue;
 pub use crate::call::{
     Admitted, Answering, AnyValue, Call, CarriesRejection, Classify, CountErrors, Deadline,

@@ -89,28 +89,14 @@ fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15
 fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16);
 
 /// Calls `fallback` for a fn returning `R`. The fallback comes last, so that the arguments'
-/// and the cause's types are known when a fallback that does not fit is reported.
+/// and the cause's types are known when a fallback that does not fit is reported. Its future
+/// is polled out of line, behind [`Answering`]: the fallback's body is compiled once for every
+/// fn that shares it, and stays out of each fn's own code (it runs only when the call could
+/// not answer).
 #[inline]
 #[doc(hidden)]
 pub fn call_fallback<F, A, E, R, M>(
     _: &Probe<R>,
-    args: A,
-    cause: Cause<E>,
-    fallback: F,
-) -> F::Future
-where
-    F: Fallback<A, E, R, M>,
-{
-    fallback.call(args, cause)
-}
-
-/// [`call_fallback`] for the generated code: the fallback's future behind [`Answering`], polled
-/// out of line, so that its body is compiled once for every fn that shares the fallback and
-/// stays out of each fn's own code (it runs only when the call could not answer).
-#[inline]
-#[doc(hidden)]
-pub fn answer<F, A, E, R, M>(
-    probe: &Probe<R>,
     args: A,
     cause: Cause<E>,
     fallback: F,
@@ -119,12 +105,12 @@ where
     F: Fallback<A, E, R, M>,
 {
     Answering {
-        inner: call_fallback(probe, args, cause, fallback),
+        inner: fallback.call(args, cause),
     }
 }
 
 pin_project! {
-    /// A fallback's future, polled out of line (see [`answer`]).
+    /// A fallback's future, polled out of line (see [`call_fallback`]).
     #[doc(hidden)]
     pub struct Answering<F> {
         #[pin]
