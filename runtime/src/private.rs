@@ -7,9 +7,9 @@ use std::time::Duration;
 pub use crate::call::call_fallback as fallback;
 pub use crate::call::rescue;
 pub use crate::call::{
-    Admitted, AnyValue, Call, CarriesRejection, Classify, CountErrors, Deadline, FailureIf,
-    FailureIfOk, Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline, Outcome,
-    Plain, Probe, Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
+    Admitted, Answering, AnyValue, Call, CarriesRejection, Classify, CountErrors, Deadline,
+    FailureIf, FailureIfOk, Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline,
+    Outcome, Plain, Probe, Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
 };
 pub use crate::registry::{AdmittedKey, BreakerKey, KeyedBreaker, KeyedSite};
 pub use crate::registry::{Site, SITES};

@@ -4,6 +4,10 @@
 //! the marker type of the `Fallback` impl that applies is inferred from it.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
 
 use super::cause::Cause;
 use super::judge::Probe;
@@ -85,7 +89,10 @@ fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15
 fallback_impls!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16);
 
 /// Calls `fallback` for a fn returning `R`. The fallback comes last, so that the arguments'
-/// and the cause's types are known when a fallback that does not fit is reported.
+/// and the cause's types are known when a fallback that does not fit is reported. Its future
+/// is polled out of line, behind [`Answering`]: the fallback's body is compiled once for every
+/// fn that shares it, and stays out of each fn's own code (it runs only when the call could
+/// not answer).
 #[inline]
 #[doc(hidden)]
 pub fn call_fallback<F, A, E, R, M>(
@@ -93,9 +100,30 @@ pub fn call_fallback<F, A, E, R, M>(
     args: A,
     cause: Cause<E>,
     fallback: F,
-) -> F::Future
+) -> Answering<F::Future>
 where
     F: Fallback<A, E, R, M>,
 {
-    fallback.call(args, cause)
+    Answering {
+        inner: fallback.call(args, cause),
+    }
+}
+
+pin_project! {
+    /// A fallback's future, polled out of line (see [`call_fallback`]).
+    #[doc(hidden)]
+    pub struct Answering<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F: Future> Future for Answering<F> {
+    type Output = F::Output;
+
+    #[cold]
+    #[inline(never)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.project().inner.poll(cx)
+    }
 }

@@ -144,7 +144,9 @@ impl<D: Deadline, C> Guard<D, C> {
         match this.bulkhead.poll_pass(bulkhead, cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(true) => Poll::Ready(None),
-            Poll::Ready(false) => Poll::Ready(Some(bulkhead_full(this.permit.take()))),
+            Poll::Ready(false) => {
+                Poll::Ready(Some(Finished::Rejected(bulkhead_full(this.permit.take()))))
+            }
         }
     }
 
@@ -179,7 +181,7 @@ impl<D: Deadline, C> Guard<D, C> {
         match this.deadline.poll_expired(cx) {
             Poll::Ready(limit) => {
                 this.bulkhead.leave();
-                Poll::Ready(timed_out(this.permit.take(), limit))
+                Poll::Ready(Finished::TimedOut(timed_out(this.permit.take(), limit)))
             }
             Poll::Pending => Poll::Pending,
         }
@@ -283,9 +285,11 @@ impl Gate {
     }
 }
 
-/// Rejects a call that found no bulkhead slot.
+/// Rejects a call that found no bulkhead slot. Not generic and out of line: compiled once, not
+/// into every protected fn.
 #[cold]
-fn bulkhead_full<T>(permit: Option<Permit>) -> Finished<T> {
+#[inline(never)]
+fn bulkhead_full(permit: Option<Permit>) -> BreakerError {
     let breaker = permit.as_ref().map(Permit::breaker);
     let name = breaker.map_or("", |breaker| breaker.name());
     let max_concurrent = breaker
@@ -294,20 +298,22 @@ fn bulkhead_full<T>(permit: Option<Permit>) -> Finished<T> {
     if let Some(permit) = permit {
         permit.bulkhead_full();
     }
-    Finished::Rejected(BreakerError::BulkheadFull {
+    BreakerError::BulkheadFull {
         name,
         max_concurrent,
-    })
+    }
 }
 
-/// Counts the timeout as a failure; the fn's future is dropped with the call.
+/// Counts the timeout as a failure; the fn's future is dropped with the call. Not generic and
+/// out of line, as `bulkhead_full`.
 #[cold]
-fn timed_out<T>(permit: Option<Permit>, limit: Duration) -> Finished<T> {
+#[inline(never)]
+fn timed_out(permit: Option<Permit>, limit: Duration) -> BreakerError {
     let name = permit.as_ref().map_or("", |permit| permit.breaker().name());
     if let Some(permit) = permit {
         permit.fail(Failure::Timeout);
     }
-    Finished::TimedOut(BreakerError::TimedOut { name, limit })
+    BreakerError::TimedOut { name, limit }
 }
 
 /// Records the call as failed if dropped while armed, which happens only when a panic unwinds

@@ -26,7 +26,7 @@ pub use admitted::{Admitted, CarriesRejection, FromBreakerError, Protects};
 pub use cause::Cause;
 pub use classify::{Classify, CountErrors, FailureIf, FailureIfOk, NeverFails, Outcome, Verdict};
 pub use deadline::{Deadline, NoDeadline, Timeout};
-pub use fallback::{call_fallback, Fallback, Plain, WithCause};
+pub use fallback::{call_fallback, Answering, Fallback, Plain, WithCause};
 pub(crate) use guard::run;
 pub use guard::{Call, Finished};
 pub use judge::{AnyValue, Judge, OkValues, Probe, ResultType, RetriesErrors};
