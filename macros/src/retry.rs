@@ -164,9 +164,13 @@ pub(crate) fn without_fallback(
         #tie
         let __fusebox_classify = #classify;
         let __fusebox_retry_if = #retry_if;
-        let (mut __fusebox_output, mut __fusebox_retryable) = match __FUSEBOX_SITE
-            .attempt(__fusebox_permit, #deadline, __fusebox_classify, __fusebox_future)
-            .await
+        let (mut __fusebox_output, mut __fusebox_retryable) = match #krate::__private::attempt(
+            __fusebox_permit,
+            #deadline,
+            __fusebox_classify,
+            __fusebox_future,
+        )
+        .await
         {
             #finished::Succeeded(__fusebox_output) | #finished::Ignored(__fusebox_output) => {
                 return __fusebox_output;
@@ -222,14 +226,13 @@ fn retries_without_fallback(
                         break __fusebox_reject(__fusebox_error);
                     }
                 };
-                (__fusebox_output, __fusebox_retryable) = match __FUSEBOX_SITE
-                    .attempt(
-                        __fusebox_permit,
-                        #deadline,
-                        __fusebox_classify,
-                        __fusebox_attempt(#clone_kept),
-                    )
-                    .await
+                (__fusebox_output, __fusebox_retryable) = match #krate::__private::attempt(
+                    __fusebox_permit,
+                    #deadline,
+                    __fusebox_classify,
+                    __fusebox_attempt(#clone_kept),
+                )
+                .await
                 {
                     #finished::Succeeded(__fusebox_output) | #finished::Ignored(__fusebox_output) => {
                         __fusebox_retrying.succeeded();
@@ -377,7 +380,7 @@ mod tests {
         assert!(bare.contains("mut name"), "{bare}");
         let without_fallback = expand(quote!(retries = 1), &item);
         assert!(
-            without_fallback.contains(". attempt ("),
+            without_fallback.contains("__private :: attempt ("),
             "{without_fallback}"
         );
         assert_eq!(without_fallback.matches("Ok (1)").count(), 1);

@@ -25,25 +25,19 @@ pub use crate::retry::{
 };
 pub use tokio::time::Sleep;
 
-impl Site {
-    /// Runs one attempt of a retried fn without a fallback: how it ended, as the retries need
-    /// to know it.
-    #[inline]
-    pub fn attempt<F, D, C>(
-        &self,
-        permit: Permit,
-        deadline: D,
-        classify: C,
-        future: F,
-    ) -> Call<F, D, C>
-    where
-        F: Future,
-        D: Deadline,
-        C: Classify<F::Output>,
-    {
-        call::run(permit, deadline, classify, future)
-    }
+/// Runs one attempt of a retried fn without a fallback, admitted by `permit` (a plain or a
+/// keyed site's): how it ended, as the retries need to know it.
+#[inline]
+pub fn attempt<F, D, C>(permit: Permit, deadline: D, classify: C, future: F) -> Call<F, D, C>
+where
+    F: Future,
+    D: Deadline,
+    C: Classify<F::Output>,
+{
+    call::run(permit, deadline, classify, future)
+}
 
+impl Site {
     /// The breaker a retried call asks for its next attempt.
     #[inline]
     pub fn retry_breaker(&self) -> &'static Breaker {

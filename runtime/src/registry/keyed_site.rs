@@ -16,7 +16,6 @@ use std::hash::Hash;
 use std::sync::{Arc, OnceLock};
 
 use crate::breaker::{Breaker, Permit};
-use crate::call::{self, Call, Classify, Deadline};
 use crate::config::Config;
 use crate::error::BreakerError;
 use crate::keyed::{Family, Key, KeyTypeMismatch};
@@ -126,23 +125,6 @@ impl AdmittedKey {
     #[inline]
     pub fn of(permit: &Permit) -> AdmittedKey {
         AdmittedKey(permit.breaker())
-    }
-
-    /// Runs one attempt of a retried fn without a fallback, as [`Site::attempt`] does.
-    #[inline]
-    pub fn attempt<F, D, C>(
-        &self,
-        permit: Permit,
-        deadline: D,
-        classify: C,
-        future: F,
-    ) -> Call<F, D, C>
-    where
-        F: std::future::Future,
-        D: Deadline,
-        C: Classify<F::Output>,
-    {
-        call::run(permit, deadline, classify, future)
     }
 
     /// The breaker a retried call asks for its next attempt: the key's.
