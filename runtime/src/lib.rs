@@ -60,10 +60,13 @@
 //!
 //! ## Cargo features
 //!
-//! - `overrides` (default): a breaker takes its start-up overrides from the TOML file named by
-//!   `FUSEBOX_CONFIG` and from `FUSEBOX_<NAME>_<SETTING>` environment variables when it
-//!   registers (`Config::with_overrides`). Without it, it keeps the settings in its code and
-//!   `toml` is not built.
+//! - `overrides` (default): a breaker takes its start-up overrides from `FUSEBOX_<NAME>_<SETTING>`
+//!   environment variables when it registers (`Config::with_overrides`). Without it, it keeps
+//!   the settings in its code.
+//! - `config-file`: the start-up overrides also come from the TOML file named by
+//!   `FUSEBOX_CONFIG` (the environment's win). Off by default, so that a program that does
+//!   not read one does not link a TOML parser (330 KB of a release binary); without it, a
+//!   `FUSEBOX_CONFIG` that is set makes the overrides fail with an error naming the feature.
 //! - `serde` (default): [`Stats`], [`Health`], [`State`], [`Event`] and [`Reason`] implement
 //!   `serde::Serialize`.
 //! - `tower`: `fusebox::tower`, a tower `Layer` that puts any `tower::Service` behind a named breaker.

@@ -1,6 +1,6 @@
-//! The TOML file named by `FUSEBOX_CONFIG`: `[breakers.<name>]` tables, each entry a setting
-//! by its name and read by its kind, as the attribute reads its keys. An unknown setting names
-//! the closest valid one.
+//! The TOML file named by `FUSEBOX_CONFIG` (cargo feature `config-file`): `[breakers.<name>]`
+//! tables, each entry a setting by its name and read by its kind, as the attribute reads its
+//! keys. An unknown setting names the closest valid one.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -78,8 +78,16 @@ fn unknown_setting(key: &str) -> String {
     }
 }
 
+/// The settings of the breaker `name` in the file named by `FUSEBOX_CONFIG`, if the variable
+/// is set and the file has a table for it.
+pub(super) fn breaker_settings(
+    name: &str,
+) -> Result<Option<&'static [(Setting, Value)]>, OverrideError> {
+    Ok(file()?.breakers.get(name).map(Vec::as_slice))
+}
+
 /// The file named by `FUSEBOX_CONFIG`, read once; none when the variable is not set.
-pub(super) fn file() -> Result<&'static File, OverrideError> {
+fn file() -> Result<&'static File, OverrideError> {
     static FILE: OnceLock<Result<File, OverrideError>> = OnceLock::new();
     FILE.get_or_init(|| {
         let Ok(path) = std::env::var(CONFIG_FILE_VAR) else {

@@ -1,11 +1,16 @@
 //! Start-up overrides of a breaker's settings, applied when it registers: from the TOML file
-//! named by `FUSEBOX_CONFIG` (`file`), then from environment variables
+//! named by `FUSEBOX_CONFIG` (`file`, cargo feature `config-file`; `without_file` refuses a
+//! named file in a build without it), then from environment variables
 //! `FUSEBOX_<NAME>_<SETTING>` (`env`), which win. Every setting is read by the kind its
 //! declaration gives and set through [`Config::set`]. Invalid settings are refused whole with
 //! an error naming the setting and where it came from; the breaker then keeps the settings its
 //! code gave.
 
 mod env;
+#[cfg(feature = "config-file")]
+mod file;
+#[cfg(not(feature = "config-file"))]
+#[path = "without_file.rs"]
 mod file;
 
 use std::fmt;
@@ -40,14 +45,15 @@ impl std::error::Error for OverrideError {}
 
 impl Config {
     /// This configuration with the start-up overrides for the breaker `name` applied: the
-    /// `[breakers.<name>]` table of the TOML file named by `FUSEBOX_CONFIG`, then the
+    /// `[breakers.<name>]` table of the TOML file named by `FUSEBOX_CONFIG` (with the cargo
+    /// feature `config-file`; without it, a `FUSEBOX_CONFIG` that is set is an error), then the
     /// environment variables `FUSEBOX_<NAME>_<SETTING>` (the name in capitals, every other
     /// character than a letter or digit as `_`; the setting as in the attribute, in capitals:
     /// `FUSEBOX_WEATHER_API_THRESHOLD=8`, `FUSEBOX_WEATHER_API_RECOVERY=30s`). The result is
     /// validated; on any error nothing is applied.
     pub fn with_overrides(self, name: &str) -> Result<Config, OverrideError> {
         let mut config = self;
-        if let Some(settings) = file::file()?.breakers.get(name) {
+        if let Some(settings) = file::breaker_settings(name)? {
             config = set_all(config, settings).map_err(|message| OverrideError {
                 source: format!("{CONFIG_FILE_VAR} file, [breakers.{name}]"),
                 message,
