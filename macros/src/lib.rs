@@ -57,7 +57,8 @@ use proc_macro::TokenStream;
 /// settings differ, one fn's are kept (which one is not specified) and the others are reported
 /// as a `tracing` warning, as are the attribute's settings when `Registry::register` made the
 /// breaker first. The `timeout` belongs to each fn. Every setting but `timeout` can be
-/// overridden at start-up (`FUSEBOX_CONFIG`, `FUSEBOX_<NAME>_<SETTING>`).
+/// overridden at start-up (`FUSEBOX_<NAME>_<SETTING>`, and with the runtime's `config-file`
+/// feature the file named by `FUSEBOX_CONFIG`).
 ///
 /// # Return type
 ///

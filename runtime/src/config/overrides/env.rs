@@ -48,11 +48,7 @@ pub(super) fn apply(
 mod tests {
     use std::time::Duration;
 
-    use fusebox_settings::{Kind, Value};
-
     use super::*;
-    use crate::config::overrides::file::File;
-    use crate::config::overrides::set_all;
     use crate::config::Window;
 
     /// What `read` finds in `pairs`.
@@ -118,37 +114,48 @@ mod tests {
         assert!(bad.message.contains("`window`: invalid duration"), "{bad}");
     }
 
-    /// A value of `setting` other than its default, as written in the file and in an
-    /// environment variable: chosen by its kind, so that a new setting needs nothing here.
-    fn sample(setting: Setting) -> (&'static str, &'static str) {
-        match (setting.kind(), setting.default_value()) {
-            (Kind::Flag, Some(Value::Flag(true))) => ("false", "false"),
-            (Kind::Flag, _) => ("true", "true"),
-            (Kind::Whole { .. }, _) => ("2", "2"),
-            (Kind::Percent, _) => ("40", "40"),
-            (Kind::Duration { .. }, _) => ("\"2m\"", "2m"),
-            (Kind::Factor, _) => ("2.0", "2"),
-            (Kind::Window, _) => ("20", "20"),
-        }
-    }
+    /// The file and the environment read every setting alike (with the `config-file` feature).
+    #[cfg(feature = "config-file")]
+    mod alike {
+        use fusebox_settings::{Kind, Setting, Value};
 
-    #[test]
-    fn every_setting_is_read_from_the_file_and_the_environment_alike() {
-        for setting in Setting::ALL {
-            let (in_file, in_env) = sample(setting);
-            let file = File::parse(&format!("[breakers.db]\n{setting} = {in_file}\n"))
-                .unwrap_or_else(|error| panic!("{setting} is refused in the file: {error}"));
-            let from_file = set_all(Config::new(), &file.breakers["db"]).unwrap();
-            let var = env_var("db", setting.name());
-            let from_env = apply(Config::new(), "db", |name: &str| {
-                (name == var).then(|| in_env.to_owned())
-            })
-            .unwrap();
-            assert_ne!(from_file, Config::new(), "{setting} changed nothing");
-            assert_eq!(
-                from_file, from_env,
-                "{setting} differs between the file and {var}"
-            );
+        use super::super::{apply, env_var};
+        use crate::config::overrides::file::File;
+        use crate::config::overrides::set_all;
+        use crate::config::Config;
+
+        /// A value of `setting` other than its default, as written in the file and in an
+        /// environment variable: chosen by its kind, so that a new setting needs nothing here.
+        fn sample(setting: Setting) -> (&'static str, &'static str) {
+            match (setting.kind(), setting.default_value()) {
+                (Kind::Flag, Some(Value::Flag(true))) => ("false", "false"),
+                (Kind::Flag, _) => ("true", "true"),
+                (Kind::Whole { .. }, _) => ("2", "2"),
+                (Kind::Percent, _) => ("40", "40"),
+                (Kind::Duration { .. }, _) => ("\"2m\"", "2m"),
+                (Kind::Factor, _) => ("2.0", "2"),
+                (Kind::Window, _) => ("20", "20"),
+            }
+        }
+
+        #[test]
+        fn every_setting_is_read_from_the_file_and_the_environment_alike() {
+            for setting in Setting::ALL {
+                let (in_file, in_env) = sample(setting);
+                let file = File::parse(&format!("[breakers.db]\n{setting} = {in_file}\n"))
+                    .unwrap_or_else(|error| panic!("{setting} is refused in the file: {error}"));
+                let from_file = set_all(Config::new(), &file.breakers["db"]).unwrap();
+                let var = env_var("db", setting.name());
+                let from_env = apply(Config::new(), "db", |name: &str| {
+                    (name == var).then(|| in_env.to_owned())
+                })
+                .unwrap();
+                assert_ne!(from_file, Config::new(), "{setting} changed nothing");
+                assert_eq!(
+                    from_file, from_env,
+                    "{setting} differs between the file and {var}"
+                );
+            }
         }
     }
 }
