@@ -188,12 +188,16 @@ impl<D: Deadline, C> Guard<D, C> {
     }
 
     /// After a panic was caught in the fn's future: counted as a failure, its bulkhead slot
-    /// given back at once; the panic's message, when it was a string.
-    pub(crate) fn panicked(self: Pin<&mut Self>, payload: &(dyn Any + Send)) -> Option<String> {
+    /// given back at once; the panic's message, when it was a string. The payload is dropped
+    /// here, out of line, not in each fn's poll.
+    #[inline(never)]
+    pub(crate) fn panicked(self: Pin<&mut Self>, payload: Box<dyn Any + Send>) -> Option<String> {
         let this = self.project();
         this.bulkhead.leave();
         fail_unwinding(this.permit);
-        message(payload)
+        let message = message(payload.as_ref());
+        drop(payload);
+        message
     }
 }
 

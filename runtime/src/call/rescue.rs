@@ -110,7 +110,7 @@ where
         Ok(polled) => guard.finish(polled, cx).map(cause::<T, C>),
         Err(payload) => {
             *panicked = true;
-            Poll::Ready(Err(Cause::Panicked(guard.panicked(payload.as_ref()))))
+            Poll::Ready(Err(Cause::Panicked(guard.panicked(payload))))
         }
     }
 }
