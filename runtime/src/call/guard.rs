@@ -172,15 +172,49 @@ impl<D: Deadline, C> Guard<D, C> {
     where
         C: Classify<T>,
     {
+        self.finish_leaving(polled, cx, Gate::leave)
+    }
+
+    /// [`finish`](Guard::finish) for a call whose poll also catches panics (a fallback's):
+    /// its slot dropped out of line, which keeps 170 bytes of drops out of each such fn, where
+    /// the inline drop costs a call without a fallback nothing and this one 3 instructions
+    /// (measured).
+    #[allow(clippy::inline_always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn finish_rescued<T>(
+        self: Pin<&mut Self>,
+        polled: Poll<T>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Finished<T>>
+    where
+        C: Classify<T>,
+    {
+        self.finish_leaving(polled, cx, Gate::leave_out_of_line)
+    }
+
+    /// Both `finish`es, giving the slot back with `leave`.
+    #[allow(clippy::inline_always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn finish_leaving<T>(
+        self: Pin<&mut Self>,
+        polled: Poll<T>,
+        cx: &mut Context<'_>,
+        leave: fn(&mut Gate),
+    ) -> Poll<Finished<T>>
+    where
+        C: Classify<T>,
+    {
         let this = self.project();
         if let Poll::Ready(output) = polled {
-            this.bulkhead.leave();
+            leave(this.bulkhead);
             let verdict = this.classify.classify(&output);
             return Poll::Ready(finish(this.permit.take(), verdict, output));
         }
         match this.deadline.poll_expired(cx) {
             Poll::Ready(limit) => {
-                this.bulkhead.leave();
+                leave(this.bulkhead);
                 Poll::Ready(Finished::TimedOut(timed_out(this.permit.take(), limit)))
             }
             Poll::Pending => Poll::Pending,
@@ -286,6 +320,20 @@ impl Gate {
         if !matches!(self, Gate::Free) {
             *self = Gate::Free;
         }
+    }
+
+    /// [`leave`](Gate::leave) with the slot's drop out of line.
+    #[inline]
+    fn leave_out_of_line(&mut self) {
+        if !matches!(self, Gate::Free) {
+            self.release();
+        }
+    }
+
+    /// Drops the slot or the wait.
+    #[inline(never)]
+    fn release(&mut self) {
+        *self = Gate::Free;
     }
 }
 

@@ -107,7 +107,7 @@ where
         Poll::Pending => return Poll::Pending,
     }
     match panic::catch_unwind(AssertUnwindSafe(|| poll(cx))) {
-        Ok(polled) => guard.finish(polled, cx).map(cause::<T, C>),
+        Ok(polled) => guard.finish_rescued(polled, cx).map(cause::<T, C>),
         Err(payload) => {
             *panicked = true;
             Poll::Ready(Err(Cause::Panicked(guard.panicked(payload))))
