@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use fusebox::{registry, Config};
 
-/// Each change is reported as one `tracing` event with the old and the new settings.
+/// Each change is reported as one `tracing` event naming each setting changed, from and to.
 #[test]
 fn each_change_emits_one_tracing_event() {
     let log = Arc::new(Mutex::new(Vec::<u8>::new()));
@@ -27,7 +27,7 @@ fn each_change_emits_one_tracing_event() {
         .collect();
     assert_eq!(changes.len(), 1, "{log}");
     assert!(changes[0].contains("reconfigured_logged"), "{log}");
-    assert!(changes[0].contains("threshold: 9"), "{log}");
+    assert!(changes[0].contains("changes=threshold: 5 -> 9"), "{log}");
 }
 
 /// A writer into a shared buffer, for the captured log.

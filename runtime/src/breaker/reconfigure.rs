@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::machine::Breaker;
-use crate::config::Config;
+use crate::config::{Changes, Config};
 use crate::error::ConfigError;
 
 impl Breaker {
@@ -31,7 +31,8 @@ impl Breaker {
     /// `threshold`, `success_threshold`, `recovery`, `backoff`, `max_recovery`,
     /// `max_half_open_wait`, the `failure_rate` and `slow_rate` percentages, `min_calls`, the
     /// `slow_call` limit, and `critical`. A change emits one `tracing` event (target
-    /// `fusebox`) with the old and new settings.
+    /// `fusebox`) whose field `changes` names each setting changed, from and to
+    /// (`threshold: 5 -> 9, recovery: 60s -> 30s`).
     ///
     /// A breaker of a keyed family reads its family's settings: changing them on one key's
     /// breaker changes them for every key of the family (and for the keys it admits later),
@@ -67,8 +68,7 @@ impl Breaker {
         tracing::info!(
             target: "fusebox",
             name = self.name,
-            old = ?old,
-            new = ?config,
+            changes = %Changes::between(old, config),
             "circuit breaker settings changed"
         );
         Ok(())

@@ -10,6 +10,7 @@
 //! The bottom layer with `clock`, `sync` and `error`: it uses nothing else of the crate.
 
 mod builder;
+mod changes;
 mod live;
 #[cfg(feature = "overrides")]
 mod overrides;
@@ -19,6 +20,7 @@ mod values;
 
 pub(crate) use builder::ADAPTIVE_WINDOW;
 pub use builder::{Config, Window};
+pub(crate) use changes::Changes;
 pub(crate) use live::LiveConfig;
 #[cfg(feature = "overrides")]
 pub use overrides::{OverrideError, CONFIG_FILE_VAR};

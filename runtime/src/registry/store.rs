@@ -7,7 +7,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use tokio::sync::broadcast;
 
 use crate::breaker::Breaker;
-use crate::config::Config;
+use crate::config::{Changes, Config};
 use crate::keyed::{self, Family, Key, KeyTypeMismatch, Members};
 use crate::observe::event::{self, Event};
 
@@ -232,8 +232,7 @@ fn typed<K: Key>(
         tracing::warn!(
             target: "fusebox",
             name,
-            kept = ?family.config(),
-            ignored = ?config,
+            ignored = %Changes::between(family.config(), *config),
             "keyed circuit breakers already registered with other settings; keeping the first"
         );
     }
@@ -250,8 +249,7 @@ fn warn_if_different(existing: &Breaker, config: &Config) {
         tracing::warn!(
             target: "fusebox",
             name = existing.name(),
-            kept = ?existing.config(),
-            ignored = ?config,
+            ignored = %Changes::between(existing.config(), *config),
             "circuit breaker already registered with other settings; keeping the first"
         );
     }
