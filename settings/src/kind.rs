@@ -112,10 +112,9 @@ impl Kind {
                 .parse()
                 .map(Raw::Bool)
                 .map_err(|_| format!("`{name}`: `{text}` is not true or false"))?,
-            Kind::Factor => text
-                .parse()
+            Kind::Factor => crate::decimal::parse_decimal(text)
                 .map(Raw::Float)
-                .map_err(|_| format!("`{name}`: `{text}` is not a number"))?,
+                .ok_or_else(|| format!("`{name}`: `{text}` is not a number like 1.5"))?,
         };
         self.read(name, raw)
     }

@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod declare;
+mod decimal;
 mod duration;
 mod kind;
 pub mod limits;
