@@ -36,37 +36,41 @@ pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) 
         #[allow(unused_mut)]
         let mut __fusebox_attempt =
             #krate::__private::attempts(&__fusebox_probe, &__fusebox_next, #closure);
-        match #first {
+        // Matched in a statement of its own, so that nothing of the first attempt is kept in
+        // the fn's future while the retries run.
+        let mut __fusebox_cause = match #first {
             ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
-            // Only now, in a future of their own (so that the fn's future, done, is cheap to
-            // drop): the retries, until one answers, or the cause the fallback answers.
-            ::core::result::Result::Err(__fusebox_cause) => match {
-                // What the fallback needs after the retries is lent to them; the rest moves in.
-                let __fusebox_probe = &__fusebox_probe;
-                let __fusebox_args = &__fusebox_args;
-                async move {
-                let mut __fusebox_cause = __fusebox_cause;
-                let __fusebox_retry_if = #retry_if;
-                let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
-                loop {
-                    let __fusebox_hint = {
-                        #[allow(unused_imports)]
-                        use #krate::__private::{HintFromError as _, NoHint as _};
-                        (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
-                    };
-                    let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
-                    match __fusebox_retrying.plan(
-                        __fusebox_breaker,
+            ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
+        };
+        // What the fallback needs after the retries is lent to them; the rest moves in.
+        let __fusebox_probe = &__fusebox_probe;
+        let __fusebox_args = &__fusebox_args;
+        // Only now, in a future of their own (so that the fn's future, done, is cheap to
+        // drop): the retries, until one answers, or the cause the fallback answers. The last
+        // cause is theirs, changed in place; the timer is the awaited `Pause` itself, and the
+        // breaker is asked again after each wait, so that neither is kept twice.
+        let __fusebox_retries = async move {
+            let __fusebox_retry_if = #retry_if;
+            let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
+            loop {
+                let __fusebox_hint = {
+                    #[allow(unused_imports)]
+                    use #krate::__private::{HintFromError as _, NoHint as _};
+                    (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
+                };
+                if !__fusebox_retrying
+                    .plan(
+                        __FUSEBOX_SITE.retry_breaker(),
                         &__fusebox_cause,
                         __fusebox_retry_if,
                         __fusebox_hint,
-                    ) {
-                        ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                        ::core::option::Option::None => {
-                            break ::core::result::Result::Err(__fusebox_cause);
-                        }
-                    }
-                    let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
+                    )
+                    .await
+                {
+                    break ::core::result::Result::Err(__fusebox_cause);
+                }
+                let __fusebox_permit =
+                    match __fusebox_retrying.begin(__FUSEBOX_SITE.retry_breaker()) {
                         ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
                         ::core::result::Result::Err(__fusebox_refused) => {
                             break ::core::result::Result::Err(
@@ -74,22 +78,20 @@ pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) 
                             );
                         }
                     };
-                    match #retry {
-                        ::core::result::Result::Ok(__fusebox_output) => {
-                            __fusebox_retrying.succeeded();
-                            break ::core::result::Result::Ok(__fusebox_output);
-                        }
-                        ::core::result::Result::Err(__fusebox_next_cause) => {
-                            __fusebox_cause = __fusebox_next_cause;
-                        }
+                match #retry {
+                    ::core::result::Result::Ok(__fusebox_output) => {
+                        __fusebox_retrying.succeeded();
+                        break ::core::result::Result::Ok(__fusebox_output);
+                    }
+                    ::core::result::Result::Err(__fusebox_next_cause) => {
+                        __fusebox_cause = __fusebox_next_cause;
                     }
                 }
-            }}
-            .await
-            {
-                ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
-                ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
-            },
+            }
+        };
+        match __fusebox_retries.await {
+            ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
+            ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
         }
     }}
 }
@@ -208,16 +210,17 @@ fn retries_without_fallback(
                     use #krate::__private::{HintFromError as _, NoHint as _};
                     (&#krate::__private::HintOf(&__fusebox_output)).wait_hint()
                 };
-                let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
-                match __fusebox_retrying.plan_retryable(
-                    __fusebox_breaker,
-                    __fusebox_retryable,
-                    __fusebox_hint,
-                ) {
-                    ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                    ::core::option::Option::None => break __fusebox_output,
+                if !__fusebox_retrying
+                    .plan_retryable(
+                        __FUSEBOX_SITE.retry_breaker(),
+                        __fusebox_retryable,
+                        __fusebox_hint,
+                    )
+                    .await
+                {
+                    break __fusebox_output;
                 }
-                let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
+                let __fusebox_permit = match __fusebox_retrying.begin(__FUSEBOX_SITE.retry_breaker()) {
                     ::core::result::Result::Ok(__fusebox_next_permit) => __fusebox_next_permit,
                     ::core::result::Result::Err(#krate::__private::Refused::Budget) => {
                         break __fusebox_output;

@@ -38,18 +38,25 @@ pub(crate) fn with_fallback(
     quote! {
         let __fusebox_probe = #krate::__private::Probe::<#output>::new();
         let __fusebox_judge = #judge;
-        let (__fusebox_args, __fusebox_cause) = match __FUSEBOX_SITE.acquire() {
-            ::core::result::Result::Ok(__fusebox_permit) => {
-                #admitted_key
-                #clone_checks
-                let __fusebox_args = #keep_args;
-                let __fusebox_cause = #attempts;
-                (__fusebox_args, __fusebox_cause)
-            }
-            ::core::result::Result::Err(__fusebox_error) => (
-                #originals,
-                #krate::__private::rejected(&__fusebox_probe, &__fusebox_judge, __fusebox_error),
-            ),
+        let (__fusebox_args, __fusebox_cause) = '__fusebox_admitted: {
+            // Admitted in a statement of its own, so that the fn's future does not keep the
+            // admission's `Result` while the call runs.
+            let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+                ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+                ::core::result::Result::Err(__fusebox_error) => break '__fusebox_admitted (
+                    #originals,
+                    #krate::__private::rejected(
+                        &__fusebox_probe,
+                        &__fusebox_judge,
+                        __fusebox_error,
+                    ),
+                ),
+            };
+            #admitted_key
+            #clone_checks
+            let __fusebox_args = #keep_args;
+            let __fusebox_cause = #attempts;
+            (__fusebox_args, __fusebox_cause)
         };
         #call_fallback
     }

@@ -21,7 +21,7 @@ use crate::call::{self, Cause};
 use crate::error::BreakerError;
 pub use crate::retry::{
     always, attempts, attempts_for, retry_clock, retry_until, Hint, HintFromError, HintOf, NoHint,
-    Refused, Retrying, Within,
+    Pause, Refused, Retrying, Within,
 };
 pub use tokio::time::Sleep;
 
