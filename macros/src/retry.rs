@@ -27,7 +27,7 @@ pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) 
     let (started, started_at, deadline) = overall_deadline(args, krate, attempt.deadline());
     let closure = attempt.closure(fallback.names());
     let names: Vec<_> = fallback.names().collect();
-    let first = attempt.run(&deadline, &quote!(__fusebox_attempt(__fusebox_next)));
+    let first = attempt.rescued(&deadline, &quote!(__fusebox_attempt(__fusebox_next)));
     let clone_kept = fallback.clone_kept();
     let retry = attempt.run(&deadline, &quote!(__fusebox_attempt(#clone_kept)));
     quote! {{
@@ -36,19 +36,23 @@ pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) 
         #[allow(unused_mut)]
         let mut __fusebox_attempt =
             #krate::__private::attempts(&__fusebox_probe, &__fusebox_next, #closure);
-        // Matched in a statement of its own, so that nothing of the first attempt is kept in
-        // the fn's future while the retries run.
-        let mut __fusebox_cause = match #first {
-            ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
-            ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
+        // The first attempt answers or writes its cause (never both in one value, read back
+        // whole on every call) to a slot that ends with this block, not kept by the retries.
+        let mut __fusebox_cause = {
+            let mut __fusebox_first_cause = #krate::__private::no_cause();
+            if let ::core::option::Option::Some(__fusebox_output) =
+                #krate::__private::first(#first, &mut __fusebox_first_cause).await
+            {
+                return __fusebox_output;
+            }
+            #krate::__private::cause_of(__fusebox_first_cause)
         };
         // What the fallback needs after the retries is lent to them; the rest moves in.
         let __fusebox_probe = &__fusebox_probe;
         let __fusebox_args = &__fusebox_args;
-        // Only now, in a future of their own (so that the fn's future, done, is cheap to
-        // drop): the retries, until one answers, or the cause the fallback answers. The last
-        // cause is theirs, changed in place; the timer is the awaited `Pause` itself, and the
-        // breaker is asked again after each wait, so that neither is kept twice.
+        // Only now, in a future of their own (whose drop glue stays out of the fn's, small
+        // enough to inline), the retries, until one answers, or the cause the fallback
+        // answers: changed in place; the timer is the awaited `Pause`, kept once.
         let __fusebox_retries = async move {
             let __fusebox_retry_if = #retry_if;
             let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
@@ -220,7 +224,8 @@ fn retries_without_fallback(
                 {
                     break __fusebox_output;
                 }
-                let __fusebox_permit = match __fusebox_retrying.begin(__FUSEBOX_SITE.retry_breaker()) {
+                let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
+                let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
                     ::core::result::Result::Ok(__fusebox_next_permit) => __fusebox_next_permit,
                     ::core::result::Result::Err(#krate::__private::Refused::Budget) => {
                         break __fusebox_output;

@@ -23,6 +23,7 @@ mod backoff;
 mod book;
 mod budget;
 mod deadline;
+mod first;
 mod handle;
 mod hint;
 mod jitter;
@@ -32,6 +33,7 @@ mod retrying;
 mod within;
 
 pub use attempts::{attempts, attempts_for};
+pub use first::{cause_of, first, no_cause, First};
 pub use hint::{Hint, HintFromError, HintOf, NoHint, RetryAfter};
 pub use options::RetryOptions;
 pub use pause::Pause;

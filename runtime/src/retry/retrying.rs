@@ -71,9 +71,10 @@ impl Retrying {
     }
 
     /// After a failed attempt of `breaker`'s call: the wait before the next attempt, which
-    /// ends `true`, or `false` at once when the fallback must answer now. Not retried: a rejection, a panic,
-    /// an error `retry_if` refuses, a call with no retry left, a wait past the deadline or the
-    /// cap, a retry the budget refuses, and a call outside a tokio runtime with a timer.
+    /// ends `true`, or `false` at once when the fallback must answer now. Not retried: a
+    /// rejection, a panic, an error `retry_if` refuses, a call with no retry left, a wait past
+    /// the deadline or the cap, a retry the budget refuses, and a call outside a tokio runtime
+    /// with a timer.
     pub fn plan<E>(
         &mut self,
         breaker: &'static Breaker,
