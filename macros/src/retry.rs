@@ -27,7 +27,7 @@ pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) 
     let (started, started_at, deadline) = overall_deadline(args, krate, attempt.deadline());
     let closure = attempt.closure(fallback.names());
     let names: Vec<_> = fallback.names().collect();
-    let first = attempt.run(&deadline, &quote!(__fusebox_attempt(__fusebox_next)));
+    let first = attempt.rescued(&deadline, &quote!(__fusebox_attempt(__fusebox_next)));
     let clone_kept = fallback.clone_kept();
     let retry = attempt.run(&deadline, &quote!(__fusebox_attempt(#clone_kept)));
     quote! {{
@@ -36,37 +36,45 @@ pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) 
         #[allow(unused_mut)]
         let mut __fusebox_attempt =
             #krate::__private::attempts(&__fusebox_probe, &__fusebox_next, #closure);
-        match #first {
-            ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
-            // Only now, in a future of their own (so that the fn's future, done, is cheap to
-            // drop): the retries, until one answers, or the cause the fallback answers.
-            ::core::result::Result::Err(__fusebox_cause) => match {
-                // What the fallback needs after the retries is lent to them; the rest moves in.
-                let __fusebox_probe = &__fusebox_probe;
-                let __fusebox_args = &__fusebox_args;
-                async move {
-                let mut __fusebox_cause = __fusebox_cause;
-                let __fusebox_retry_if = #retry_if;
-                let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
-                loop {
-                    let __fusebox_hint = {
-                        #[allow(unused_imports)]
-                        use #krate::__private::{HintFromError as _, NoHint as _};
-                        (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
-                    };
-                    let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
-                    match __fusebox_retrying.plan(
-                        __fusebox_breaker,
+        // The first attempt answers or writes its cause (never both in one value, read back
+        // whole on every call) to a slot that ends with this block, not kept by the retries.
+        let mut __fusebox_cause = {
+            let mut __fusebox_first_cause = #krate::__private::no_cause();
+            if let ::core::option::Option::Some(__fusebox_output) =
+                #krate::__private::first(#first, &mut __fusebox_first_cause).await
+            {
+                return __fusebox_output;
+            }
+            #krate::__private::cause_of(__fusebox_first_cause)
+        };
+        // What the fallback needs after the retries is lent to them; the rest moves in.
+        let __fusebox_probe = &__fusebox_probe;
+        let __fusebox_args = &__fusebox_args;
+        // Only now, in a future of their own (whose drop glue stays out of the fn's, small
+        // enough to inline), the retries, until one answers, or the cause the fallback
+        // answers: changed in place; the timer is the awaited `Pause`, kept once.
+        let __fusebox_retries = async move {
+            let __fusebox_retry_if = #retry_if;
+            let mut __fusebox_retrying = #krate::__private::Retrying::new(#started_at);
+            loop {
+                let __fusebox_hint = {
+                    #[allow(unused_imports)]
+                    use #krate::__private::{HintFromError as _, NoHint as _};
+                    (&#krate::__private::Hint(&__fusebox_cause)).wait_hint()
+                };
+                if !__fusebox_retrying
+                    .plan(
+                        __FUSEBOX_SITE.retry_breaker(),
                         &__fusebox_cause,
                         __fusebox_retry_if,
                         __fusebox_hint,
-                    ) {
-                        ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                        ::core::option::Option::None => {
-                            break ::core::result::Result::Err(__fusebox_cause);
-                        }
-                    }
-                    let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
+                    )
+                    .await
+                {
+                    break ::core::result::Result::Err(__fusebox_cause);
+                }
+                let __fusebox_permit =
+                    match __fusebox_retrying.begin(__FUSEBOX_SITE.retry_breaker()) {
                         ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
                         ::core::result::Result::Err(__fusebox_refused) => {
                             break ::core::result::Result::Err(
@@ -74,22 +82,20 @@ pub(crate) fn attempts(fallback: &Fallback<'_>, args: &Args, attempt: &Attempt) 
                             );
                         }
                     };
-                    match #retry {
-                        ::core::result::Result::Ok(__fusebox_output) => {
-                            __fusebox_retrying.succeeded();
-                            break ::core::result::Result::Ok(__fusebox_output);
-                        }
-                        ::core::result::Result::Err(__fusebox_next_cause) => {
-                            __fusebox_cause = __fusebox_next_cause;
-                        }
+                match #retry {
+                    ::core::result::Result::Ok(__fusebox_output) => {
+                        __fusebox_retrying.succeeded();
+                        break ::core::result::Result::Ok(__fusebox_output);
+                    }
+                    ::core::result::Result::Err(__fusebox_next_cause) => {
+                        __fusebox_cause = __fusebox_next_cause;
                     }
                 }
-            }}
-            .await
-            {
-                ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
-                ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
-            },
+            }
+        };
+        match __fusebox_retries.await {
+            ::core::result::Result::Ok(__fusebox_output) => return __fusebox_output,
+            ::core::result::Result::Err(__fusebox_cause) => __fusebox_cause,
         }
     }}
 }
@@ -208,15 +214,17 @@ fn retries_without_fallback(
                     use #krate::__private::{HintFromError as _, NoHint as _};
                     (&#krate::__private::HintOf(&__fusebox_output)).wait_hint()
                 };
-                let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
-                match __fusebox_retrying.plan_retryable(
-                    __fusebox_breaker,
-                    __fusebox_retryable,
-                    __fusebox_hint,
-                ) {
-                    ::core::option::Option::Some(__fusebox_wait) => __fusebox_wait.await,
-                    ::core::option::Option::None => break __fusebox_output,
+                if !__fusebox_retrying
+                    .plan_retryable(
+                        __FUSEBOX_SITE.retry_breaker(),
+                        __fusebox_retryable,
+                        __fusebox_hint,
+                    )
+                    .await
+                {
+                    break __fusebox_output;
                 }
+                let __fusebox_breaker = __FUSEBOX_SITE.retry_breaker();
                 let __fusebox_permit = match __fusebox_retrying.begin(__fusebox_breaker) {
                     ::core::result::Result::Ok(__fusebox_next_permit) => __fusebox_next_permit,
                     ::core::result::Result::Err(#krate::__private::Refused::Budget) => {

@@ -30,27 +30,50 @@ pub(crate) fn with_fallback(
     let call_fallback = fallback.call_with_args();
     let attempt = Attempt::new(fallback, body, output.span(), deadline);
     let admitted_key = admitted_key(args, krate);
-    let attempts = if args.retries() {
-        retry::attempts(fallback, args, &attempt)
-    } else {
-        attempt.once()
+    let rejected = quote! {
+        #krate::__private::rejected(&__fusebox_probe, &__fusebox_judge, __fusebox_error)
     };
-    quote! {
-        let __fusebox_probe = #krate::__private::Probe::<#output>::new();
-        let __fusebox_judge = #judge;
-        let (__fusebox_args, __fusebox_cause) = match __FUSEBOX_SITE.acquire() {
-            ::core::result::Result::Ok(__fusebox_permit) => {
+    let admitted = if args.retries() {
+        // Admitted in a statement of its own, so that the fn's future does not keep the
+        // admission's `Result` (56 bytes) while the call and its retries run.
+        let attempts = retry::attempts(fallback, args, &attempt);
+        quote! {
+            '__fusebox_admitted: {
+                let __fusebox_permit = match __FUSEBOX_SITE.acquire() {
+                    ::core::result::Result::Ok(__fusebox_permit) => __fusebox_permit,
+                    ::core::result::Result::Err(__fusebox_error) => {
+                        break '__fusebox_admitted (#originals, #rejected);
+                    }
+                };
                 #admitted_key
                 #clone_checks
                 let __fusebox_args = #keep_args;
                 let __fusebox_cause = #attempts;
                 (__fusebox_args, __fusebox_cause)
             }
-            ::core::result::Result::Err(__fusebox_error) => (
-                #originals,
-                #krate::__private::rejected(&__fusebox_probe, &__fusebox_judge, __fusebox_error),
-            ),
-        };
+        }
+    } else {
+        // Without retries the admission's `Result` is kept in the future (56 bytes of its
+        // 112): matched in a statement of its own it was not, but the call measured about
+        // 2 ns slower (fallback, 30M calls, 12 alternating runs).
+        let attempt = attempt.once();
+        quote! {
+            match __FUSEBOX_SITE.acquire() {
+                ::core::result::Result::Ok(__fusebox_permit) => {
+                    #admitted_key
+                    #clone_checks
+                    let __fusebox_args = #keep_args;
+                    let __fusebox_cause = #attempt;
+                    (__fusebox_args, __fusebox_cause)
+                }
+                ::core::result::Result::Err(__fusebox_error) => (#originals, #rejected),
+            }
+        }
+    };
+    quote! {
+        let __fusebox_probe = #krate::__private::Probe::<#output>::new();
+        let __fusebox_judge = #judge;
+        let (__fusebox_args, __fusebox_cause) = #admitted;
         #call_fallback
     }
 }
@@ -107,9 +130,16 @@ impl Attempt {
     /// The attempt that runs `future` under `deadline`, awaited: `Ok` with the fn's output,
     /// or `Err` with the cause.
     pub(crate) fn run(&self, deadline: &TokenStream, future: &TokenStream) -> TokenStream {
+        let rescued = self.rescued(deadline, future);
+        quote!(#rescued.await)
+    }
+
+    /// The attempt that runs `future` under `deadline`, not awaited: a future of `Ok` with
+    /// the fn's output, or `Err` with the cause.
+    pub(crate) fn rescued(&self, deadline: &TokenStream, future: &TokenStream) -> TokenStream {
         let rescue = &self.rescue;
         quote! {
-            #rescue(&__fusebox_probe, __fusebox_permit, #deadline, __fusebox_judge, #future).await
+            #rescue(&__fusebox_probe, __fusebox_permit, #deadline, __fusebox_judge, #future)
         }
     }
 

@@ -20,8 +20,8 @@ pub use crate::breaker::Permit;
 use crate::call::{self, Cause};
 use crate::error::BreakerError;
 pub use crate::retry::{
-    always, attempts, attempts_for, retry_clock, retry_until, Hint, HintFromError, HintOf, NoHint,
-    Refused, Retrying, Within,
+    always, attempts, attempts_for, cause_of, first, no_cause, retry_clock, retry_until, First,
+    Hint, HintFromError, HintOf, NoHint, Pause, Refused, Retrying, Within,
 };
 pub use tokio::time::Sleep;
 

@@ -172,6 +172,31 @@ async fn each_attempt_has_the_timeout_and_a_timed_out_attempt_is_retried() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_timer_of_a_timed_out_attempt_serves_the_wait_then_the_next_attempt_afresh() {
+    // One timer per call: each attempt's timeout and each wait between attempts are set on it
+    // in turn, each in full.
+    let breaker = registry().register(
+        "handle_timeout_shared_timer",
+        Config::new()
+            .retries(3)
+            .retry_backoff(100 * MS)
+            .retry_max_backoff(100 * MS),
+    );
+    let options = RetryOptions::new().timeout(Duration::from_secs(1));
+    let upstream = Scripted::new(vec![None, Some(Err(ApiError::Unavailable)), None]);
+    let answer = breaker
+        .call_with_retry_options(options, || upstream.call())
+        .await;
+    assert_eq!(answer, Ok(1));
+    assert_eq!(
+        upstream.waits(),
+        vec![1_100 * MS, 100 * MS, 1_100 * MS],
+        "a timeout, a wait, a failure, a wait, a timeout, a wait, a success"
+    );
+    assert_eq!(breaker.stats().timeouts, 2);
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_retry_deadline_counts_from_the_call_and_cuts_an_attempt() {
     let config = Config::new()
         .retries(5)

@@ -4,15 +4,16 @@
 //! [`RetryOptions`].
 
 use std::future::Future;
+use std::pin::pin;
 use std::time::Duration;
 
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
 use super::deadline::AttemptDeadline;
 use super::options::RetryOptions;
 use super::retrying::{Refused, Retrying};
 use super::within::retry_until;
-use crate::breaker::Breaker;
+use crate::breaker::{Breaker, Permit};
 use crate::call::{run, CountErrors, Finished, NoDeadline};
 use crate::error::BreakerError;
 
@@ -90,66 +91,98 @@ impl Breaker {
     /// # let _ = ApiError::Unavailable;
     /// # }
     /// ```
-    pub async fn call_with_retry_options<A, F, T, E>(
+    // Not an `async fn`: its future would keep its arguments twice (as passed, and as the
+    // locals they are moved to), the options and the attempt included.
+    #[allow(clippy::manual_async_fn)]
+    pub fn call_with_retry_options<A, F, T, E>(
         &'static self,
         options: RetryOptions<E>,
         mut attempt: A,
-    ) -> Result<T, E>
+    ) -> impl Future<Output = Result<T, E>>
     where
         A: FnMut() -> F,
         F: Future<Output = Result<T, E>>,
         E: From<BreakerError>,
     {
-        let permit = self.try_acquire().map_err(E::from)?;
-        // One clock read, only for a breaker with a `retry_deadline`.
-        let started = self.retry_deadline().map(|_| Instant::now());
-        let until = started.and_then(|started| retry_until(self, started));
-        // The first attempt runs as `Breaker::call` runs it; the retries' state, their timer
-        // included, is made only after it failed.
-        let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
-            None => run(permit, NoDeadline, CountErrors, attempt()).await,
-            Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
-        };
-        let failure = match Failure::of(finished, &options) {
-            Ok(output) => return output,
-            Err(failure) => failure,
-        };
-        // Only now, in a future of their own (so that this future, done, is cheap to drop):
-        // the retries, which borrow the attempt and the options.
-        let attempt = &mut attempt;
-        let options = &options;
         async move {
-            let mut failure = failure;
-            let mut retrying = Retrying::new(started);
-            loop {
-                let Some(wait) = retrying.plan_retryable(self, failure.retryable, failure.hint)
-                else {
-                    return Err(failure.error);
-                };
-                wait.await;
-                let permit = match retrying.begin(self) {
-                    Ok(permit) => permit,
-                    Err(Refused::Budget) => return Err(failure.error),
-                    Err(Refused::Rejected(rejection)) => return Err(E::from(rejection)),
-                };
-                let finished = match AttemptDeadline::of(options.attempt_timeout(), until) {
-                    None => run(permit, NoDeadline, CountErrors, attempt()).await,
-                    Some(deadline) => run(permit, deadline, CountErrors, attempt()).await,
-                };
-                failure = match finished {
-                    Finished::Succeeded(output) | Finished::Ignored(output) => {
-                        retrying.succeeded();
-                        return output;
+            let permit = self.try_acquire().map_err(E::from)?;
+            // One clock read, only for a breaker with a `retry_deadline`.
+            let started = self.retry_deadline().map(|_| Instant::now());
+            let until = started.and_then(|started| retry_until(self, started));
+            // Without a deadline, the first attempt runs here, as `Breaker::call` runs it; the
+            // retries' state is made only after it failed.
+            // Matched, not borrowed: a borrowed local is kept in the future to its end.
+            let first = if matches!((options.attempt_timeout(), until), (None, None)) {
+                let finished = run(permit, NoDeadline, CountErrors, attempt()).await;
+                match Failure::of(finished, &options) {
+                    Ok(output) => return output,
+                    Err(failure) => First::Failed(failure),
+                }
+            } else {
+                First::Admitted(permit)
+            };
+            // Only now, in a future of their own (so that this future, done, is cheap to
+            // drop: its drop glue stays small enough to inline), the retries, and the first
+            // attempt where it has a deadline; they borrow the attempt and the options.
+            let (attempt, options) = (&mut attempt, &options);
+            async move {
+                // The one timer: each attempt's deadline, and each wait between attempts
+                // (never both at once), set only when one is needed.
+                let mut timer = pin!(None::<Sleep>);
+                let mut failure = match first {
+                    First::Failed(failure) => failure,
+                    First::Admitted(permit) => {
+                        let deadline =
+                            AttemptDeadline::new(options.attempt_timeout(), until, timer.as_mut());
+                        let finished = run(permit, deadline, CountErrors, attempt()).await;
+                        match Failure::of(finished, options) {
+                            Ok(output) => return output,
+                            Err(failure) => failure,
+                        }
                     }
-                    finished => match Failure::of(finished, options) {
-                        Ok(output) => return output,
-                        Err(failure) => failure,
-                    },
                 };
+                let mut retrying = Retrying::new(started);
+                loop {
+                    let (retryable, hint) = (failure.retryable, failure.hint);
+                    if !retrying
+                        .plan_on(self, retryable, hint, timer.as_mut())
+                        .await
+                    {
+                        return Err(failure.error);
+                    }
+                    let permit = match retrying.begin(self) {
+                        Ok(permit) => permit,
+                        Err(Refused::Budget) => return Err(failure.error),
+                        Err(Refused::Rejected(rejection)) => return Err(E::from(rejection)),
+                    };
+                    // Not kept while the next attempt runs: it is over.
+                    drop(failure);
+                    let deadline =
+                        AttemptDeadline::new(options.attempt_timeout(), until, timer.as_mut());
+                    failure = match run(permit, deadline, CountErrors, attempt()).await {
+                        Finished::Succeeded(output) | Finished::Ignored(output) => {
+                            retrying.succeeded();
+                            return output;
+                        }
+                        finished => match Failure::of(finished, options) {
+                            Ok(output) => return output,
+                            Err(failure) => failure,
+                        },
+                    };
+                }
             }
+            .await
         }
-        .await
     }
+}
+
+/// How the retries' future begins: after a first attempt that failed, or with the permit of a
+/// first attempt that has a deadline, which it runs on its timer.
+enum First<E> {
+    /// The first attempt ran and failed.
+    Failed(Failure<E>),
+    /// The first attempt, admitted, is still to run.
+    Admitted(Permit),
 }
 
 /// A failed attempt: the error the caller gets if it is not retried, whether it may be, and

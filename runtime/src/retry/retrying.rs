@@ -2,12 +2,14 @@
 //! before each retry, its permit. The generated retries' loop holds a [`Retrying`]: made only
 //! after the first attempt failed, never on a call that needs no retry.
 
+use std::pin::Pin;
 use std::time::Duration;
 
 use tokio::time::{Instant, Sleep};
 
 use super::backoff::Backoff;
 use super::book::Book;
+use super::pause::{Pause, PauseOn};
 use crate::breaker::{probe_timer, Breaker, Permit};
 use crate::call::Cause;
 use crate::clock;
@@ -23,8 +25,8 @@ pub struct Retrying {
     /// When the call's `retry_deadline` started counting: the call's start where the
     /// attribute declares a deadline, else the end of the first failed attempt.
     started: Option<Instant>,
-    /// The wait planned before the next retry.
-    wait: Duration,
+    /// The wait planned before the next retry, in milliseconds (saturated; only reported).
+    wait_ms: u32,
     /// The breaker's book, once an attempt failed.
     book: Option<&'static Book>,
 }
@@ -63,22 +65,23 @@ impl Retrying {
         Retrying {
             retries: 0,
             started,
-            wait: Duration::ZERO,
+            wait_ms: 0,
             book: None,
         }
     }
 
-    /// After a failed attempt of `breaker`'s call: the timer to wait on before the next
-    /// attempt, or `None` when the fallback must answer now. Not retried: a rejection, a panic,
-    /// an error `retry_if` refuses, a call with no retry left, a wait past the deadline or the
-    /// cap, a retry the budget refuses, and a call outside a tokio runtime with a timer.
+    /// After a failed attempt of `breaker`'s call: the wait before the next attempt, which
+    /// ends `true`, or `false` at once when the fallback must answer now. Not retried: a
+    /// rejection, a panic, an error `retry_if` refuses, a call with no retry left, a wait past
+    /// the deadline or the cap, a retry the budget refuses, and a call outside a tokio runtime
+    /// with a timer.
     pub fn plan<E>(
         &mut self,
         breaker: &'static Breaker,
         cause: &Cause<E>,
         retry_if: fn(&E) -> bool,
         hint: Option<Duration>,
-    ) -> Option<Sleep> {
+    ) -> Pause {
         let retryable = match cause {
             Cause::Failed(error) => retry_if(error),
             Cause::TimedOut(_) => true,
@@ -88,7 +91,31 @@ impl Retrying {
     }
 
     /// As [`plan`](Retrying::plan), for a failure already judged `retryable` or not.
+    #[inline]
     pub fn plan_retryable(
+        &mut self,
+        breaker: &'static Breaker,
+        retryable: bool,
+        hint: Option<Duration>,
+    ) -> Pause {
+        Pause::new(self.next_timer(breaker, retryable, hint))
+    }
+
+    /// As [`plan_retryable`](Retrying::plan_retryable), the wait set on `timer`, the call's
+    /// one timer (the handle API's, which its attempts' deadlines use too).
+    #[inline]
+    pub(super) fn plan_on<'a>(
+        &mut self,
+        breaker: &'static Breaker,
+        retryable: bool,
+        hint: Option<Duration>,
+        timer: Pin<&'a mut Option<Sleep>>,
+    ) -> PauseOn<'a> {
+        PauseOn::new(self.next_timer(breaker, retryable, hint), timer)
+    }
+
+    /// The timer to wait on before the next attempt, or `None` when there is none.
+    fn next_timer(
         &mut self,
         breaker: &'static Breaker,
         retryable: bool,
@@ -121,7 +148,7 @@ impl Retrying {
         if sleep.is_none() {
             self.give_up(counts);
         }
-        self.wait = wait;
+        self.wait_ms = u32::try_from(wait.as_millis()).unwrap_or(u32::MAX);
         sleep
     }
 
@@ -170,7 +197,7 @@ impl Retrying {
                     target: "fusebox",
                     name = breaker.name(),
                     attempt = self.retries + 1,
-                    wait_ms = u64::try_from(self.wait.as_millis()).unwrap_or(u64::MAX),
+                    wait_ms = self.wait_ms,
                     "retrying the call"
                 );
                 Ok(permit)
