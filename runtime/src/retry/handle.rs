@@ -46,7 +46,7 @@ impl Breaker {
     /// assert_eq!(breaker.retry_stats().retries, 1);
     /// # }
     /// ```
-    // Not an `async fn`: the options' future itself, not one more future around it to copy.
+    // Not an `async fn`: the retries' future itself, not one more future around it to copy.
     pub fn call_with_retries<A, F, T, E>(
         &'static self,
         attempt: A,
@@ -56,7 +56,7 @@ impl Breaker {
         F: Future<Output = Result<T, E>>,
         E: From<BreakerError>,
     {
-        self.call_with_retry_options(RetryOptions::new(), attempt)
+        self.retried(EveryError, attempt)
     }
 
     /// As [`call_with_retries`](Breaker::call_with_retries), with `options`: only the errors
@@ -91,30 +91,45 @@ impl Breaker {
     /// # let _ = ApiError::Unavailable;
     /// # }
     /// ```
-    // Not an `async fn`: its future would keep its arguments twice (as passed, and as the
-    // locals they are moved to), the options and the attempt included.
-    #[allow(clippy::manual_async_fn)]
+    // Not an `async fn`: the retries' future itself, not one more future around it to copy.
     pub fn call_with_retry_options<A, F, T, E>(
         &'static self,
         options: RetryOptions<E>,
-        mut attempt: A,
+        attempt: A,
     ) -> impl Future<Output = Result<T, E>>
     where
         A: FnMut() -> F,
         F: Future<Output = Result<T, E>>,
         E: From<BreakerError>,
     {
+        self.retried(options, attempt)
+    }
+
+    /// The attempts of a call with retries, under `policy`: the options a call gave, or
+    /// [`EveryError`], whose answers are known at compile time (nothing of them is kept in
+    /// the future, nor asked on a call that succeeds).
+    // Not an `async fn`: its future would keep its arguments twice (as passed, and as the
+    // locals they are moved to), the policy and the attempt included.
+    #[allow(clippy::manual_async_fn)]
+    fn retried<A, F, T, E, P>(
+        &'static self,
+        policy: P,
+        mut attempt: A,
+    ) -> impl Future<Output = Result<T, E>>
+    where
+        A: FnMut() -> F,
+        F: Future<Output = Result<T, E>>,
+        E: From<BreakerError>,
+        P: Policy<E>,
+    {
         async move {
             let permit = self.try_acquire().map_err(E::from)?;
-            // One clock read, only for a breaker with a `retry_deadline`.
-            let started = self.retry_deadline().map(|_| Instant::now());
-            let until = started.and_then(|started| retry_until(self, started));
             // Without a deadline, the first attempt runs here, as `Breaker::call` runs it; the
-            // retries' state is made only after it failed.
-            // Matched, not borrowed: a borrowed local is kept in the future to its end.
-            let first = if matches!((options.attempt_timeout(), until), (None, None)) {
+            // retries' state is made only after it failed. (The `retry_deadline` is fixed when
+            // the breaker is built: the retries below read the same.)
+            let first = if policy.attempt_timeout().is_none() && self.retry_deadline().is_none() {
                 let finished = run(permit, NoDeadline, CountErrors, attempt()).await;
-                match Failure::of(finished, &options) {
+                match Failure::of(finished, &policy) {
                     Ok(output) => return output,
                     Err(failure) => First::Failed(failure),
                 }
@@ -123,9 +138,13 @@ impl Breaker {
             };
             // Only now, in a future of their own (so that this future, done, is cheap to
             // drop: its drop glue stays small enough to inline), the retries, and the first
-            // attempt where it has a deadline; they borrow the attempt and the options.
-            let (attempt, options) = (&mut attempt, &options);
+            // attempt where it has a deadline; they borrow the attempt and the policy.
+            let (attempt, policy) = (&mut attempt, &policy);
             async move {
+                // One clock read, only for a breaker with a `retry_deadline`: before the first
+                // attempt, which then runs below.
+                let started = self.retry_deadline().map(|_| Instant::now());
+                let until = started.and_then(|started| retry_until(self, started));
                 // The one timer: each attempt's deadline, and each wait between attempts
                 // (never both at once), set only when one is needed.
                 let mut timer = pin!(None::<Sleep>);
@@ -133,9 +152,9 @@ impl Breaker {
                     First::Failed(failure) => failure,
                     First::Admitted(permit) => {
                         let deadline =
-                            AttemptDeadline::new(options.attempt_timeout(), until, timer.as_mut());
+                            AttemptDeadline::new(policy.attempt_timeout(), until, timer.as_mut());
                         let finished = run(permit, deadline, CountErrors, attempt()).await;
-                        match Failure::of(finished, options) {
+                        match Failure::of(finished, policy) {
                             Ok(output) => return output,
                             Err(failure) => failure,
                         }
@@ -158,13 +177,13 @@ impl Breaker {
                     // Not kept while the next attempt runs: it is over.
                     drop(failure);
                     let deadline =
-                        AttemptDeadline::new(options.attempt_timeout(), until, timer.as_mut());
+                        AttemptDeadline::new(policy.attempt_timeout(), until, timer.as_mut());
                     failure = match run(permit, deadline, CountErrors, attempt()).await {
                         Finished::Succeeded(output) | Finished::Ignored(output) => {
                             retrying.succeeded();
                             return output;
                         }
-                        finished => match Failure::of(finished, options) {
+                        finished => match Failure::of(finished, policy) {
                             Ok(output) => return output,
                             Err(failure) => failure,
                         },
@@ -198,13 +217,13 @@ impl<E: From<BreakerError>> Failure<E> {
     #[inline]
     fn of<T>(
         finished: Finished<Result<T, E>>,
-        options: &RetryOptions<E>,
+        policy: &impl Policy<E>,
     ) -> Result<Result<T, E>, Failure<E>> {
         let (error, retryable, hint) = match finished {
             Finished::Succeeded(output) | Finished::Ignored(output) => return Ok(output),
             Finished::Failed(Ok(value)) => return Ok(Ok(value)),
             Finished::Failed(Err(error)) => {
-                let (retryable, hint) = (options.retries(&error), options.hint(&error));
+                let (retryable, hint) = (policy.retries(&error), policy.hint(&error));
                 (error, retryable, hint)
             }
             Finished::TimedOut(timeout) => (E::from(timeout), true, None),
@@ -215,5 +234,50 @@ impl<E: From<BreakerError>> Failure<E> {
             retryable,
             hint,
         })
+    }
+}
+
+/// What a call through the handle asks of its attempts' errors.
+trait Policy<E> {
+    /// Whether `error` is worth a retry.
+    fn retries(&self, error: &E) -> bool;
+    /// The wait `error` asks for, if the policy follows hints.
+    fn hint(&self, error: &E) -> Option<Duration>;
+    /// Each attempt's own timeout, if any.
+    fn attempt_timeout(&self) -> Option<Duration>;
+}
+
+impl<E> Policy<E> for RetryOptions<E> {
+    fn retries(&self, error: &E) -> bool {
+        RetryOptions::retries(self, error)
+    }
+
+    fn hint(&self, error: &E) -> Option<Duration> {
+        RetryOptions::hint(self, error)
+    }
+
+    fn attempt_timeout(&self) -> Option<Duration> {
+        RetryOptions::attempt_timeout(self)
+    }
+}
+
+/// The policy of [`Breaker::call_with_retries`]: every error retried, waits from the backoff,
+/// no timeout per attempt.
+struct EveryError;
+
+impl<E> Policy<E> for EveryError {
+    #[inline]
+    fn retries(&self, _: &E) -> bool {
+        true
+    }
+
+    #[inline]
+    fn hint(&self, _: &E) -> Option<Duration> {
+        None
+    }
+
+    #[inline]
+    fn attempt_timeout(&self) -> Option<Duration> {
+        None
     }
 }
