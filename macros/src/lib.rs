@@ -16,6 +16,7 @@ mod parse;
 mod respan;
 mod retry;
 mod signature;
+mod site;
 mod values;
 mod with_fallback;
 

@@ -6,13 +6,12 @@ use fusebox_settings::Setting;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, ItemFn, Pat, Signature, Type};
 
 use crate::args::Args;
-use crate::errors::Errors;
-use crate::expand::{admitted_key, classify_output};
+use crate::expand::classify_output;
 use crate::fallback::Fallback;
 use crate::respan::respan;
+use crate::site::admitted_key;
 use crate::with_fallback::Attempt;
 
 /// The attempts of a fn with `retries` and a fallback; an expression whose value is the last
@@ -302,37 +301,6 @@ fn overall_deadline(
         quote!(::core::option::Option::Some(__fusebox_started)),
         quote!(#krate::__private::Within::new(#deadline, __fusebox_until)),
     )
-}
-
-/// Refuses a receiver taken by value, at the receiver: each attempt runs the body again.
-pub(crate) fn check_receiver(function: &ItemFn, errors: &mut Errors) {
-    let owned = function.sig.inputs.iter().find_map(|input| match input {
-        FnArg::Receiver(receiver)
-            if receiver.reference.is_none() && !matches!(&*receiver.ty, Type::Reference(_)) =>
-        {
-            Some(receiver.span())
-        }
-        _ => None,
-    });
-    if let Some(span) = owned {
-        errors.at(
-            span,
-            "with `retries`, take `&self`: each attempt runs the body again, and a `self` \
-             taken by value is spent by the first",
-        );
-    }
-}
-
-/// Drops `mut` from the signature's bindings: each attempt binds the arguments again, `mut`
-/// where the body may change them, and the signature's own are only moved.
-pub(crate) fn unbind_mut(signature: &mut Signature) {
-    for input in &mut signature.inputs {
-        if let FnArg::Typed(typed) = input {
-            if let Pat::Ident(ident) = &mut *typed.pat {
-                ident.mutability = None;
-            }
-        }
-    }
 }
 
 #[cfg(test)]

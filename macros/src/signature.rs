@@ -1,10 +1,13 @@
 //! What the expansion needs to know about the protected fn's signature: how it takes `self`,
-//! and each argument as a name that can be handed to a fallback.
+//! and each argument as a name that can be handed to a fallback; and what `retries` asks of
+//! it (`self` by reference, the arguments bound again by each attempt).
 
 use proc_macro2::{Ident, Span};
 use quote::format_ident;
 use syn::spanned::Spanned;
-use syn::{FnArg, Pat, PatIdent, Signature, Type};
+use syn::{FnArg, ItemFn, Pat, PatIdent, Signature, Type};
+
+use crate::errors::Errors;
 
 /// How the fn takes `self`, if it does.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -102,5 +105,36 @@ fn receiver_kind(receiver: &syn::Receiver) -> Receiver {
         Some(false) => Receiver::Shared,
         Some(true) => Receiver::Exclusive,
         None => Receiver::Owned,
+    }
+}
+
+/// Refuses a receiver taken by value, at the receiver: each attempt runs the body again.
+pub(crate) fn check_receiver(function: &ItemFn, errors: &mut Errors) {
+    let owned = function.sig.inputs.iter().find_map(|input| match input {
+        FnArg::Receiver(receiver)
+            if receiver.reference.is_none() && !matches!(&*receiver.ty, Type::Reference(_)) =>
+        {
+            Some(receiver.span())
+        }
+        _ => None,
+    });
+    if let Some(span) = owned {
+        errors.at(
+            span,
+            "with `retries`, take `&self`: each attempt runs the body again, and a `self` \
+             taken by value is spent by the first",
+        );
+    }
+}
+
+/// Drops `mut` from the signature's bindings: each attempt binds the arguments again, `mut`
+/// where the body may change them, and the signature's own are only moved.
+pub(crate) fn unbind_mut(signature: &mut Signature) {
+    for input in &mut signature.inputs {
+        if let FnArg::Typed(typed) = input {
+            if let Pat::Ident(ident) = &mut *typed.pat {
+                ident.mutability = None;
+            }
+        }
     }
 }

@@ -9,10 +9,11 @@ use syn::spanned::Spanned;
 use syn::Type;
 
 use crate::args::Args;
-use crate::expand::{admitted_key, judge};
+use crate::expand::judge;
 use crate::fallback::Fallback;
 use crate::respan::respan;
 use crate::retry;
+use crate::site::admitted_key;
 
 /// The body of a fn with a fallback. The attempt (or the loop of attempts) returns the fn's
 /// output itself when a call succeeds; otherwise it ends with the cause the fallback gets.
