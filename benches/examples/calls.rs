@@ -15,6 +15,9 @@
 //! `retries_bare`, `handle` against `handle_retries`, and `retries_deadline` (with a
 //! `retry_deadline`) against `retries`. Case `sizes` prints the size of each case's future
 //! (`size_of_val`, bytes) instead.
+//!
+//! A third argument runs the calls that many frames further down the stack (a few dozen bytes
+//! each), to time a case (`/usr/bin/time`) with its future placed elsewhere.
 
 use std::time::Duration;
 
@@ -54,6 +57,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let case = args.next().unwrap_or_default();
     let calls: u64 = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
+    let depth: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -82,54 +86,68 @@ fn main() {
             .open_wait(Duration::from_secs(3600))
             .build(),
     );
-    rt.block_on(async {
-        let _ = protected_to_open(true).await;
-        macro_rules! repeat {
-            ($call:expr) => {
-                for _ in 0..calls {
-                    std::hint::black_box($call.await.is_ok());
-                }
-            };
-        }
-        match case.as_str() {
-            "raw" => repeat!(trivial()),
-            "attribute" => repeat!(protected()),
-            "window" => repeat!(protected_window()),
-            "timeout" => repeat!(protected_with_timeout()),
-            "handle" => repeat!(handle.call(trivial())),
-            "fallback" => repeat!(protected_fallback()),
-            "retries" => repeat!(protected_retries()),
-            "retries_bare" => repeat!(protected_retries_bare()),
-            "retries_deadline" => repeat!(protected_retries_deadline()),
-            "handle_retries" => repeat!(retried_handle.call_with_retries(trivial)),
-            "open" => repeat!(protected_to_open(false)),
-            "recloser" => repeat!(recloser.call(trivial())),
-            "keyed" => repeat!(family.call("host-500.example.com", trivial())),
-            "keyed_attribute" => repeat!(protected_keyed(&request)),
-            "sizes" => {
-                let sizes = [
-                    ("attribute", std::mem::size_of_val(&protected())),
-                    (
-                        "retries_bare",
-                        std::mem::size_of_val(&protected_retries_bare()),
-                    ),
-                    ("fallback", std::mem::size_of_val(&protected_fallback())),
-                    ("retries", std::mem::size_of_val(&protected_retries())),
-                    (
-                        "retries_deadline",
-                        std::mem::size_of_val(&protected_retries_deadline()),
-                    ),
-                    ("handle", std::mem::size_of_val(&handle.call(trivial()))),
-                    (
-                        "handle_retries",
-                        std::mem::size_of_val(&retried_handle.call_with_retries(trivial)),
-                    ),
-                ];
-                for (case, size) in sizes {
-                    println!("{case} {size}");
-                }
+    below(depth, &mut || {
+        rt.block_on(async {
+            let _ = protected_to_open(true).await;
+            macro_rules! repeat {
+                ($call:expr) => {
+                    for _ in 0..calls {
+                        std::hint::black_box($call.await.is_ok());
+                    }
+                };
             }
-            _ => eprintln!("unknown case {case:?}"),
-        }
+            match case.as_str() {
+                "raw" => repeat!(trivial()),
+                "attribute" => repeat!(protected()),
+                "window" => repeat!(protected_window()),
+                "timeout" => repeat!(protected_with_timeout()),
+                "handle" => repeat!(handle.call(trivial())),
+                "fallback" => repeat!(protected_fallback()),
+                "retries" => repeat!(protected_retries()),
+                "retries_bare" => repeat!(protected_retries_bare()),
+                "retries_deadline" => repeat!(protected_retries_deadline()),
+                "handle_retries" => repeat!(retried_handle.call_with_retries(trivial)),
+                "open" => repeat!(protected_to_open(false)),
+                "recloser" => repeat!(recloser.call(trivial())),
+                "keyed" => repeat!(family.call("host-500.example.com", trivial())),
+                "keyed_attribute" => repeat!(protected_keyed(&request)),
+                "sizes" => {
+                    let sizes = [
+                        ("attribute", std::mem::size_of_val(&protected())),
+                        (
+                            "retries_bare",
+                            std::mem::size_of_val(&protected_retries_bare()),
+                        ),
+                        ("fallback", std::mem::size_of_val(&protected_fallback())),
+                        ("retries", std::mem::size_of_val(&protected_retries())),
+                        (
+                            "retries_deadline",
+                            std::mem::size_of_val(&protected_retries_deadline()),
+                        ),
+                        ("handle", std::mem::size_of_val(&handle.call(trivial()))),
+                        (
+                            "handle_retries",
+                            std::mem::size_of_val(&retried_handle.call_with_retries(trivial)),
+                        ),
+                    ];
+                    for (case, size) in sizes {
+                        println!("{case} {size}");
+                    }
+                }
+                _ => eprintln!("unknown case {case:?}"),
+            }
+        })
     });
+}
+
+/// Runs `run` `depth` frames further down the stack (each frame keeps a few bytes alive across
+/// the call, so that it is not turned into a loop).
+#[inline(never)]
+fn below(depth: usize, run: &mut dyn FnMut()) {
+    if depth == 0 {
+        return run();
+    }
+    let kept = std::hint::black_box([depth; 2]);
+    below(depth - 1, run);
+    std::hint::black_box(kept);
 }
