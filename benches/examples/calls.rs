@@ -136,7 +136,7 @@ fn main() {
                 }
                 _ => eprintln!("unknown case {case:?}"),
             }
-        })
+        });
     });
 }
 
