@@ -12,31 +12,18 @@
 use std::cell::Cell;
 use std::future::Future;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use fusebox::{registry, Config};
 use fusebox_bench::{
-    protected, protected_fallback, protected_retries, protected_retries_bare, trivial,
+    below, protected, protected_fallback, protected_retries, protected_retries_bare, trivial,
 };
 use tokio::runtime::Runtime;
 
 /// The depths the samples run from, in turn: 0 to 63 frames below the bench's own.
 const DEPTHS: usize = 64;
-
-/// Runs `run` `depth` frames further down the stack (each frame keeps a few bytes alive across
-/// the call, so that it is not turned into a loop).
-#[inline(never)]
-fn below(depth: usize, run: &mut dyn FnMut() -> Duration) -> Duration {
-    if depth == 0 {
-        return run();
-    }
-    let kept = black_box([depth; 2]);
-    let elapsed = below(depth - 1, run);
-    black_box(kept);
-    elapsed
-}
 
 /// One row: `routine`'s future awaited `iters` times per sample, each sample from the next
 /// depth.

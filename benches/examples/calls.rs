@@ -24,8 +24,9 @@ use std::time::Duration;
 use fusebox::circuit_breaker;
 use fusebox::{registry, Config};
 use fusebox_bench::{
-    fallback_answer, protected, protected_fallback, protected_retries, protected_retries_bare,
-    protected_to_open, protected_window, protected_with_timeout, trivial, AppError,
+    below, fallback_answer, protected, protected_fallback, protected_retries,
+    protected_retries_bare, protected_to_open, protected_window, protected_with_timeout, trivial,
+    AppError,
 };
 use recloser::{AsyncRecloser, Recloser};
 
@@ -138,16 +139,4 @@ fn main() {
             }
         });
     });
-}
-
-/// Runs `run` `depth` frames further down the stack (each frame keeps a few bytes alive across
-/// the call, so that it is not turned into a loop).
-#[inline(never)]
-fn below(depth: usize, run: &mut dyn FnMut()) {
-    if depth == 0 {
-        return run();
-    }
-    let kept = std::hint::black_box([depth; 2]);
-    below(depth - 1, run);
-    std::hint::black_box(kept);
 }

@@ -172,3 +172,17 @@ pub fn poll_once<F: Future>(future: F) -> Poll<F::Output> {
         .as_mut()
         .poll(&mut Context::from_waker(Waker::noop()))
 }
+
+/// Runs `run` `depth` frames further down the stack (each frame keeps a few bytes alive across
+/// the call, so that it is not turned into a loop): the same calls, their futures placed
+/// elsewhere.
+#[inline(never)]
+pub fn below<R>(depth: usize, run: &mut dyn FnMut() -> R) -> R {
+    if depth == 0 {
+        return run();
+    }
+    let kept = black_box([depth; 2]);
+    let answer = below(depth - 1, run);
+    black_box(kept);
+    answer
+}
