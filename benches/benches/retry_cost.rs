@@ -1,8 +1,8 @@
 //! Retries declared but not needed, against the same call without them (issue 13: at most 1 ns
 //! more), measured so that no row's figure hangs on one placement of its future on the stack.
 //! In `peers` each row keeps one placement for the whole run, and there `call_with_retries`,
-//! 2 instructions a call more than `Breaker::call` under callgrind, came out 1 to 2 ns faster
-//! in 6 of 7 rounds: placement, not work. Here each of criterion's samples runs its iterations
+//! about 1 instruction a call more than `Breaker::call` under callgrind, came out 1 to 2 ns
+//! faster in 6 of 7 rounds: placement, not work. Here each of criterion's samples runs its iterations
 //! from the next of 64 stack depths, so that every row is measured over the same placements;
 //! the rows of a pair run one after the other. (The code's own alignment still differs from
 //! row to row.)

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::time::{Instant, Sleep};
 
 use super::deadline::AttemptDeadline;
-use super::options::RetryOptions;
+use super::options::{EveryError, Policy, RetryOptions};
 use super::retrying::{Refused, Retrying};
 use super::within::retry_until;
 use crate::breaker::{Breaker, Permit};
@@ -234,50 +234,5 @@ impl<E: From<BreakerError>> Failure<E> {
             retryable,
             hint,
         })
-    }
-}
-
-/// What a call through the handle asks of its attempts' errors.
-trait Policy<E> {
-    /// Whether `error` is worth a retry.
-    fn retries(&self, error: &E) -> bool;
-    /// The wait `error` asks for, if the policy follows hints.
-    fn hint(&self, error: &E) -> Option<Duration>;
-    /// Each attempt's own timeout, if any.
-    fn attempt_timeout(&self) -> Option<Duration>;
-}
-
-impl<E> Policy<E> for RetryOptions<E> {
-    fn retries(&self, error: &E) -> bool {
-        RetryOptions::retries(self, error)
-    }
-
-    fn hint(&self, error: &E) -> Option<Duration> {
-        RetryOptions::hint(self, error)
-    }
-
-    fn attempt_timeout(&self) -> Option<Duration> {
-        RetryOptions::attempt_timeout(self)
-    }
-}
-
-/// The policy of [`Breaker::call_with_retries`]: every error retried, waits from the backoff,
-/// no timeout per attempt.
-struct EveryError;
-
-impl<E> Policy<E> for EveryError {
-    #[inline]
-    fn retries(&self, _: &E) -> bool {
-        true
-    }
-
-    #[inline]
-    fn hint(&self, _: &E) -> Option<Duration> {
-        None
-    }
-
-    #[inline]
-    fn attempt_timeout(&self) -> Option<Duration> {
-        None
     }
 }

@@ -98,20 +98,52 @@ impl<E> RetryOptions<E> {
             ..self
         }
     }
+}
 
+/// What a call through the handle asks of its attempts' errors: the options it gave, or
+/// [`EveryError`].
+pub(super) trait Policy<E> {
     /// Whether `error` is worth a retry.
-    pub(super) fn retries(&self, error: &E) -> bool {
+    fn retries(&self, error: &E) -> bool;
+    /// The wait `error` asks for, if the policy follows hints.
+    fn hint(&self, error: &E) -> Option<Duration>;
+    /// Each attempt's own timeout, if any.
+    fn attempt_timeout(&self) -> Option<Duration>;
+}
+
+impl<E> Policy<E> for RetryOptions<E> {
+    fn retries(&self, error: &E) -> bool {
         (self.retry_if)(error)
     }
 
-    /// The wait `error` asks for, if the options follow hints.
-    pub(super) fn hint(&self, error: &E) -> Option<Duration> {
+    fn hint(&self, error: &E) -> Option<Duration> {
         (self.hint)(error)
     }
 
-    /// Each attempt's own timeout, if any.
-    pub(super) fn attempt_timeout(&self) -> Option<Duration> {
+    fn attempt_timeout(&self) -> Option<Duration> {
         self.timeout
+    }
+}
+
+/// The policy of [`Breaker::call_with_retries`](crate::Breaker::call_with_retries): every
+/// error retried, waits from the backoff, no timeout per attempt. Its answers are constants:
+/// nothing of it is kept in the call's future.
+pub(super) struct EveryError;
+
+impl<E> Policy<E> for EveryError {
+    #[inline]
+    fn retries(&self, _: &E) -> bool {
+        true
+    }
+
+    #[inline]
+    fn hint(&self, _: &E) -> Option<Duration> {
+        None
+    }
+
+    #[inline]
+    fn attempt_timeout(&self) -> Option<Duration> {
+        None
     }
 }
 
