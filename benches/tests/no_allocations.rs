@@ -2,9 +2,9 @@
 //! failure, failure-rate window), a timeout not reached and one whose timer is armed, a
 //! bulkhead slot, an open rejection and a half-open one. Counted by the benchmarks' counting
 //! allocator, on a current-thread runtime, after a warm-up call that registers the breaker.
-//! Two rarer paths do allocate: the call that opens a circuit starts its probe timer (a task,
-//! once per opening), and a call that finds its bulkhead full and may wait for a slot
-//! (`max_wait`) boxes its wait. A retried call allocates nothing per retry, through the
+//! Two rarer paths do allocate: the call that opens a circuit sets its probe timer (two alarms
+//! on tokio's time driver, once per opening), and a call that finds its bulkhead full and may
+//! wait for a slot (`max_wait`) boxes its wait. A retried call allocates nothing per retry, through the
 //! attribute or the handle (its breaker's retry book is made once, by the warm-up call). A
 //! keyed attribute's call allocates nothing once its key is present.
 

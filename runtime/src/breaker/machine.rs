@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::bulkhead::Bulkhead;
-use super::probe_timer::{self, OpenPeriod, ProbeTimer};
+use super::probe_timer::{self, OpenPeriod};
 use super::rules::{self, Input, Need, Now, Recovery, Rules, Step};
 use super::word::Word;
 use crate::clock;
@@ -250,12 +250,12 @@ impl Breaker {
     /// runtime is there to run it; until it fires, open rejections read no clock.
     #[cold]
     fn arm_probe_timer(&'static self, open: Word) {
-        let Some(runtime) = probe_timer::runtime() else {
+        if probe_timer::runtime().is_none() {
             return;
-        };
+        }
         let (_, step) = self.apply(open, Input::Arm { open }, self.rules());
         if let Some((armed, _)) = step.moves_to() {
-            runtime.spawn(ProbeTimer::new(self, armed).run());
+            probe_timer::arm(self, armed);
         }
     }
 

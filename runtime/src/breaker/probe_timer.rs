@@ -2,23 +2,30 @@
 //! moves the circuit to half-open at the probe deadline without waiting for a call, and until
 //! then lets open rejections skip the clock.
 //!
-//! The timer's first wake-up, at most 1 ms before the deadline (tokio rounds a timer up to its
-//! next millisecond tick, so this wake-up is never late), disarms the open word from inside
-//! the waker, which tokio's time driver calls as soon as the time has come, before any task or
-//! `block_on` future runs again: calls then read the clock again, so the deadline is exact
-//! even on a paused clock moved by `tokio::time::advance`. The timer task then sleeps until the
-//! deadline and moves the circuit on, if nothing else has (a call, or a change by hand, which
-//! starts a new generation and so makes the timer a no-op). A timer dropped before it fires
-//! (its runtime shut down) disarms the word too, so calls fall back to reading the clock.
+//! It is two alarms on tokio's time driver, and no task: each is a [`Sleep`] polled once, when
+//! the circuit opens, with a waker of its own that does the alarm's work when the driver fires
+//! it. The first, at most 1 ms before the deadline (tokio rounds a timer up to its next
+//! millisecond tick, so it is never late), disarms the open word: calls then read the clock
+//! again, so the deadline is exact even on a paused clock moved by `tokio::time::advance`. The
+//! second, at the deadline, moves the circuit on, if nothing else has (a call, or a change by
+//! hand, which starts a new generation and so makes the alarm a no-op). A runtime that shuts
+//! down fires every alarm early: an alarm that finds its time has not come only disarms, so
+//! calls fall back to reading the clock.
+//!
+//! An alarm owns its sleep, whose registration holds the alarm's waker: tokio takes that waker
+//! out when it fires and calls it with none of its locks held, and the alarm then drops its
+//! sleep, so nothing is left behind. With no task, no task machinery is compiled for it (about
+//! 0.5 MB of a debug binary, 30 KB of a release one).
 //!
 //! The timer knows the breaker only through [`OpenPeriod`], the two moves it makes: the
 //! breaker owns its timers and implements the trait, so the dependency runs one way.
 
-use std::future::{poll_fn, Future};
-use std::pin::pin;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe, UnwindSafe};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::sync::Arc;
-use std::task::{Context, Wake, Waker};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
 
 use tokio::runtime::Handle;
 use tokio::time::{sleep_until, Sleep};
@@ -39,6 +46,18 @@ pub(crate) fn runtime() -> Option<Handle> {
     Handle::try_current().ok()
 }
 
+/// A timer made by `make`, or `None` in a runtime built without its timer: tokio panics making
+/// it, which is caught, said once, and no timer is made again in this process.
+pub(crate) fn timer(make: impl FnOnce() -> Sleep + UnwindSafe) -> Option<Sleep> {
+    match catch_unwind(make) {
+        Ok(sleep) => Some(sleep),
+        Err(_) => {
+            timers_do_not_work();
+            None
+        }
+    }
+}
+
 /// What a timer does to the breaker whose open period it ends.
 pub(super) trait OpenPeriod: Sync {
     /// Calls to the open circuit `armed` read the clock again: its timer is about to fire,
@@ -50,82 +69,100 @@ pub(super) trait OpenPeriod: Sync {
     fn probe_due(&self, open: Word);
 }
 
-/// The timer of one open period: the breaker and the armed open word it belongs to.
-pub(super) struct ProbeTimer {
-    breaker: &'static dyn OpenPeriod,
-    armed: Word,
+/// Sets the two alarms of the armed open word `armed` of `breaker`, in the current runtime.
+/// Where they cannot be set, the word is disarmed at once, so calls read the clock.
+pub(super) fn arm(breaker: &'static dyn OpenPeriod, armed: Word) {
+    let deadline_ms = armed.deadline_ms();
+    let early = Alarm::new(breaker, armed, Ring::Disarm);
+    if !early.set(deadline_ms.saturating_sub(1)) {
+        breaker.disarm(armed);
+        return;
+    }
+    let due = Alarm::new(breaker, armed, Ring::ProbeDue { deadline_ms });
+    if !due.set(deadline_ms) {
+        breaker.disarm(armed);
+    }
 }
 
-impl ProbeTimer {
-    /// The timer of the armed open word `armed` of `breaker`.
-    pub(super) fn new(breaker: &'static dyn OpenPeriod, armed: Word) -> ProbeTimer {
-        ProbeTimer { breaker, armed }
-    }
+/// What an alarm does when it fires.
+#[derive(Clone, Copy)]
+enum Ring {
+    /// Disarms the open word: calls read the clock again.
+    Disarm,
+    /// Disarms the open word and, if the deadline has come, moves the circuit to half-open.
+    ProbeDue { deadline_ms: u64 },
+}
 
-    /// Sleeps until the probe deadline, then moves the circuit to half-open.
-    pub(super) async fn run(self) {
-        let deadline_ms = self.armed.deadline_ms();
-        let mut early = pin!(sleep_at(deadline_ms.saturating_sub(1)));
-        let mut disarming = None;
-        poll_fn(|cx| {
-            let waker = disarming.get_or_insert_with(|| {
-                Waker::from(Arc::new(DisarmOnWake {
-                    breaker: self.breaker,
-                    armed: self.armed,
-                    task: cx.waker().clone(),
-                }))
-            });
-            early.as_mut().poll(&mut Context::from_waker(waker))
+/// One alarm of an open period: what it rings, and its sleep while the driver holds it.
+struct Alarm {
+    breaker: &'static dyn OpenPeriod,
+    armed: Word,
+    ring: Ring,
+    sleep: Mutex<Option<Pin<Box<Sleep>>>>,
+}
+
+impl Alarm {
+    fn new(breaker: &'static dyn OpenPeriod, armed: Word, ring: Ring) -> Arc<Alarm> {
+        Arc::new(Alarm {
+            breaker,
+            armed,
+            ring,
+            sleep: Mutex::new(None),
         })
-        .await;
-        self.breaker.disarm(self.armed);
-        if clock::millis(clock::now_nanos()) < deadline_ms {
-            sleep_at(deadline_ms).await;
+    }
+
+    /// Registers the alarm with the time driver for `millis` on the breaker clock; rings at
+    /// once if that time has passed. False if no timer could be made, or the runtime is
+    /// shutting down (tokio panics polling a timer then, which is caught).
+    fn set(self: Arc<Self>, millis: u64) -> bool {
+        let Some(sleep) = timer(|| sleep_until(clock::instant_at(millis))) else {
+            return false;
+        };
+        let mut sleep = Box::pin(sleep);
+        let waker = Waker::from(Arc::clone(&self));
+        let first = catch_unwind(AssertUnwindSafe(|| {
+            sleep.as_mut().poll(&mut Context::from_waker(&waker))
+        }));
+        match first {
+            Ok(Poll::Pending) => {
+                // Should the driver have fired it already (on another thread), the alarm has
+                // rung and no longer needs its sleep: then the sleep goes with the alarm.
+                *self.slot() = Some(sleep);
+                true
+            }
+            Ok(Poll::Ready(())) => {
+                self.ring();
+                true
+            }
+            Err(_) => false,
         }
-        self.breaker.probe_due(self.armed.disarmed());
     }
-}
 
-impl Drop for ProbeTimer {
-    fn drop(&mut self) {
+    fn ring(&self) {
         self.breaker.disarm(self.armed);
+        if let Ring::ProbeDue { deadline_ms } = self.ring {
+            if clock::millis(clock::now_nanos()) >= deadline_ms {
+                self.breaker.probe_due(self.armed.disarmed());
+            }
+        }
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Pin<Box<Sleep>>>> {
+        self.sleep.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-/// The waker of the timer's first wake-up: disarms the open word the moment the time driver
-/// fires, then wakes the timer's task.
-struct DisarmOnWake {
-    breaker: &'static dyn OpenPeriod,
-    armed: Word,
-    task: Waker,
-}
-
-impl Wake for DisarmOnWake {
+impl Wake for Alarm {
     fn wake(self: Arc<Self>) {
         self.wake_by_ref();
     }
 
+    /// Called by the time driver with none of its locks held: rings, then drops the fired
+    /// sleep, which held the last reference to this alarm but the one being woken.
     fn wake_by_ref(self: &Arc<Self>) {
-        self.breaker.disarm(self.armed);
-        self.task.wake_by_ref();
-    }
-}
-
-/// A sleep until `millis` on the breaker clock. A runtime built without its timer panics
-/// here; the panic ends this timer's task only, and no timer is armed after it.
-fn sleep_at(millis: u64) -> Sleep {
-    let watch = NoTimerWatch;
-    let sleep = sleep_until(clock::instant_at(millis));
-    std::mem::forget(watch);
-    sleep
-}
-
-/// Dropped only while a panic unwinds out of creating a timer.
-struct NoTimerWatch;
-
-impl Drop for NoTimerWatch {
-    fn drop(&mut self) {
-        timers_do_not_work();
+        self.ring();
+        let fired = self.slot().take();
+        drop(fired);
     }
 }
 

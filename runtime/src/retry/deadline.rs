@@ -78,7 +78,7 @@ impl Deadline for AttemptDeadline<'_> {
                 if probe_timer::runtime().is_none() {
                     return Poll::Pending;
                 }
-                let Ok(sleep) = std::panic::catch_unwind(|| tokio::time::sleep_until(at)) else {
+                let Some(sleep) = probe_timer::timer(|| tokio::time::sleep_until(at)) else {
                     (this.timeout, this.until) = (None, None);
                     return Poll::Pending;
                 };

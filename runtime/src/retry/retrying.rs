@@ -252,5 +252,5 @@ fn second() -> u64 {
 /// without its timer, where tokio panics making it: caught, and the call does not retry).
 fn timer(wait: Duration) -> Option<Sleep> {
     probe_timer::runtime()?;
-    std::panic::catch_unwind(|| tokio::time::sleep(wait)).ok()
+    probe_timer::timer(|| tokio::time::sleep(wait))
 }

@@ -53,7 +53,7 @@ impl<D: Deadline> Deadline for Within<D> {
             if probe_timer::runtime().is_none() {
                 return Poll::Pending;
             }
-            let Ok(sleep) = std::panic::catch_unwind(|| tokio::time::sleep_until(until)) else {
+            let Some(sleep) = probe_timer::timer(|| tokio::time::sleep_until(until)) else {
                 *this.until = None;
                 return Poll::Pending;
             };
