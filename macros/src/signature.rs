@@ -5,7 +5,7 @@
 use proc_macro2::{Ident, Span};
 use quote::format_ident;
 use syn::spanned::Spanned;
-use syn::{FnArg, ItemFn, Pat, PatIdent, Signature, Type};
+use syn::{FnArg, ItemFn, Pat, PatIdent, ReceiverKind, Signature, Type};
 
 use crate::errors::Errors;
 
@@ -94,28 +94,30 @@ impl Inputs {
 }
 
 fn receiver_kind(receiver: &syn::Receiver) -> Receiver {
-    let reference = match (&receiver.reference, &*receiver.ty) {
-        (Some(_), _) => Some(receiver.mutability.is_some()),
-        (None, Type::Reference(reference)) if receiver.colon_token.is_some() => {
-            Some(reference.mutability.is_some())
-        }
-        (None, _) => None,
-    };
-    match reference {
+    match referenced(receiver) {
         Some(false) => Receiver::Shared,
         Some(true) => Receiver::Exclusive,
         None => Receiver::Owned,
     }
 }
 
+/// Whether `receiver` is a reference, and then whether it is exclusive: `&self` and
+/// `self: &Self` give `Some(false)`, `&mut self` and `self: &mut Self` `Some(true)`.
+fn referenced(receiver: &syn::Receiver) -> Option<bool> {
+    match &receiver.kind {
+        ReceiverKind::Reference(_, _, mutability) => Some(mutability.is_some()),
+        ReceiverKind::Typed(_, ty) => match &**ty {
+            Type::Reference(reference) => Some(reference.mutability.is_some()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Refuses a receiver taken by value, at the receiver: each attempt runs the body again.
 pub(crate) fn check_receiver(function: &ItemFn, errors: &mut Errors) {
     let owned = function.sig.inputs.iter().find_map(|input| match input {
-        FnArg::Receiver(receiver)
-            if receiver.reference.is_none() && !matches!(&*receiver.ty, Type::Reference(_)) =>
-        {
-            Some(receiver.span())
-        }
+        FnArg::Receiver(receiver) if referenced(receiver).is_none() => Some(receiver.span()),
         _ => None,
     });
     if let Some(span) = owned {
