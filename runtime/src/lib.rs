@@ -67,8 +67,9 @@
 //!   `FUSEBOX_CONFIG` (the environment's win). Off by default, so that a program that does
 //!   not read one does not link a TOML parser (330 KB of a release binary); without it, a
 //!   `FUSEBOX_CONFIG` that is set makes the overrides fail with an error naming the feature.
-//! - `serde` (default): [`Stats`], [`Health`], [`State`], [`Event`] and [`Reason`] implement
-//!   `serde::Serialize`.
+//! - `serde`: [`Stats`], [`Health`], [`State`], [`Event`] and [`Reason`] implement
+//!   `serde::Serialize` (on with `rmcp` too). Off by default, so that a build that serialises
+//!   none of them compiles no serde derive.
 //! - `tower`: `fusebox::tower`, a tower `Layer` that puts any `tower::Service` behind a named breaker.
 //! - `metrics`: `fusebox::metrics`, every breaker's state and counters through the `metrics`
 //!   facade under resilience4j's metric names, read when the exporter renders.
