@@ -109,9 +109,11 @@ fn key_text<S: serde::Serializer>(
     }
 }
 
+/// The events' channel, made without a receiver: a program that never subscribes links no
+/// receiving code.
 fn channel() -> &'static broadcast::Sender<Event> {
     static CHANNEL: OnceLock<broadcast::Sender<Event>> = OnceLock::new();
-    CHANNEL.get_or_init(|| broadcast::channel(BUFFERED_EVENTS).0)
+    CHANNEL.get_or_init(|| broadcast::Sender::new(BUFFERED_EVENTS))
 }
 
 /// A new receiver of every later event.
