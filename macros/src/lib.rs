@@ -149,7 +149,7 @@ use proc_macro::TokenStream;
 /// async fn live_weather(city: String) -> Result<Weather, AppError> {
 ///     // One per fn, and declared: the registry registers its breaker when first read.
 ///     // Resolved to that breaker on the first call.
-///     static SITE: Site = Site::new("weather_api", Config::new() /* the keys */);
+///     static SITE: Site = Site::new("weather_api", &Config::new() /* the keys */);
 ///     let (args, cause) = match SITE.acquire() {
 ///         Ok(permit) => {
 ///             let kept = (city.clone(),);

@@ -28,7 +28,7 @@ pub(crate) fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> Token
     if let Some(key) = &args.key {
         return keyed_site(
             &name,
-            &quote!(#krate::Config::new()#(#settings)*),
+            &quote!(&#krate::Config::new()#(#settings)*),
             key,
             krate,
         );
@@ -38,7 +38,7 @@ pub(crate) fn site(args: &Args, function: &ItemFn, krate: &TokenStream) -> Token
     quote! {
         static __FUSEBOX_SITE: #krate::__private::Site = #krate::__private::Site::new(
             #name,
-            #krate::Config::new()#(#settings)*,
+            &#krate::Config::new()#(#settings)*,
         );
         #[#krate::__private::distributed_slice(#krate::__private::SITES)]
         #[linkme(crate = #krate::__private::linkme)]

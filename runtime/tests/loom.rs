@@ -27,7 +27,7 @@ fn site(config: Config) -> &'static Site {
     let name = format!("loom_{}", RUNS.fetch_add(1, Relaxed));
     Box::leak(Box::new(Site::new(
         Box::leak(name.into_boxed_str()),
-        config,
+        Box::leak(Box::new(config)),
     )))
 }
 

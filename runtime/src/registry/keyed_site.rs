@@ -41,7 +41,7 @@ impl KeyedSite {
     /// # Panics
     ///
     /// When [`Config::validate`] refuses `config`: in a `static`, a compile error.
-    pub const fn new(name: &'static str, config: Config) -> KeyedSite {
+    pub const fn new(name: &'static str, config: &'static Config) -> KeyedSite {
         KeyedSite {
             site: Site::new(name, config),
             family: OnceLock::new(),
@@ -167,8 +167,8 @@ where
 mod tests {
     use super::*;
 
-    static STRINGS: KeyedSite = KeyedSite::new("keyed_site_strings", Config::new());
-    static NUMBERS: KeyedSite = KeyedSite::new("keyed_site_strings", Config::new());
+    static STRINGS: KeyedSite = KeyedSite::new("keyed_site_strings", &Config::new());
+    static NUMBERS: KeyedSite = KeyedSite::new("keyed_site_strings", &Config::new());
 
     #[test]
     fn a_second_key_type_for_a_name_is_rejected_not_a_panic() {
@@ -193,6 +193,6 @@ mod tests {
     #[test]
     #[should_panic = "invalid breaker settings: `threshold` must be at least 1"]
     fn a_keyed_site_with_settings_the_runtime_refuses_is_not_made() {
-        let _ = KeyedSite::new("refused", Config::new().threshold(0));
+        let _ = KeyedSite::new("refused", Box::leak(Box::new(Config::new().threshold(0))));
     }
 }

@@ -35,10 +35,13 @@ pub(super) fn declare() {
 }
 
 /// One protected fn: its breaker's name and settings, resolved to the breaker once.
+///
+/// The settings are a reference to a constant: sites with the same settings share one (the
+/// compiler merges identical constants), where each would otherwise hold its own copy.
 #[derive(Debug)]
 pub struct Site {
     name: &'static str,
-    config: Config,
+    config: &'static Config,
     breaker: OnceLock<&'static Breaker>,
 }
 
@@ -53,11 +56,10 @@ impl Site {
     /// # Panics
     ///
     /// When [`Config::validate`] refuses `config`: in a `static`, a compile error.
-    pub const fn new(name: &'static str, config: Config) -> Site {
-        let config = match config.validate() {
-            Ok(config) => config,
-            Err(error) => panic!("{}", refused(error)),
-        };
+    pub const fn new(name: &'static str, config: &'static Config) -> Site {
+        if let Err(error) = config.validate() {
+            panic!("{}", refused(error));
+        }
         Site {
             name,
             config,
@@ -72,7 +74,7 @@ impl Site {
 
     /// The breaker's settings, as the attribute gives them.
     pub(crate) const fn config(&self) -> Config {
-        self.config
+        *self.config
     }
 
     /// Admits a call through this site's breaker.
@@ -101,7 +103,7 @@ impl Site {
     /// This site's breaker, registered with the site's name and settings if it is not yet.
     fn resolve(&self) -> &'static Breaker {
         self.breaker
-            .get_or_init(|| registry().register(self.name, self.config))
+            .get_or_init(|| registry().register(self.name, *self.config))
     }
 }
 
@@ -168,12 +170,12 @@ mod tests {
     #[test]
     #[should_panic = "invalid breaker settings: `threshold` must be at least 1"]
     fn a_site_with_settings_the_runtime_refuses_is_not_made() {
-        let _ = Site::new("refused", Config::new().threshold(0));
+        let _ = Site::new("refused", Box::leak(Box::new(Config::new().threshold(0))));
     }
 
     #[test]
     fn a_site_with_valid_settings_keeps_them() {
-        let config = Config::new().threshold(2).failure_rate(50).window(20);
-        assert_eq!(Site::new("kept", config).config, config);
+        static CONFIG: Config = Config::new().threshold(2).failure_rate(50).window(20);
+        assert_eq!(Site::new("kept", &CONFIG).config(), CONFIG);
     }
 }
