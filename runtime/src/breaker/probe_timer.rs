@@ -138,6 +138,9 @@ impl Alarm {
         }
     }
 
+    /// Does the alarm's work: disarms the open word and, for the alarm at the deadline, moves
+    /// the circuit to half-open if the deadline has come (a runtime shutting down fires its
+    /// timers early).
     fn ring(&self) {
         self.breaker.disarm(self.armed);
         if let Ring::ProbeDue { deadline_ms } = self.ring {
@@ -147,6 +150,7 @@ impl Alarm {
         }
     }
 
+    /// The alarm's sleep, while the driver holds it.
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<Pin<Box<Sleep>>>> {
         self.sleep.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -157,8 +161,9 @@ impl Wake for Alarm {
         self.wake_by_ref();
     }
 
-    /// Called by the time driver with none of its locks held: rings, then drops the fired
-    /// sleep, which held the last reference to this alarm but the one being woken.
+    /// Called by the time driver with none of its locks held, once it has taken this waker
+    /// out of the fired sleep: rings, then drops the sleep, so that nothing of the alarm
+    /// outlives its wake-up.
     fn wake_by_ref(self: &Arc<Self>) {
         self.ring();
         let fired = self.slot().take();
