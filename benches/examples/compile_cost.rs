@@ -17,7 +17,9 @@
 //! in the same run, so that a change is measured side by side with what it changes.
 //!
 //! The crates are written to `target/compile-cost` (their own workspaces and target
-//! directories).
+//! directories). What each fn hands to LLVM can then be counted in them with
+//! `cargo llvm-lines --release -p fused --bin fused`, run in `target/compile-cost/now`
+//! (BENCHMARKS.md, "What LLVM is given").
 
 // Sizes in bytes and counts of fns, far below 2^52, shown as decimals.
 #![allow(clippy::cast_precision_loss)]
