@@ -23,22 +23,24 @@ async fn until(done: impl Fn() -> bool) {
     panic!("the condition never held");
 }
 
-/// Fails calls until the breaker named `name` opens. With no recovery period its probe timer
-/// may move it on to half-open before the opening call returns, so any state but closed says
-/// it has opened.
+/// Fails calls until the breaker named `name` opens, giving up after a bounded number of
+/// calls (a test that waits for a state it can never see fails, not hangs). With no recovery
+/// period its probe timer may move it on to half-open before the opening call returns, so any
+/// state but closed says it has opened.
 async fn open<F: Future<Output = Result<u32, AppError>>>(
     call: fn() -> F,
     upstream: &Upstream,
     name: &str,
 ) {
     upstream.fail(true);
-    loop {
+    for _ in 0..1_000 {
         let _ = call().await;
         if state(name) != State::Closed {
-            break;
+            upstream.fail(false);
+            return;
         }
     }
-    upstream.fail(false);
+    panic!("breaker {name} never opened");
 }
 
 fn is_half_open_full(result: &Result<u32, AppError>) -> bool {
