@@ -1,12 +1,13 @@
 //! The global registry: one breaker per name, for the life of the process, and the sites the
 //! `#[circuit_breaker]` attributes declare in it.
 //!
-//! Dependencies run one way: `store` keeps the breakers by name and registers them; `site`
-//! declares the attributes' sites, which the linker gathers into [`SITES`], and registers them
-//! through `store`; `keyed_site` is the site of an attribute with a `key`, which finds its
-//! keyed family through `store` at its first call; the reads below register every declared
-//! site first, through `site`.
+//! Dependencies run one way: `store` keeps the breakers by name (in a `by_name` table) and
+//! registers them; `site` declares the attributes' sites, which the linker gathers into
+//! [`SITES`], and registers them through `store`; `keyed_site` is the site of an attribute
+//! with a `key`, which finds its keyed family through `store` at its first call; the reads
+//! below register every declared site first, through `site`.
 
+mod by_name;
 mod keyed_site;
 mod site;
 mod store;

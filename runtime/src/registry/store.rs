@@ -1,11 +1,11 @@
 //! The breakers by name: registration and lookup. Knows nothing of the declared sites.
 
 use std::any::type_name;
-use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use tokio::sync::broadcast;
 
+use super::by_name::ByName;
 use crate::breaker::Breaker;
 use crate::config::{Changes, Config};
 use crate::keyed::{self, Family, Key, KeyTypeMismatch, Members};
@@ -20,13 +20,13 @@ use crate::observe::event::{self, Event};
 /// come from [`Registry::register`]. The registry is not on the call path.
 #[derive(Debug)]
 pub struct Registry {
-    breakers: RwLock<BTreeMap<&'static str, &'static Breaker>>,
-    families: RwLock<BTreeMap<&'static str, Arc<dyn Members>>>,
+    breakers: RwLock<ByName<&'static Breaker>>,
+    families: RwLock<ByName<Arc<dyn Members>>>,
 }
 
 static REGISTRY: Registry = Registry {
-    breakers: RwLock::new(BTreeMap::new()),
-    families: RwLock::new(BTreeMap::new()),
+    breakers: RwLock::new(ByName::new()),
+    families: RwLock::new(ByName::new()),
 };
 
 /// The global breaker registry.
