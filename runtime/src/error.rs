@@ -4,7 +4,7 @@ use std::error::Error;
 use std::fmt;
 use std::time::Duration;
 
-use fusebox_settings::Setting;
+use fusebox_settings::{Setting, ShowDuration};
 
 use crate::retry_at::RetryAt;
 
@@ -113,8 +113,8 @@ impl fmt::Display for BreakerError {
         match self {
             BreakerError::Open { name, .. } => write!(
                 f,
-                "circuit breaker `{name}` is open; a probe will be allowed in {:?}",
-                self.retry_after().unwrap_or_default()
+                "circuit breaker `{name}` is open; a probe will be allowed in {}",
+                ShowDuration(self.retry_after().unwrap_or_default())
             ),
             BreakerError::ForcedOpen { name } => {
                 write!(f, "circuit breaker `{name}` was forced open")
@@ -133,7 +133,8 @@ impl fmt::Display for BreakerError {
             BreakerError::TimedOut { name, limit } => {
                 write!(
                     f,
-                    "call through circuit breaker `{name}` timed out after {limit:?}"
+                    "call through circuit breaker `{name}` timed out after {}",
+                    ShowDuration(*limit)
                 )
             }
             BreakerError::FamilyFull { name, max_keys } => write!(
@@ -255,5 +256,26 @@ mod tests {
             .retry_after(),
             None
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn messages_show_durations_as_the_settings_write_them() {
+        let timed_out = BreakerError::TimedOut {
+            name: "weather_api",
+            limit: Duration::from_millis(1_500),
+        };
+        assert_eq!(
+            timed_out.to_string(),
+            "call through circuit breaker `weather_api` timed out after 1.5s"
+        );
+        let open = BreakerError::Open {
+            name: "weather_api",
+            retry_at: RetryAt::from(Instant::now() + Duration::from_secs(15)),
+        };
+        // The deadline is kept to the next millisecond of the clock, and shown rounded up.
+        let message = open.to_string();
+        let shown = message
+            .strip_prefix("circuit breaker `weather_api` is open; a probe will be allowed in ");
+        assert!(matches!(shown, Some("15s" | "15.001s")), "{message}");
     }
 }

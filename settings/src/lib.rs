@@ -16,7 +16,7 @@ pub mod limits;
 mod nearest;
 mod table;
 
-pub use duration::parse_millis;
+pub use duration::{parse_millis, ShowDuration};
 pub use kind::{Kind, Raw, Value};
 pub use nearest::nearest;
 pub use table::Setting;

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use fusebox_settings::{Setting, Value};
+use fusebox_settings::{Setting, ShowDuration, Value};
 
 use super::builder::Config;
 
@@ -54,7 +54,7 @@ impl fmt::Display for Shown {
             None => f.write_str("none"),
             Some(Value::Whole(number)) => write!(f, "{number}"),
             Some(Value::Percent(percent)) => write!(f, "{percent}%"),
-            Some(Value::Duration(duration)) => write!(f, "{duration:?}"),
+            Some(Value::Duration(duration)) => write!(f, "{}", ShowDuration(duration)),
             Some(Value::Flag(flag)) => write!(f, "{flag}"),
             Some(Value::Factor(factor)) => write_factor(f, factor),
         }
