@@ -10,6 +10,7 @@ use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::thread;
 
 use pin_project_lite::pin_project;
 
@@ -109,7 +110,28 @@ where
         Poll::Ready(Some(turned_away)) => return Poll::Ready(cause::<T, C>(turned_away)),
         Poll::Pending => return Poll::Pending,
     }
-    match panic::catch_unwind(AssertUnwindSafe(|| poll(cx))) {
+    let polled = panic::catch_unwind(AssertUnwindSafe(|| poll(cx)));
+    settle_rescued(guard, panicked, polled, cx)
+}
+
+/// After the fn's future was polled, its panic caught: a success reported in place, anything
+/// else out of line. Generic over the return type only, not over the fn's future: LLVM is
+/// given it once for all the fns of a return type, and inlines it (measured: 154 lines of
+/// LLVM IR a fn fewer than in `poll_rescued`).
+#[allow(clippy::inline_always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+fn settle_rescued<T, D, C>(
+    mut guard: Pin<&mut Guard<D, C>>,
+    panicked: &mut bool,
+    polled: thread::Result<Poll<T>>,
+    cx: &mut Context<'_>,
+) -> Poll<Result<T, Cause<C::Error>>>
+where
+    D: Deadline,
+    C: Judge<T>,
+{
+    match polled {
         Ok(Poll::Ready(output)) => match guard.as_mut().verdict(&output) {
             Verdict::Success => {
                 guard.succeeded();
