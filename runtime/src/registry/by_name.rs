@@ -2,8 +2,8 @@
 //!
 //! Names are added once and read often, and a program has tens or hundreds of them, so a
 //! sorted vector serves as well as a `BTreeMap` here, for far less code: the `BTreeMap` it
-//! replaces was 8.9 KB of every release binary with a breaker (BENCHMARKS.md, "What is paid
-//! once, cut down again").
+//! replaces was 8.9 KB of every release binary with a breaker (BENCHMARKS.md, "Cut again:
+//! the registry's table").
 
 /// Values of type `V` by `&'static str` name, sorted by name.
 #[derive(Debug)]
