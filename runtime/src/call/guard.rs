@@ -172,19 +172,13 @@ impl<D: Deadline, C> Guard<D, C> {
     where
         C: Classify<T>,
     {
+        let Poll::Ready(output) = polled else {
+            return self.deadline_passed(cx).map(Finished::TimedOut);
+        };
         let this = self.project();
-        if let Poll::Ready(output) = polled {
-            this.bulkhead.leave();
-            let verdict = this.classify.classify(&output);
-            return Poll::Ready(finish(this.permit.take(), verdict, output));
-        }
-        match this.deadline.poll_expired(cx) {
-            Poll::Ready(limit) => {
-                this.bulkhead.leave();
-                Poll::Ready(Finished::TimedOut(timed_out(this.permit.take(), limit)))
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        this.bulkhead.leave();
+        let verdict = this.classify.classify(&output);
+        Poll::Ready(finish(this.permit.take(), verdict, output))
     }
 
     /// The verdict of the call's classifier on `output`.
@@ -219,11 +213,19 @@ impl<D: Deadline, C> Guard<D, C> {
         finish(this.permit.take(), verdict, output)
     }
 
-    /// A rescued call whose fn returned `Pending`: its deadline checked, and once it has
-    /// passed, the slot given back, the timeout counted and its error. Out of line and not
-    /// generic over the fn: compiled once for each kind of call.
+    /// A rescued call whose fn returned `Pending`: [`deadline_passed`](Guard::deadline_passed)
+    /// out of line and not generic over the fn, compiled once for each kind of call.
     #[inline(never)]
     pub(crate) fn poll_deadline(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BreakerError> {
+        self.deadline_passed(cx)
+    }
+
+    /// After the fn returned `Pending`: its deadline checked, and once it has passed, the slot
+    /// given back, the timeout counted and its error.
+    #[allow(clippy::inline_always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn deadline_passed(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BreakerError> {
         let this = self.project();
         let limit = ready!(this.deadline.poll_expired(cx));
         this.bulkhead.leave();
