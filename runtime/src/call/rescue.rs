@@ -68,19 +68,19 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let mut inner = this.inner;
-        let poll = &mut |cx: &mut Context<'_>| inner.as_mut().poll(cx);
-        // In a debug build, where nothing is inlined, through a trait object: all but this
-        // closure is then compiled once for each return type, not once for each fn. In an
-        // optimised build the poll is inlined (through a trait object it would cost about 40
+        // In a debug build, where nothing is inlined, through a trait object: the rest is
+        // then compiled once for each return type, not once for each fn. In an optimised
+        // build the poll is inlined (through a trait object it would cost about 40
         // instructions a call, measured).
         #[cfg(debug_assertions)]
-        let poll: &mut dyn FnMut(&mut Context<'_>) -> Poll<F::Output> = poll;
-        poll_rescued(this.guard, this.panicked, cx, poll)
+        let inner: Pin<&mut dyn Future<Output = F::Output>> = this.inner;
+        #[cfg(not(debug_assertions))]
+        let inner = this.inner;
+        poll_rescued(this.guard, this.panicked, cx, inner)
     }
 }
 
-/// A rescued call's poll, given the poll of the fn's future: its bulkhead slot, the poll with
+/// A rescued call's poll, given the fn's future: its bulkhead slot, the poll with
 /// its panic caught, and a success reported in place. Every other outcome (a failure, a
 /// `Pending`, a panic) goes out of line to code generic over the return type or the kind of
 /// call only, compiled once for all the fns that share them rather than in each (measured on
@@ -90,16 +90,16 @@ where
 #[allow(clippy::inline_always)]
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-fn poll_rescued<T, D, C, P>(
+fn poll_rescued<T, D, C, F>(
     mut guard: Pin<&mut Guard<D, C>>,
     panicked: &mut bool,
     cx: &mut Context<'_>,
-    poll: &mut P,
+    mut inner: Pin<&mut F>,
 ) -> Poll<Result<T, Cause<C::Error>>>
 where
     D: Deadline,
     C: Judge<T>,
-    P: FnMut(&mut Context<'_>) -> Poll<T> + ?Sized,
+    F: Future<Output = T> + ?Sized,
 {
     if *panicked {
         // Polled again after it finished: like any finished future, it never completes again.
@@ -110,7 +110,7 @@ where
         Poll::Ready(Some(turned_away)) => return Poll::Ready(cause::<T, C>(turned_away)),
         Poll::Pending => return Poll::Pending,
     }
-    let polled = panic::catch_unwind(AssertUnwindSafe(|| poll(cx)));
+    let polled = panic::catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx)));
     settle_rescued(guard, panicked, polled, cx)
 }
 
