@@ -8,7 +8,9 @@
 //! ```
 //!
 //! The difference of the two totals ("Collected"), divided by 100000, is the instructions per
-//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `recloser`,
+//! call. Cases: `raw`, `attribute`, `window`, `timeout`, `handle`, `open`, `open_fallback` and
+//! `open_cause` (an open fn's rejection answered by a fallback that ignores its cause, and by
+//! one that reads it), `recloser`,
 //! `keyed` (a keyed family's call, its `String` key present among 1000), `keyed_attribute`
 //! (the same through `#[circuit_breaker(key = ...)]`, against `attribute`), and the retries a
 //! call never needs: `fallback` against `retries` (both with a fallback), `attribute` against
@@ -22,9 +24,9 @@
 use std::time::Duration;
 
 use fusebox::circuit_breaker;
-use fusebox::{registry, Config};
+use fusebox::{registry, Cause, Config};
 use fusebox_bench::{
-    below, fallback_answer, protected, protected_fallback, protected_retries,
+    below, fallback_answer, maybe_fail, protected, protected_fallback, protected_retries,
     protected_retries_bare, protected_to_open, protected_window, protected_with_timeout, trivial,
     AppError,
 };
@@ -41,6 +43,41 @@ use recloser::{AsyncRecloser, Recloser};
 )]
 async fn protected_retries_deadline() -> Result<u32, AppError> {
     trivial().await
+}
+
+/// The fallback of `open_fallback`: the rejected call's argument, not its cause.
+#[allow(clippy::unused_async)] // a fallback is an async fn
+async fn answer_without_cause(_fail: bool) -> Result<u32, AppError> {
+    Ok(std::hint::black_box(0))
+}
+
+/// The fallback of `open_cause`: the rejected call's argument and its cause, read.
+#[allow(clippy::unused_async)] // a fallback is an async fn
+async fn answer_with_cause(_fail: bool, cause: Cause<AppError>) -> Result<u32, AppError> {
+    Ok(std::hint::black_box(u32::from(cause.is_rejection())))
+}
+
+/// `maybe_fail` behind the attribute with a fallback that ignores the cause, opened before
+/// the case `open_fallback` counts its rejections.
+#[circuit_breaker(
+    name = "calls_open_fallback",
+    threshold = 1,
+    recovery = "1h",
+    fallback = answer_without_cause
+)]
+async fn open_fallback(fail: bool) -> Result<u32, AppError> {
+    maybe_fail(fail).await
+}
+
+/// The same with a fallback that reads the cause (case `open_cause`).
+#[circuit_breaker(
+    name = "calls_open_cause",
+    threshold = 1,
+    recovery = "1h",
+    fallback = answer_with_cause
+)]
+async fn open_cause(fail: bool) -> Result<u32, AppError> {
+    maybe_fail(fail).await
 }
 
 /// A request to one of the hosts, which `keyed_attribute` keys its breaker by.
@@ -90,6 +127,8 @@ fn main() {
     below(depth, &mut || {
         rt.block_on(async {
             let _ = protected_to_open(true).await;
+            let _ = open_fallback(true).await;
+            let _ = open_cause(true).await;
             macro_rules! repeat {
                 ($call:expr) => {
                     for _ in 0..calls {
@@ -109,6 +148,8 @@ fn main() {
                 "retries_deadline" => repeat!(protected_retries_deadline()),
                 "handle_retries" => repeat!(retried_handle.call_with_retries(trivial)),
                 "open" => repeat!(protected_to_open(false)),
+                "open_fallback" => repeat!(open_fallback(false)),
+                "open_cause" => repeat!(open_cause(false)),
                 "recloser" => repeat!(recloser.call(trivial())),
                 "keyed" => repeat!(family.call("host-500.example.com", trivial())),
                 "keyed_attribute" => repeat!(protected_keyed(&request)),
