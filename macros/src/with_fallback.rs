@@ -36,9 +36,7 @@ pub(crate) fn with_fallback(
     };
     let admitted = if args.retries() {
         // Admitted in a statement of its own, so that the fn's future does not keep the
-        // admission's `Result` (56 bytes) while the call and its retries run. Through
-        // `acquire`, whose rejection is built in the fn: `acquire_for_fallback` made each fn
-        // with retries 195 bytes larger (measured on 200 fns, release).
+        // admission's `Result` (56 bytes) while the call and its retries run.
         let attempts = retry::attempts(fallback, args, &attempt);
         quote! {
             '__fusebox_admitted: {
@@ -59,11 +57,9 @@ pub(crate) fn with_fallback(
         // Without retries the admission's `Result` is kept in the future (56 bytes of its
         // 112): matched in a statement of its own it was not, but the call measured about
         // 2 ns slower (fallback, 30M calls, 12 alternating runs).
-        // Through `acquire_for_fallback`, whose rejection is built out of line (351 bytes of
-        // release binary a fn fewer, measured on 200 fns).
         let attempt = attempt.once();
         quote! {
-            match __FUSEBOX_SITE.acquire_for_fallback() {
+            match __FUSEBOX_SITE.acquire() {
                 ::core::result::Result::Ok(__fusebox_permit) => {
                     #admitted_key
                     #clone_checks

@@ -27,44 +27,16 @@ impl Breaker {
             return Ok(Permit::new(self, word.generation()));
         }
         // The error is built here, in the caller, from the word that rejected the call: a
-        // word comes back in a register, an error through memory, read back at once; and a
-        // caller that drops the error, or keeps part of it, builds only what it uses.
+        // word comes back in a register, an error through memory, read back at once.
         self.acquire_not_closed(word)
             .map_err(|rejected_by| self.rejection(rejected_by))
     }
 
-    /// [`try_acquire`](Breaker::try_acquire) for a call with a fallback, which receives the
-    /// error whole: built out of line rather than in each protected fn (measured on 200 fns
-    /// with a fallback: 351 bytes of release binary a fn fewer, and a rejection the fallback
-    /// answers 2 to 8 instructions shorter).
-    #[inline]
-    pub(crate) fn try_acquire_for_fallback(&'static self) -> Result<Permit, BreakerError> {
-        let word = self.load();
-        if rules::admits_at_once(word) {
-            return Ok(Permit::new(self, word.generation()));
-        }
-        self.acquire_or_reject(word)
-    }
-
-    /// [`try_acquire_for_fallback`](Breaker::try_acquire_for_fallback) past the closed state.
-    #[inline(never)]
-    fn acquire_or_reject(&'static self, word: Word) -> Result<Permit, BreakerError> {
-        self.admit_not_closed(word)
-            .map_err(|rejected_by| self.rejection(rejected_by))
-    }
-
     /// [`try_acquire`](Breaker::try_acquire) past the closed state, out of line so that the
-    /// closed-state path stays as short as it was.
+    /// closed-state path stays as short as it was: an open circuit with its timer armed
+    /// rejects at once, without reading the clock.
     #[inline(never)]
     fn acquire_not_closed(&'static self, word: Word) -> Result<Permit, Word> {
-        self.admit_not_closed(word)
-    }
-
-    /// Admission past the closed state: an open circuit with its timer armed rejects at once,
-    /// without reading the clock.
-    #[allow(clippy::inline_always)]
-    #[inline(always)]
-    fn admit_not_closed(&'static self, word: Word) -> Result<Permit, Word> {
         if word.is_armed_open() {
             // Every so often a rejection checks the clock anyway: a timer whose runtime never
             // gets to run it (a `block_on` loop whose calls never wait) cannot keep the circuit
@@ -118,45 +90,5 @@ impl Breaker {
     fn reject(&self, word: Word) -> Word {
         self.counts.per_call.incr(Kind::Rejections);
         word
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use crate::error::BreakerError;
-    use crate::{registry, Config};
-
-    #[tokio::test(start_paused = true)]
-    async fn a_call_with_a_fallback_is_rejected_with_the_error_of_one_without() {
-        let breaker = registry().register(
-            "admission_rejections_alike",
-            Config::new()
-                .threshold(1)
-                .success_threshold(1)
-                .recovery(Duration::from_secs(10)),
-        );
-        let rejections = || {
-            let without = breaker.try_acquire().err();
-            let with = breaker.try_acquire_for_fallback().err();
-            assert_eq!(without, with);
-            with
-        };
-        breaker.try_acquire().expect("closed").failure();
-        assert!(matches!(rejections(), Some(BreakerError::Open { .. })));
-        tokio::time::advance(Duration::from_secs(10)).await;
-        let probe = breaker.try_acquire_for_fallback().expect("the probe");
-        assert!(matches!(
-            rejections(),
-            Some(BreakerError::HalfOpenFull { .. })
-        ));
-        probe.success();
-        assert_eq!(rejections(), None);
-        breaker.force_open();
-        assert!(matches!(
-            rejections(),
-            Some(BreakerError::ForcedOpen { .. })
-        ));
     }
 }

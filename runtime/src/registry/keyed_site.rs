@@ -113,13 +113,6 @@ impl KeyedBreaker {
     pub fn acquire(self) -> Result<Permit, BreakerError> {
         self.0?.try_acquire()
     }
-
-    /// Admits the call through the key's breaker, for a fn with a fallback: the error of a
-    /// rejection, which the fallback receives whole, is built out of line.
-    #[inline]
-    pub fn acquire_for_fallback(self) -> Result<Permit, BreakerError> {
-        self.0?.try_acquire_for_fallback()
-    }
 }
 
 /// The key's breaker once a call is admitted: what each retry of the call goes through, so

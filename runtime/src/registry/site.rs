@@ -83,13 +83,6 @@ impl Site {
         self.breaker().try_acquire()
     }
 
-    /// Admits a call through this site's breaker, for a fn with a fallback: the error of a
-    /// rejection, which the fallback receives whole, is built out of line.
-    #[inline]
-    pub fn acquire_for_fallback(&self) -> Result<Permit, BreakerError> {
-        self.breaker().try_acquire_for_fallback()
-    }
-
     #[inline]
     pub(crate) fn breaker(&self) -> &'static Breaker {
         match self.breaker.get() {
