@@ -8,8 +8,8 @@ use failsafe::futures::CircuitBreaker as _;
 use fusebox::{registry, Config};
 use fusebox_bench::counting::{allocations_per_call, bytes_for, Counting};
 use fusebox_bench::{
-    half_open_breaker, maybe_fail, protected, protected_to_open, protected_waiting,
-    protected_window, protected_with_timeout, trivial, AppError,
+    half_open_breaker, maybe_fail, protected, protected_to_open, protected_to_open_fallback,
+    protected_waiting, protected_window, protected_with_timeout, trivial, AppError,
 };
 use tower::{Service, ServiceExt};
 
@@ -60,6 +60,13 @@ fn allocations_table() {
     row(
         "fusebox attribute, open, rejected",
         allocations_per_call(&rt, || protected_to_open(false)),
+    );
+    rt.block_on(async {
+        let _ = protected_to_open_fallback(true).await;
+    });
+    row(
+        "fusebox attribute, open, rejected, fallback answers",
+        allocations_per_call(&rt, || protected_to_open_fallback(false)),
     );
     let half_open = half_open_breaker();
     row(

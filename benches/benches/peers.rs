@@ -12,8 +12,8 @@ use failsafe::futures::CircuitBreaker as _;
 use fusebox::{registry, Config, State};
 use fusebox_bench::{
     half_open_breaker, maybe_fail, protected, protected_fallback, protected_retries,
-    protected_retries_bare, protected_shared, protected_to_open, protected_window,
-    protected_with_timeout, trivial, AppError,
+    protected_retries_bare, protected_shared, protected_to_open, protected_to_open_fallback,
+    protected_window, protected_with_timeout, trivial, AppError,
 };
 use recloser::{AsyncRecloser, Recloser};
 use tokio::runtime::Runtime;
@@ -138,6 +138,12 @@ fn open_rejection(c: &mut Criterion) {
     });
     group.bench_function("fusebox_attribute", |b| {
         b.to_async(&rt).iter(|| protected_to_open(false));
+    });
+    rt.block_on(async {
+        let _ = protected_to_open_fallback(true).await;
+    });
+    group.bench_function("fusebox_attribute_fallback", |b| {
+        b.to_async(&rt).iter(|| protected_to_open_fallback(false));
     });
     let recloser = recloser();
     let failsafe = failsafe_consecutive();

@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use fusebox::{circuit_breaker, BreakerError, State};
+use fusebox::{circuit_breaker, BreakerError, Cause, State};
 
 pub mod counting;
 
@@ -121,6 +121,22 @@ pub async fn protected_waiting() -> Result<u32, AppError> {
 /// A protected fn that the benchmarks open before measuring rejections.
 #[circuit_breaker(name = "bench_open", threshold = 1, recovery = "1h")]
 pub async fn protected_to_open(fail: bool) -> Result<u32, AppError> {
+    maybe_fail(fail).await
+}
+
+/// The fallback of `protected_to_open_fallback`: the rejected call's argument and its cause.
+pub async fn answer_rejected(_fail: bool, cause: Cause<AppError>) -> Result<u32, AppError> {
+    Ok(black_box(u32::from(cause.is_rejection())))
+}
+
+/// `protected_to_open` with a fallback, which answers the rejections from their cause.
+#[circuit_breaker(
+    name = "bench_open_fallback",
+    threshold = 1,
+    recovery = "1h",
+    fallback = answer_rejected
+)]
+pub async fn protected_to_open_fallback(fail: bool) -> Result<u32, AppError> {
     maybe_fail(fail).await
 }
 

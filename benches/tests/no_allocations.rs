@@ -15,8 +15,8 @@ use fusebox::{circuit_breaker, registry, Config, RetryOptions, State};
 use fusebox_bench::counting::{allocations_over, allocations_per_call, Counting};
 use fusebox_bench::{
     half_open_breaker, maybe_fail, protected, protected_retries, protected_retries_bare,
-    protected_to_open, protected_waiting, protected_window, protected_with_timeout, retried_once,
-    trivial, AppError,
+    protected_to_open, protected_to_open_fallback, protected_waiting, protected_window,
+    protected_with_timeout, retried_once, trivial, AppError,
 };
 
 #[global_allocator]
@@ -166,4 +166,21 @@ fn a_keyed_call_with_its_key_present_does_not_allocate() {
         .find(|family| family.name == "no_allocations_keyed")
         .expect("the family");
     assert_eq!(family.keys, 1);
+}
+
+/// An open fn's rejection answered by its fallback, which reads the cause: no allocation.
+#[test]
+fn a_rejection_the_fallback_answers_does_not_allocate() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    rt.block_on(async {
+        let _ = protected_to_open_fallback(true).await;
+    });
+    let opened = registry().get("bench_open_fallback").expect("registered");
+    assert_eq!(opened.state(), State::Open, "rejections are measured");
+    let per_call = allocations_per_call(&rt, || protected_to_open_fallback(false));
+    assert!(per_call == 0.0, "allocations per call: {per_call}");
+    assert_eq!(opened.state(), State::Open, "every call was rejected");
 }
