@@ -16,7 +16,8 @@ use pin_project_lite::pin_project;
 
 use super::classify::{Classify, Verdict};
 use super::deadline::Deadline;
-use crate::breaker::{Breaker, Bulkhead, Entry, Failure, Permit, Slot, Waiting};
+use super::gate::{bulkhead_full, Gate};
+use crate::breaker::{Failure, Permit};
 use crate::error::BreakerError;
 
 /// How a protected call ended.
@@ -109,18 +110,42 @@ where
     #[cfg_attr(debug_assertions, inline)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let mut guard = this.guard;
-        match guard.as_mut().enter(cx) {
-            Poll::Ready(None) => {}
-            Poll::Ready(Some(turned_away)) => return Poll::Ready(turned_away),
-            Poll::Pending => return Poll::Pending,
-        }
-        let mut unwinding = guard.as_mut().fail_on_unwind();
-        let polled = this.inner.poll(cx);
-        unwinding.armed = false;
-        drop(unwinding);
-        guard.finish(polled, cx)
+        // In a debug build, where nothing is inlined, through a trait object: the rest is
+        // then compiled once for each return type, not once for each fn. An optimised build
+        // polls the future in place.
+        #[cfg(debug_assertions)]
+        let inner: Pin<&mut dyn Future<Output = F::Output>> = this.inner;
+        #[cfg(not(debug_assertions))]
+        let inner = this.inner;
+        poll_guarded(this.guard, inner, cx)
     }
+}
+
+/// A call's poll, given the fn's future: its bulkhead slot, the poll, a panic counted as a
+/// failure while it unwinds on, and the outcome reported.
+#[allow(clippy::inline_always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+fn poll_guarded<T, D, C, F>(
+    mut guard: Pin<&mut Guard<D, C>>,
+    inner: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<Finished<T>>
+where
+    D: Deadline,
+    C: Classify<T>,
+    F: Future<Output = T> + ?Sized,
+{
+    match guard.as_mut().enter(cx) {
+        Poll::Ready(None) => {}
+        Poll::Ready(Some(turned_away)) => return Poll::Ready(turned_away),
+        Poll::Pending => return Poll::Pending,
+    }
+    let mut unwinding = guard.as_mut().fail_on_unwind();
+    let polled = inner.poll(cx);
+    unwinding.armed = false;
+    drop(unwinding);
+    guard.finish(polled, cx)
 }
 
 impl<D: Deadline, C> Guard<D, C> {
@@ -275,100 +300,8 @@ fn finish<T>(permit: Option<Permit>, verdict: Verdict, output: T) -> Finished<T>
     }
 }
 
-/// Where a call stands at its breaker's bulkhead, in one field to keep the call future small.
-enum Gate {
-    /// No bulkhead, or the call finished and gave its slot back.
-    Free,
-    /// Not polled yet: the call takes its slot, or is turned away, at its first poll.
-    Unentered,
-    /// Running in a bulkhead slot, held for its `Drop`, which gives the slot back.
-    Held { _slot: Slot },
-    /// Waiting up to `max_wait` for a slot.
-    Waiting(Waiting),
-}
-
-impl Gate {
-    /// True until the call has a slot (or has no bulkhead).
-    #[inline]
-    fn needs_slot(&self) -> bool {
-        matches!(self, Gate::Unentered | Gate::Waiting(_))
-    }
-
-    /// Takes or waits for a slot of `bulkhead`: `true` to run, `false` when turned away. Out
-    /// of line: only calls of a breaker with a bulkhead come here.
-    #[inline(never)]
-    fn poll_pass(
-        &mut self,
-        bulkhead: Option<&'static Bulkhead>,
-        cx: &mut Context<'_>,
-    ) -> Poll<bool> {
-        if matches!(self, Gate::Unentered) {
-            match bulkhead.map(Bulkhead::enter) {
-                Some(Entry::Entered(slot)) => return self.pass(Some(slot)),
-                Some(Entry::Wait(waiting)) => *self = Gate::Waiting(waiting),
-                Some(Entry::Full) | None => return self.pass(None),
-            }
-        }
-        match self {
-            Gate::Waiting(waiting) => match waiting.as_mut().poll(cx) {
-                Poll::Pending => Poll::Pending,
-                Poll::Ready(slot) => self.pass(slot),
-            },
-            _ => Poll::Ready(true),
-        }
-    }
-
-    /// Runs the call in `slot`, or turns it away without one.
-    fn pass(&mut self, slot: Option<Slot>) -> Poll<bool> {
-        let entered = slot.is_some();
-        *self = slot.map_or(Gate::Free, |slot| Gate::Held { _slot: slot });
-        Poll::Ready(entered)
-    }
-
-    /// Gives the slot back as soon as the call has finished, before any fallback runs.
-    #[inline]
-    fn leave(&mut self) {
-        if !matches!(self, Gate::Free) {
-            *self = Gate::Free;
-        }
-    }
-
-    /// [`leave`](Gate::leave) with the slot's drop out of line.
-    #[inline]
-    fn leave_out_of_line(&mut self) {
-        if !matches!(self, Gate::Free) {
-            self.release();
-        }
-    }
-
-    /// Drops the slot or the wait.
-    #[inline(never)]
-    fn release(&mut self) {
-        *self = Gate::Free;
-    }
-}
-
-/// Rejects a call that found no bulkhead slot. Not generic and out of line: compiled once, not
-/// into every protected fn.
-#[cold]
-#[inline(never)]
-fn bulkhead_full(permit: Option<Permit>) -> BreakerError {
-    let breaker = permit.as_ref().map(Permit::breaker);
-    let name = breaker.map_or("", |breaker| breaker.name());
-    let max_concurrent = breaker
-        .and_then(Breaker::bulkhead)
-        .map_or(0, Bulkhead::max_concurrent);
-    if let Some(permit) = permit {
-        permit.bulkhead_full();
-    }
-    BreakerError::BulkheadFull {
-        name,
-        max_concurrent,
-    }
-}
-
 /// Counts the timeout as a failure; the fn's future is dropped with the call. Not generic and
-/// out of line, as `bulkhead_full`.
+/// out of line, as `gate::bulkhead_full`.
 #[cold]
 #[inline(never)]
 fn timed_out(permit: Option<Permit>, limit: Duration) -> BreakerError {

@@ -17,6 +17,7 @@ mod cause;
 mod classify;
 mod deadline;
 mod fallback;
+mod gate;
 mod guard;
 mod judge;
 mod rescue;
