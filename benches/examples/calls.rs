@@ -24,11 +24,11 @@
 use std::time::Duration;
 
 use fusebox::circuit_breaker;
-use fusebox::{registry, Cause, Config};
+use fusebox::{registry, Config};
 use fusebox_bench::{
     below, fallback_answer, maybe_fail, protected, protected_fallback, protected_retries,
-    protected_retries_bare, protected_to_open, protected_window, protected_with_timeout, trivial,
-    AppError,
+    protected_retries_bare, protected_to_open, protected_to_open_fallback, protected_window,
+    protected_with_timeout, trivial, AppError,
 };
 use recloser::{AsyncRecloser, Recloser};
 
@@ -51,12 +51,6 @@ async fn answer_without_cause(_fail: bool) -> Result<u32, AppError> {
     Ok(std::hint::black_box(0))
 }
 
-/// The fallback of `open_cause`: the rejected call's argument and its cause, read.
-#[allow(clippy::unused_async)] // a fallback is an async fn
-async fn answer_with_cause(_fail: bool, cause: Cause<AppError>) -> Result<u32, AppError> {
-    Ok(std::hint::black_box(u32::from(cause.is_rejection())))
-}
-
 /// `maybe_fail` behind the attribute with a fallback that ignores the cause, opened before
 /// the case `open_fallback` counts its rejections.
 #[circuit_breaker(
@@ -66,17 +60,6 @@ async fn answer_with_cause(_fail: bool, cause: Cause<AppError>) -> Result<u32, A
     fallback = answer_without_cause
 )]
 async fn open_fallback(fail: bool) -> Result<u32, AppError> {
-    maybe_fail(fail).await
-}
-
-/// The same with a fallback that reads the cause (case `open_cause`).
-#[circuit_breaker(
-    name = "calls_open_cause",
-    threshold = 1,
-    recovery = "1h",
-    fallback = answer_with_cause
-)]
-async fn open_cause(fail: bool) -> Result<u32, AppError> {
     maybe_fail(fail).await
 }
 
@@ -128,7 +111,7 @@ fn main() {
         rt.block_on(async {
             let _ = protected_to_open(true).await;
             let _ = open_fallback(true).await;
-            let _ = open_cause(true).await;
+            let _ = protected_to_open_fallback(true).await;
             macro_rules! repeat {
                 ($call:expr) => {
                     for _ in 0..calls {
@@ -149,7 +132,7 @@ fn main() {
                 "handle_retries" => repeat!(retried_handle.call_with_retries(trivial)),
                 "open" => repeat!(protected_to_open(false)),
                 "open_fallback" => repeat!(open_fallback(false)),
-                "open_cause" => repeat!(open_cause(false)),
+                "open_cause" => repeat!(protected_to_open_fallback(false)),
                 "recloser" => repeat!(recloser.call(trivial())),
                 "keyed" => repeat!(family.call("host-500.example.com", trivial())),
                 "keyed_attribute" => repeat!(protected_keyed(&request)),
