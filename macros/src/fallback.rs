@@ -1,12 +1,11 @@
 //! How the expansion hands the fn's arguments to its fallback: as they are when the call is
 //! rejected, as clones kept before the call when it ran and failed. A type that cannot be
-//! cloned is reported at the argument, naming it.
+//! cloned is reported at the argument's type, through the runtime's `Kept*` traits.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
-use syn::ext::IdentExt;
+use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{ExprPath, Type};
+use syn::ExprPath;
 
 use crate::respan::respan;
 use crate::signature::{Inputs, Receiver};
@@ -16,8 +15,6 @@ pub(crate) struct Fallback<'a> {
     /// `None` for a retried fn without a fallback, which only clones its arguments.
     path: Option<&'a ExprPath>,
     span: Span,
-    /// The fallback as written, for messages.
-    display: String,
     inputs: &'a Inputs,
     /// Whether the call retries: the clones kept for the fallback are also what each retry
     /// clones its arguments from.
@@ -39,7 +36,6 @@ impl<'a> Fallback<'a> {
         Fallback {
             path: Some(path),
             span: path.span(),
-            display: tidy(&path.to_token_stream()),
             inputs,
             retries,
             is_method,
@@ -53,7 +49,6 @@ impl<'a> Fallback<'a> {
         Fallback {
             path: None,
             span: Span::call_site(),
-            display: String::new(),
             inputs,
             retries: true,
             is_method: false,
@@ -81,99 +76,45 @@ impl<'a> Fallback<'a> {
         quote!((#receiver #(#names,)*))
     }
 
-    /// Before the call runs: the checks that every argument can be cloned, and the tuple of
-    /// clones kept for a fallback after a failure.
-    pub(crate) fn keep_args(&self) -> (TokenStream, TokenStream) {
-        let mut checks = TokenStream::new();
-        let mut clones = Vec::new();
-        if self.is_method && self.inputs.receiver == Receiver::Owned {
-            let (check, clone) = self.clone_of(
-                0,
-                "the receiver `self`",
-                &Ident::new("self", self.inputs.receiver_span),
-                self.inputs.receiver_span,
-                false,
-            );
-            checks.extend(check);
-            clones.push(clone);
-        }
-        for (index, arg) in self.inputs.args.iter().enumerate() {
-            let what = match &arg.pattern {
-                None => format!("argument `{}`", arg.name.unraw()),
-                Some(pattern) => format!("argument `{}`", tidy(&pattern.to_token_stream())),
-            };
-            let opaque = matches!(arg.ty, Type::ImplTrait(_));
-            let (check, clone) = self.clone_of(index + 1, &what, &arg.name, arg.ty.span(), opaque);
-            checks.extend(check);
-            clones.push(clone);
-        }
-        (checks, quote!((#(#clones,)*)))
+    /// Before the call runs: the tuple of clones kept for a fallback after a failure (or for
+    /// the retries).
+    pub(crate) fn keep_args(&self) -> TokenStream {
+        let receiver = (self.is_method && self.inputs.receiver == Receiver::Owned)
+            .then(|| self.clone_of(&quote!(self), self.inputs.receiver_span));
+        let args = self
+            .inputs
+            .args
+            .iter()
+            .map(|arg| self.clone_of(&arg.name.to_token_stream(), arg.ty.span()));
+        let clones = receiver.into_iter().chain(args);
+        quote!((#(#clones,)*))
     }
 
-    /// A clone of `name`, through a trait whose message names the argument when its type is
-    /// not `Clone`.
-    fn clone_of(
-        &self,
-        index: usize,
-        what: &str,
-        name: &Ident,
-        span: Span,
-        opaque: bool,
-    ) -> (TokenStream, TokenStream) {
-        let check = format_ident!("__fusebox_clone_{}", index);
-        let message = match (self.path, self.retries) {
-            (None, _) => format!("{what} must be `Clone` to be retried"),
-            (Some(_), true) => format!(
-                "{what} must be `Clone` to be retried and passed to the fallback `{}`",
-                self.display
-            ),
-            (Some(_), false) => format!(
-                "{what} must be `Clone` to be passed to the fallback `{}`",
-                self.display
-            ),
+    /// A clone of `value`, an argument whose type is written at `span`, through the runtime's
+    /// trait whose message says why the argument must be `Clone` when its type is not. The
+    /// argument is spanned at its type, where the error is; the trait's path keeps the
+    /// attribute's span, which the compiler then labels as the call that needs the bound.
+    fn clone_of(&self, value: &TokenStream, span: Span) -> TokenStream {
+        let kept = match (self.path, self.retries) {
+            (None, _) => quote!(KeptForRetries),
+            (Some(_), true) => quote!(KeptForRetriesAndFallback),
+            (Some(_), false) => quote!(KeptForFallback),
         };
-        let label = if opaque {
-            "add `+ Clone` to this `impl` type"
-        } else {
-            "not `Clone`"
-        };
-        let note = if self.path.is_some() {
-            "a call that runs consumes its arguments, so a clone of each is kept for the \
-             fallback; implement `Clone`, or take a reference or an `Arc`"
-        } else {
-            "a call that runs consumes its arguments, so a clone of each is kept for its \
-             retries; implement `Clone`, or take a reference or an `Arc`"
-        };
-        let item = quote! {
-            #[allow(non_camel_case_types)]
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            trait #check {
-                fn __fusebox_clone(&self) -> Self
-                where
-                    Self: ::core::marker::Sized;
-            }
-            impl<__FuseboxArg: ::core::clone::Clone> #check for __FuseboxArg {
-                #[inline]
-                fn __fusebox_clone(&self) -> Self {
-                    ::core::clone::Clone::clone(self)
-                }
-            }
-        };
-        let name = Ident::new(&name.to_string(), span);
-        (item, quote_spanned!(span=> #check::__fusebox_clone(&#name)))
+        let krate = self.krate;
+        let value = respan(value, span);
+        quote_spanned!(span=> #krate::__private::#kept::kept(&#value))
     }
 
     /// Before a retry: the arguments of the next attempt, cloned from those kept for the
-    /// fallback through the same checks. (A receiver taken by value is refused with retries,
+    /// fallback through the same trait. (A receiver taken by value is refused with retries,
     /// so the kept tuple holds the arguments only.)
     pub(crate) fn clone_kept(&self) -> TokenStream {
         let clones = self.inputs.args.iter().enumerate().map(|(index, arg)| {
-            let check = format_ident!("__fusebox_clone_{}", index + 1);
             let field = syn::Index {
                 index: u32::try_from(index).unwrap_or(u32::MAX),
                 span: arg.ty.span(),
             };
-            quote_spanned!(arg.ty.span()=> #check::__fusebox_clone(&__fusebox_args.#field))
+            self.clone_of(&quote!(__fusebox_args.#field), arg.ty.span())
         });
         quote!((#(#clones,)*))
     }
@@ -232,21 +173,4 @@ impl<'a> Fallback<'a> {
             .await
         }
     }
-}
-
-/// Tokens as a person writes them: `Self::cached`, `Parameters(Args { city })`.
-fn tidy(tokens: &TokenStream) -> String {
-    let mut text = tokens.to_string();
-    for (spaced, tight) in [
-        (" :: ", "::"),
-        (":: ", "::"),
-        (" (", "("),
-        (" ,", ","),
-        (" < ", "<"),
-        (" >", ">"),
-        ("& ", "&"),
-    ] {
-        text = text.replace(spaced, tight);
-    }
-    text
 }

@@ -132,7 +132,7 @@ pub(crate) fn without_fallback(
         })
     });
     let (started, started_at, deadline) = overall_deadline(args, &krate, attempt.deadline());
-    let (clone_checks, keep_args) = arguments.keep_args();
+    let keep_args = arguments.keep_args();
     let clone_kept = arguments.clone_kept();
     let closure = attempt.closure(arguments.names());
     let names: Vec<_> = arguments.names().collect();
@@ -158,7 +158,6 @@ pub(crate) fn without_fallback(
             }
         };
         #admitted_key
-        #clone_checks
         let __fusebox_args = #keep_args;
         #started
         let __fusebox_next = (#(#names,)*);

@@ -27,7 +27,7 @@ pub(crate) fn with_fallback(
     let krate = fallback.krate;
     let judge = judge(args, krate);
     let originals = fallback.originals();
-    let (clone_checks, keep_args) = fallback.keep_args();
+    let keep_args = fallback.keep_args();
     let call_fallback = fallback.call_with_args();
     let attempt = Attempt::new(fallback, body, output.span(), deadline);
     let admitted_key = admitted_key(args, krate);
@@ -47,7 +47,6 @@ pub(crate) fn with_fallback(
                     }
                 };
                 #admitted_key
-                #clone_checks
                 let __fusebox_args = #keep_args;
                 let __fusebox_cause = #attempts;
                 (__fusebox_args, __fusebox_cause)
@@ -62,8 +61,7 @@ pub(crate) fn with_fallback(
             match __FUSEBOX_SITE.acquire() {
                 ::core::result::Result::Ok(__fusebox_permit) => {
                     #admitted_key
-                    #clone_checks
-                    let __fusebox_args = #keep_args;
+                        let __fusebox_args = #keep_args;
                     let __fusebox_cause = #attempt;
                     (__fusebox_args, __fusebox_cause)
                 }

@@ -105,6 +105,7 @@ pub use breaker::Breaker;
 // Hidden items the generated code names through `__private`, reachable from here as well so
 // that a compile error about a misused attribute names them without a private path.
 pub use call::{CarriesRejection, FromBreakerError};
+pub use call::{KeptForFallback, KeptForRetries, KeptForRetriesAndFallback};
 #[doc(hidden)]
 pub use registry::BreakerKey;
 

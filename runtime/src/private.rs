@@ -8,8 +8,9 @@ pub use crate::call::call_fallback as fallback;
 pub use crate::call::rescue;
 pub use crate::call::{
     Admitted, Answering, AnyValue, Call, CarriesRejection, Classify, CountErrors, Deadline,
-    FailureIf, FailureIfOk, Fallback, Finished, FromBreakerError, Judge, NeverFails, NoDeadline,
-    Outcome, Plain, Probe, Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
+    FailureIf, FailureIfOk, Fallback, Finished, FromBreakerError, Judge, KeptForFallback,
+    KeptForRetries, KeptForRetriesAndFallback, NeverFails, NoDeadline, Outcome, Plain, Probe,
+    Protects, Rescue, ResultType, Timeout, Verdict, WithCause,
 };
 pub use crate::registry::{AdmittedKey, BreakerKey, KeyedBreaker, KeyedSite};
 pub use crate::registry::{Site, SITES};

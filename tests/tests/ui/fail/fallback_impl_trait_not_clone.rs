@@ -1,5 +1,5 @@
-//! An `impl Trait` argument passed to a fallback must be `Clone` too: the message says to add
-//! `+ Clone` to it.
+//! An `impl Trait` argument passed to a fallback must be `Clone` too: the compiler's help says
+//! to add `+ Clone` to it.
 use std::fmt::Display;
 
 use fusebox::{circuit_breaker, BreakerError};

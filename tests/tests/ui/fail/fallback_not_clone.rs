@@ -1,5 +1,5 @@
 //! A call that runs consumes its arguments, so a fallback needs a clone of each: an argument
-//! that is not `Clone` is reported at its type, naming it.
+//! that is not `Clone` is reported at its type, named in the message.
 use fusebox::{circuit_breaker, BreakerError};
 
 #[derive(Debug)]

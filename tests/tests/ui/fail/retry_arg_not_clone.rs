@@ -1,5 +1,5 @@
 //! Each retry needs the arguments again, so an argument that is not `Clone` is reported at its
-//! type, naming it and saying why.
+//! type, named in the message, which says why.
 use fusebox::{circuit_breaker, BreakerError};
 
 #[derive(Debug)]

@@ -1,5 +1,5 @@
 //! Without a fallback too, each retry needs the arguments again: an argument that is not
-//! `Clone` is reported at its type, naming it.
+//! `Clone` is reported at its type, named in the message.
 use fusebox::{circuit_breaker, BreakerError};
 
 #[derive(Debug)]
