@@ -21,7 +21,7 @@ use crate::with_fallback::with_fallback;
 /// Expands `#[circuit_breaker(args)]` on `item`. On any error, the errors are emitted beside
 /// the fn as written, so that one mistake gives one message.
 pub(crate) fn circuit_breaker(args: TokenStream, item: &TokenStream) -> TokenStream {
-    let mut function: ItemFn = match syn::parse2(item.clone()) {
+    let mut function = match crate::item::function(item.clone()) {
         Ok(function) => function,
         Err(error) => return with_errors(&error, item),
     };

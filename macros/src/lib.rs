@@ -11,6 +11,7 @@ mod errors;
 mod expand;
 mod fallback;
 mod form;
+mod item;
 mod keys;
 mod parse;
 mod respan;
