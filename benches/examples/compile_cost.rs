@@ -9,6 +9,9 @@
 //! cargo run --release -p fusebox-bench --example compile_cost -- --fns 200 --runs 3
 //! ```
 //!
+//! `--lines N` adds N statements to each fn's body (none by default), as a longer body would:
+//! what an attribute costs may grow with the code it is given.
+//!
 //! `--clock cpu` times the rebuilds by the CPU time of cargo and the compilers (user and
 //! system) instead of the wall clock, which is steadier on a machine that other work shares.
 //!
@@ -92,6 +95,8 @@ struct Cost {
 /// What the command line asks for.
 struct Options {
     fns: usize,
+    /// Statements added to each fn's body.
+    lines: usize,
     runs: usize,
     before: Option<PathBuf>,
     clock: Clock,
@@ -115,12 +120,12 @@ fn main() -> Result<(), String> {
     if let Some(before) = &options.before {
         let workspace = root.join("before");
         let variants = [&FUSED, &RETRIED];
-        write_workspace(&workspace, &before.join("runtime"), &variants, options.fns)?;
+        write_workspace(&workspace, &before.join("runtime"), &variants, &options)?;
         rows.extend(variants.map(|variant| Row::new(variant, &workspace, " (before)")));
     }
     let workspace = root.join("now");
     let variants = [&PLAIN, &TRACED, &FUSED, &RETRIED];
-    write_workspace(&workspace, &here.join("../runtime"), &variants, options.fns)?;
+    write_workspace(&workspace, &here.join("../runtime"), &variants, &options)?;
     rows.extend(variants.map(|variant| Row::new(variant, &workspace, "")));
     rows.sort_by_key(|row| variants.iter().position(|v| v.name == row.variant.name));
     eprintln!("building the dependencies once, in both profiles ...");
@@ -135,7 +140,7 @@ fn main() -> Result<(), String> {
             row.rebuild(options.clock)?;
         }
     }
-    print!("{}", table(options.fns, &rows, options.clock));
+    print!("{}", table(&options, &rows));
     Ok(())
 }
 
@@ -165,6 +170,7 @@ impl Row {
 fn options() -> Result<Options, String> {
     let mut options = Options {
         fns: 200,
+        lines: 0,
         runs: 3,
         before: None,
         clock: Clock::Wall,
@@ -179,6 +185,7 @@ fn options() -> Result<Options, String> {
         };
         match flag.as_str() {
             "--fns" => options.fns = number()?,
+            "--lines" => options.lines = number()?,
             "--runs" => options.runs = number()?,
             "--clock" => {
                 options.clock = match value.as_str() {
@@ -193,7 +200,8 @@ fn options() -> Result<Options, String> {
             }
             _ => {
                 return Err(format!(
-                    "unknown flag {flag}: use --fns N, --runs N, --clock wall|cpu and --before DIR"
+                    "unknown flag {flag}: use --fns N, --lines N, --runs N, --clock wall|cpu and \
+                     --before DIR"
                 ))
             }
         }
@@ -208,7 +216,7 @@ fn write_workspace(
     root: &Path,
     runtime: &Path,
     variants: &[&Variant],
-    fns: usize,
+    options: &Options,
 ) -> Result<(), String> {
     let runtime =
         fs::canonicalize(runtime).map_err(|error| format!("{}: {error}", runtime.display()))?;
@@ -232,14 +240,15 @@ fn write_workspace(
         write(&root.join(variant.name).join("Cargo.toml"), &manifest)?;
         write(
             &root.join(variant.name).join("src/main.rs"),
-            &source(variant, fns),
+            &source(variant, options.fns, options.lines),
         )?;
     }
     Ok(())
 }
 
-/// The crate's source: `fns` fns that differ only by their index, all called from `main`.
-fn source(variant: &Variant, fns: usize) -> String {
+/// The crate's source: `fns` fns that differ only by their index, each with `lines` more
+/// statements in its body, all called from `main`.
+fn source(variant: &Variant, fns: usize, lines: usize) -> String {
     let mut text = String::from(
         "#![allow(dead_code)]\n\
          #[derive(Debug, Clone)]\npub struct AppError(String);\n\
@@ -251,10 +260,26 @@ fn source(variant: &Variant, fns: usize) -> String {
         let _ = write!(
             text,
             "{}async fn call_{index}(city: String) -> Result<String, AppError> {{\n    \
-             tokio::task::yield_now().await;\n    \
-             if city.len() == {index} {{ return Err(AppError(city)); }}\n    \
-             Ok(format!(\"{{city}}: {index}\"))\n}}\n",
+             tokio::task::yield_now().await;\n",
             (variant.attribute)(index)
+        );
+        if lines > 0 {
+            text.push_str("    let mut step = city.len();\n");
+            for line in 0..lines {
+                let _ = writeln!(
+                    text,
+                    "    step = step.wrapping_mul(31).wrapping_add(city.len() + {line});"
+                );
+            }
+            let _ = writeln!(
+                text,
+                "    if step == {index} {{ return Err(AppError(city)); }}"
+            );
+        }
+        let _ = write!(
+            text,
+            "    if city.len() == {index} {{ return Err(AppError(city)); }}\n    \
+             Ok(format!(\"{{city}}: {index}\"))\n}}\n"
         );
     }
     text.push_str(
@@ -351,13 +376,18 @@ fn binary_size(root: &Path, profile: &str, name: &str) -> Result<u64, String> {
         .map_err(|error| format!("{}: {error}", path.display()))
 }
 
-fn table(fns: usize, rows: &[Row], clock: Clock) -> String {
-    let rebuild = match clock {
+fn table(options: &Options, rows: &[Row]) -> String {
+    let fns = options.fns;
+    let rebuild = match options.clock {
         Clock::Wall => "rebuild",
         Clock::Cpu => "rebuild (cpu)",
     };
+    let crate_of = match options.lines {
+        0 => format!("{fns} fns"),
+        lines => format!("{fns} fns, {lines} more lines each"),
+    };
     let mut text = format!(
-        "\n| {fns} fns | debug {rebuild} | debug binary | release {rebuild} | release binary |\n\
+        "\n| {crate_of} | debug {rebuild} | debug binary | release {rebuild} | release binary |\n\
          |---|---|---|---|---|\n"
     );
     for row in rows {
