@@ -9,8 +9,9 @@
 //! cargo run --release -p fusebox-bench --example compile_cost -- --fns 200 --runs 3
 //! ```
 //!
-//! `--lines N` adds N statements to each fn's body (none by default), as a longer body would:
-//! what an attribute costs may grow with the code it is given.
+//! `--lines N` makes each fn's body N + 2 lines longer (none by default): N statements that
+//! update a running value, the line that declares it and the line that reads it. What an
+//! attribute costs may grow with the code it is given.
 //!
 //! `--clock cpu` times the rebuilds by the CPU time of cargo and the compilers (user and
 //! system) instead of the wall clock, which is steadier on a machine that other work shares.
@@ -95,7 +96,7 @@ struct Cost {
 /// What the command line asks for.
 struct Options {
     fns: usize,
-    /// Statements added to each fn's body.
+    /// Statements added to each fn's body (with the two lines around them).
     lines: usize,
     runs: usize,
     before: Option<PathBuf>,
@@ -384,7 +385,7 @@ fn table(options: &Options, rows: &[Row]) -> String {
     };
     let crate_of = match options.lines {
         0 => format!("{fns} fns"),
-        lines => format!("{fns} fns, {lines} more lines each"),
+        lines => format!("{fns} fns, {} more lines each", lines + 2),
     };
     let mut text = format!(
         "\n| {crate_of} | debug {rebuild} | debug binary | release {rebuild} | release binary |\n\

@@ -1,9 +1,9 @@
 //! The fn the attribute is on, parsed only as far as the expansion looks into it. The body of
 //! an `async fn` is kept as its tokens: the expansion moves it whole into the protected
 //! future, so parsing its statements (as `syn::ItemFn` does) would only cost time that grows
-//! with the body (tracing's `#[instrument]` keeps its body as tokens too). The body of any
-//! other fn is parsed, since the boxed form (`Box::pin(async move { .. })`, see `form`) is
-//! found in its statements.
+//! with the body (BENCHMARKS.md, "The body kept as tokens"). The body of any other fn is
+//! parsed, since the boxed form (`Box::pin(async move { .. })`, see `form`) is found in its
+//! statements.
 
 use proc_macro2::TokenStream;
 use syn::parse::{ParseStream, Parser};
