@@ -61,7 +61,7 @@ pub(crate) fn with_fallback(
             match __FUSEBOX_SITE.acquire() {
                 ::core::result::Result::Ok(__fusebox_permit) => {
                     #admitted_key
-                        let __fusebox_args = #keep_args;
+                    let __fusebox_args = #keep_args;
                     let __fusebox_cause = #attempt;
                     (__fusebox_args, __fusebox_cause)
                 }

@@ -8,71 +8,50 @@
 //! Hidden, and re-exported at the crate root, so that the error names them without a private
 //! path.
 
-/// Clones an argument kept for the fallback.
-#[diagnostic::on_unimplemented(
+/// Declares a trait that clones an argument, implemented for every `Clone` type, whose error
+/// for any other type is `message` at the argument, with `note`.
+macro_rules! kept_trait {
+    ($(#[$doc:meta])* $name:ident, message = $message:literal, note = $note:literal) => {
+        $(#[$doc])*
+        #[diagnostic::on_unimplemented(message = $message, label = "not `Clone`", note = $note)]
+        #[doc(hidden)]
+        pub trait $name {
+            /// A clone of the argument.
+            #[must_use]
+            fn kept(&self) -> Self
+            where
+                Self: Sized;
+        }
+
+        impl<T: Clone> $name for T {
+            #[inline]
+            fn kept(&self) -> Self {
+                self.clone()
+            }
+        }
+    };
+}
+
+kept_trait!(
+    /// Clones an argument kept for the fallback.
+    KeptForFallback,
     message = "`{Self}` must be `Clone` to be passed to the fallback",
-    label = "not `Clone`",
     note = "a call that runs consumes its arguments, so a clone of each is kept for the \
             fallback; implement `Clone`, or take a reference or an `Arc`"
-)]
-#[doc(hidden)]
-pub trait KeptForFallback {
-    /// A clone of the argument.
-    #[must_use]
-    fn kept(&self) -> Self
-    where
-        Self: Sized;
-}
+);
 
-impl<T: Clone> KeptForFallback for T {
-    #[inline]
-    fn kept(&self) -> Self {
-        self.clone()
-    }
-}
-
-/// Clones an argument kept for the retries of a fn without a fallback.
-#[diagnostic::on_unimplemented(
+kept_trait!(
+    /// Clones an argument kept for the retries of a fn without a fallback.
+    KeptForRetries,
     message = "`{Self}` must be `Clone` to be retried",
-    label = "not `Clone`",
     note = "a call that runs consumes its arguments, so a clone of each is kept for its \
             retries; implement `Clone`, or take a reference or an `Arc`"
-)]
-#[doc(hidden)]
-pub trait KeptForRetries {
-    /// A clone of the argument.
-    #[must_use]
-    fn kept(&self) -> Self
-    where
-        Self: Sized;
-}
+);
 
-impl<T: Clone> KeptForRetries for T {
-    #[inline]
-    fn kept(&self) -> Self {
-        self.clone()
-    }
-}
-
-/// Clones an argument kept for the retries and the fallback of a fn with both.
-#[diagnostic::on_unimplemented(
+kept_trait!(
+    /// Clones an argument kept for the retries and the fallback of a fn with both.
+    KeptForRetriesAndFallback,
     message = "`{Self}` must be `Clone` to be retried and passed to the fallback",
-    label = "not `Clone`",
     note = "a call that runs consumes its arguments, so a clone of each is kept for the \
             fallback; implement `Clone`, or take a reference or an `Arc`"
-)]
-#[doc(hidden)]
-pub trait KeptForRetriesAndFallback {
-    /// A clone of the argument.
-    #[must_use]
-    fn kept(&self) -> Self
-    where
-        Self: Sized;
-}
-
-impl<T: Clone> KeptForRetriesAndFallback for T {
-    #[inline]
-    fn kept(&self) -> Self {
-        self.clone()
-    }
-}
+);
