@@ -139,3 +139,52 @@ fn print_table(units: &BTreeMap<String, [Option<Span>; 3]>) {
 fn start_of(stages: &[Option<Span>; 3]) -> f64 {
     stages[1].or(stages[0]).map_or(f64::MAX, |span| span.start)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A new, empty directory of this test's own.
+    fn directory(name: &str) -> PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("fusebox-cgu-timings-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("a temporary directory");
+        path
+    }
+
+    fn file_modified_at(path: &Path, seconds: u64) {
+        let file = File::create(path).expect("a temporary file");
+        file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+            .expect("a settable modification time");
+    }
+
+    #[test]
+    fn a_directory_gives_its_newest_profile() {
+        let path = directory("newest");
+        file_modified_at(&path.join("fused-0001.mm_profdata"), 2_000_000_000);
+        file_modified_at(&path.join("fused-0002.mm_profdata"), 1_000_000_000);
+        file_modified_at(&path.join("notes.txt"), 2_100_000_000);
+        let chosen = profile_file(&path).expect("a profile");
+        assert_eq!(chosen, path.join("fused-0001.mm_profdata"));
+        let _ = std::fs::remove_dir_all(&path);
+    }
+
+    #[test]
+    fn a_directory_without_a_profile_is_an_error() {
+        let path = directory("none");
+        file_modified_at(&path.join("notes.txt"), 1_000_000_000);
+        let error = profile_file(&path).expect_err("no profile");
+        assert!(error.contains("no .mm_profdata file"), "{error}");
+        let _ = std::fs::remove_dir_all(&path);
+    }
+
+    #[test]
+    fn a_file_is_taken_as_it_is() {
+        let path = Path::new("/some/where/fused-0001.mm_profdata");
+        assert_eq!(profile_file(path).expect("the file itself"), path);
+    }
+}
