@@ -17,7 +17,7 @@ use crate::error::{BreakerError, ConfigError};
 /// Every site an attribute declares in the program, gathered by the linker: the registry
 /// registers them all when it is first read, so that a breaker is known before its first call.
 #[distributed_slice]
-pub static SITES: [&'static Site];
+pub static SITES: [Site];
 
 /// Whether the declared breakers are registered.
 static DECLARED: Once = Once::new();
