@@ -151,7 +151,7 @@ impl Breaker {
         if !self.times_calls {
             return 0;
         }
-        wrapping_millis(clock::now_nanos())
+        now_wrapping_millis()
     }
 
     /// Whether a call that started at `started_ms` was slow; counts it if so.
@@ -160,7 +160,7 @@ impl Breaker {
         let Some(limit) = self.config.slow_call_millis() else {
             return false;
         };
-        let took = u64::from(wrapping_millis(clock::now_nanos()).wrapping_sub(started_ms));
+        let took = u64::from(now_wrapping_millis().wrapping_sub(started_ms));
         let slow = took >= limit;
         if slow {
             self.counts.slow.incr();
@@ -217,10 +217,13 @@ fn closed_in(word: Word, generation: Generation) -> bool {
     word.generation() == generation && word.state() == State::Closed
 }
 
-/// A clock reading in milliseconds, wrapping every 49 days: enough to time one call.
-fn wrapping_millis(nanos: u64) -> u32 {
+/// The clock now in milliseconds, wrapping every 49 days: enough to time one call. Out of
+/// line: a call's admission inlines only the check before it, into every fn's future, and
+/// reading the clock costs far more than the call.
+#[inline(never)]
+fn now_wrapping_millis() -> u32 {
     // Truncation is the point: differences of wrapping values time calls shorter than 49 days.
     #[allow(clippy::cast_possible_truncation)]
-    let millis = clock::millis(nanos) as u32;
+    let millis = clock::millis(clock::now_nanos()) as u32;
     millis
 }
