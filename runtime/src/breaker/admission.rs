@@ -11,7 +11,7 @@ use super::rules::{self, Input, Step};
 use super::word::Word;
 use crate::clock;
 use crate::error::BreakerError;
-use crate::observe::{Kind, State};
+use crate::observe::Kind;
 use crate::retry_at::RetryAt;
 
 /// How often an open rejection reads the clock although a timer is armed (one in this many).
@@ -54,13 +54,16 @@ impl Breaker {
     /// clock read), a full half-open circuit, or one forced open.
     #[inline]
     fn rejection(&self, word: Word) -> BreakerError {
-        match word.state() {
-            State::Open => BreakerError::Open {
-                name: self.name,
+        let name = self.name;
+        if word.is_open() {
+            BreakerError::Open {
+                name,
                 retry_at: RetryAt::from_millis(word.deadline_ms()),
-            },
-            State::HalfOpen => BreakerError::HalfOpenFull { name: self.name },
-            _ => BreakerError::ForcedOpen { name: self.name },
+            }
+        } else if word.is_half_open() {
+            BreakerError::HalfOpenFull { name }
+        } else {
+            BreakerError::ForcedOpen { name }
         }
     }
 

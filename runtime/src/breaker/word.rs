@@ -74,6 +74,18 @@ impl Word {
         Word(self.0 & !(ARMED << PAYLOAD_SHIFT))
     }
 
+    /// True for an open word, armed or not: one comparison, as [`state`](Word::state) is not.
+    #[inline]
+    pub(crate) fn is_open(self) -> bool {
+        self.0 & STATE_MASK == OPEN
+    }
+
+    /// True for a half-open word: one comparison.
+    #[inline]
+    pub(crate) fn is_half_open(self) -> bool {
+        self.0 & STATE_MASK == HALF_OPEN
+    }
+
     /// True for an open word with a timer armed: one comparison, for the rejection path.
     #[inline]
     pub(crate) fn is_armed_open(self) -> bool {
