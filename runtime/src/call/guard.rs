@@ -155,24 +155,38 @@ impl<D: Deadline, C> Guard<D, C> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn enter<T>(
-        self: Pin<&mut Self>,
+        mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Finished<T>>> {
+        match self.as_mut().enter_slot(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(true) => Poll::Ready(None),
+            Poll::Ready(false) => Poll::Ready(Some(Finished::Rejected(self.turned_away()))),
+        }
+    }
+
+    /// Before the fn's future is polled: `Pending` while the call waits for a bulkhead slot,
+    /// `Ready(false)` when it is turned away (then [`turned_away`](Guard::turned_away)),
+    /// `Ready(true)` to run it.
+    #[allow(clippy::inline_always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn enter_slot(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
         let this = self.project();
         if !this.bulkhead.needs_slot() {
-            return Poll::Ready(None);
+            return Poll::Ready(true);
         }
         let bulkhead = this
             .permit
             .as_ref()
             .and_then(|permit| permit.breaker().bulkhead());
-        match this.bulkhead.poll_pass(bulkhead, cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(true) => Poll::Ready(None),
-            Poll::Ready(false) => {
-                Poll::Ready(Some(Finished::Rejected(bulkhead_full(this.permit.take()))))
-            }
-        }
+        this.bulkhead.poll_pass(bulkhead, cx)
+    }
+
+    /// A call a full bulkhead turned away: counted, and its error.
+    #[inline]
+    pub(crate) fn turned_away(self: Pin<&mut Self>) -> BreakerError {
+        bulkhead_full(self.project().permit.take())
     }
 
     /// Armed while the fn's future is polled: a panic that unwinds through the poll is counted
@@ -238,9 +252,9 @@ impl<D: Deadline, C> Guard<D, C> {
         finish(this.permit.take(), verdict, output)
     }
 
-    /// A rescued call whose fn returned `Pending`: [`deadline_passed`](Guard::deadline_passed)
-    /// out of line and not generic over the fn, compiled once for each kind of call.
-    #[inline(never)]
+    /// A rescued call whose fn returned `Pending`: [`deadline_passed`](Guard::deadline_passed),
+    /// for the rescued call's out-of-line answer (`rescue::pending`).
+    #[inline]
     pub(crate) fn poll_deadline(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BreakerError> {
         self.deadline_passed(cx)
     }
