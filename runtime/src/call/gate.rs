@@ -26,15 +26,17 @@ impl Gate {
         matches!(self, Gate::Unentered | Gate::Waiting(_))
     }
 
-    /// Takes or waits for a slot of `bulkhead`: `true` to run, `false` when turned away. Out
-    /// of line: only calls of a breaker with a bulkhead come here.
+    /// Takes or waits for a slot of the bulkhead of the breaker that gave `permit`: `true` to
+    /// run, `false` when turned away. Out of line, the bulkhead found here too: only calls of
+    /// a breaker with a bulkhead come here.
     #[inline(never)]
     pub(super) fn poll_pass(
         &mut self,
-        bulkhead: Option<&'static Bulkhead>,
+        permit: Option<&Permit>,
         cx: &mut Context<'_>,
     ) -> Poll<bool> {
         if matches!(self, Gate::Unentered) {
+            let bulkhead = permit.and_then(|permit| permit.breaker().bulkhead());
             match bulkhead.map(Bulkhead::enter) {
                 Some(Entry::Entered(slot)) => return self.pass(Some(slot)),
                 Some(Entry::Wait(waiting)) => *self = Gate::Waiting(waiting),

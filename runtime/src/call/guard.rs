@@ -176,11 +176,7 @@ impl<D: Deadline, C> Guard<D, C> {
         if !this.bulkhead.needs_slot() {
             return Poll::Ready(true);
         }
-        let bulkhead = this
-            .permit
-            .as_ref()
-            .and_then(|permit| permit.breaker().bulkhead());
-        this.bulkhead.poll_pass(bulkhead, cx)
+        this.bulkhead.poll_pass(this.permit.as_ref(), cx)
     }
 
     /// A call a full bulkhead turned away: counted, and its error.
