@@ -248,19 +248,16 @@ impl<D: Deadline, C> Guard<D, C> {
         finish(this.permit.take(), verdict, output)
     }
 
-    /// A rescued call whose fn returned `Pending`: [`deadline_passed`](Guard::deadline_passed),
-    /// for the rescued call's out-of-line answer (`rescue::pending`).
-    #[inline]
-    pub(crate) fn poll_deadline(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BreakerError> {
-        self.deadline_passed(cx)
-    }
-
     /// After the fn returned `Pending`: its deadline checked, and once it has passed, the slot
-    /// given back, the timeout counted and its error.
+    /// given back, the timeout counted and its error. A rescued call reaches it out of line,
+    /// through `rescue::pending`.
     #[allow(clippy::inline_always)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    fn deadline_passed(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BreakerError> {
+    pub(crate) fn deadline_passed(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<BreakerError> {
         let this = self.project();
         let limit = ready!(this.deadline.poll_expired(cx));
         this.bulkhead.leave();

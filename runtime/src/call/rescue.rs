@@ -162,7 +162,7 @@ where
     C: Judge<T>,
 {
     guard
-        .poll_deadline(cx)
+        .deadline_passed(cx)
         .map(|error| Err(Cause::TimedOut(error)))
 }
 
