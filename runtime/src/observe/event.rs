@@ -109,16 +109,27 @@ fn key_text<S: serde::Serializer>(
     }
 }
 
-/// The events' channel, made without a receiver: a program that never subscribes links no
-/// receiving code.
+/// The events' channel, made by the first subscriber.
 fn channel() -> &'static broadcast::Sender<Event> {
     static CHANNEL: OnceLock<broadcast::Sender<Event>> = OnceLock::new();
     CHANNEL.get_or_init(|| broadcast::Sender::new(BUFFERED_EVENTS))
 }
 
+/// Where transitions are sent once something has subscribed. Only [`subscribe`] names
+/// [`publish`], so a program that never subscribes links no channel, and its transitions
+/// skip it; a receiver sees only the events sent after it subscribed in any case.
+static PUBLISH: OnceLock<fn(Event)> = OnceLock::new();
+
+/// Sends `event` to every receiver; no receiver left is not an error.
+fn publish(event: Event) {
+    let _ = channel().send(event);
+}
+
 /// A new receiver of every later event.
 pub(crate) fn subscribe() -> broadcast::Receiver<Event> {
-    channel().subscribe()
+    let receiver = channel().subscribe();
+    PUBLISH.get_or_init(|| publish);
+    receiver
 }
 
 /// Emits the one event that describes a transition. Publishing never waits: a subscriber
@@ -138,6 +149,7 @@ pub(crate) fn transition(event: Event) {
     } else {
         tracing::info!(target: "fusebox", name, key, from = from_name, to = to_name, reason = reason_name, "circuit breaker changed state");
     }
-    // No subscriber is not an error.
-    let _ = channel().send(event);
+    if let Some(publish) = PUBLISH.get() {
+        publish(event);
+    }
 }

@@ -191,7 +191,8 @@ impl Registry {
 
     /// A receiver of every state transition of every breaker from now on, in order. Sending
     /// never waits for a subscriber: one that falls more than 1024 events behind misses the
-    /// oldest and is told how many (`RecvError::Lagged`).
+    /// oldest and is told how many (`RecvError::Lagged`). The channel is made by the first
+    /// subscription: a program that never subscribes does not link it.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
