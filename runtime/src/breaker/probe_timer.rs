@@ -175,10 +175,14 @@ impl Wake for Alarm {
 /// is made in this process. Says so once.
 pub(crate) fn timers_do_not_work() {
     if TIMERS_WORK.swap(false, Relaxed) {
-        tracing::warn!(
-            target: "fusebox",
+        warn_without_timer(
             "a tokio runtime without its timer: timeouts are not applied, and open circuits are \
-             checked against the clock by each call"
+             checked against the clock by each call",
         );
     }
+}
+
+/// Says that a timer could not be made, and what follows: one event for every such warning.
+pub(crate) fn warn_without_timer(message: &'static str) {
+    tracing::warn!(target: "fusebox", "{message}");
 }

@@ -82,10 +82,9 @@ fn timer(limit: Duration) -> Option<Sleep> {
 fn warn_no_runtime() {
     static WARNED: AtomicBool = AtomicBool::new(false);
     if !WARNED.swap(true, Ordering::Relaxed) {
-        tracing::warn!(
-            target: "fusebox",
+        probe_timer::warn_without_timer(
             "a call with a timeout ran outside a tokio runtime with a working timer; the \
-             timeout was not applied"
+             timeout was not applied",
         );
     }
 }
