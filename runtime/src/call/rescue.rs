@@ -144,11 +144,16 @@ where
     // (`AssertUnwindSafe`'s `call_once` and the closure's `FnOnce` shim), each one more time
     // LLVM optimises the fn's inlined body over again (measured on 200 fns: the unit of their
     // polls optimised in 1.27 s instead of 1.44, the same machine code).
-    let unwind_safe = AssertUnwindSafe((inner.as_mut(), &mut *cx));
+    // It polls the future through a `fn` pointer it is given: LLVM sees that call as direct
+    // only here, once `catch_unwind` is inlined, so the body is inlined here and optimised
+    // once more, not in the closure and again in std's `do_call` (measured: the same machine
+    // code, and less time in LLVM; BENCHMARKS.md).
+    let poll_inner: fn(Pin<&mut F>, &mut Context<'_>) -> Poll<T> = F::poll;
+    let unwind_safe = AssertUnwindSafe((inner.as_mut(), &mut *cx, poll_inner));
     let polled = panic::catch_unwind(move || {
         // The block moves the wrapper in whole: the pattern alone would capture its fields.
-        let AssertUnwindSafe((inner, cx)) = { unwind_safe };
-        inner.poll(cx)
+        let AssertUnwindSafe((inner, cx, poll_inner)) = { unwind_safe };
+        poll_inner(inner, cx)
     });
     settle_rescued(guard, panicked, polled, cx)
 }
