@@ -138,16 +138,14 @@ where
         Poll::Ready(false) => return turned_away(guard),
         Poll::Pending => return Poll::Pending,
     }
-    // The closure takes the future and the context by value, wrapped once: it is then unwind
-    // safe and `FnOnce` only, and `catch_unwind` calls it directly. Wrapped in the closure
-    // instead (`AssertUnwindSafe(|| ..)`), it is reached through two more generic calls
-    // (`AssertUnwindSafe`'s `call_once` and the closure's `FnOnce` shim), each one more time
-    // LLVM optimises the fn's inlined body over again (measured on 200 fns: the unit of their
-    // polls optimised in 1.27 s instead of 1.44, the same machine code).
-    // It polls the future through a `fn` pointer it is given: LLVM sees that call as direct
-    // only here, once `catch_unwind` is inlined, so the body is inlined here and optimised
-    // once more, not in the closure and again in std's `do_call` (measured: the same machine
-    // code, and less time in LLVM; BENCHMARKS.md).
+    // What `catch_unwind` calls: a closure that is unwind safe and `FnOnce` only, as it takes
+    // the future, the context and the future's poll by value, wrapped once. LLVM inlines from
+    // the bottom up and optimises each caller again, so the body is best inlined once, where
+    // it is polled: the poll is called through the `fn` pointer, direct only here once std's
+    // `do_call` is inlined, not in the closure and `do_call` first; and no
+    // `AssertUnwindSafe::call_once` or `FnOnce` shim is on the way (measured on 200 fns: the
+    // same machine code, and about a quarter less of LLVM's time on the unit of their polls;
+    // BENCHMARKS.md, "Cut again: the caught body optimised at two levels fewer").
     let poll_inner: fn(Pin<&mut F>, &mut Context<'_>) -> Poll<T> = F::poll;
     let unwind_safe = AssertUnwindSafe((inner.as_mut(), &mut *cx, poll_inner));
     let polled = panic::catch_unwind(move || {
